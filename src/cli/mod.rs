@@ -1,0 +1,71 @@
+//! The command line: arguments, the shared context every command starts from, one file per command.
+
+mod import;
+mod lookup;
+mod search;
+
+use crate::config::Config;
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// codedesk: answers medical-coding questions sent by email, from the official code sets.
+#[derive(Debug, Parser)]
+#[command(name = "codedesk", version, about, propagate_version = true)]
+pub struct Cli {
+    /// The config file (TOML); missing is fine unless given explicitly.
+    #[arg(long, global = true, env = "CODEDESK_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Database URL: sqlite://codedesk.db (default) or postgres://user@host/db.
+    #[arg(long, global = true, value_name = "URL")]
+    pub db: Option<String>,
+    /// Folder of the search index (default codedesk-index).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub index: Option<PathBuf>,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Import official code-set files (format detected from content) and rebuild the index.
+    Import(import::Args),
+    /// Look codes up: description, billable or header, notes, validity, MUE, PTP edits.
+    Lookup(lookup::Args),
+    /// Ranked codes for words ("radiculopathy lumbar").
+    Search(search::Args),
+    /// Rebuild the search index from the database.
+    Reindex,
+}
+
+/// Runs the parsed command line.
+pub async fn run(cli: Cli) -> Result<ExitCode> {
+    let config = load_config(&cli)?;
+    match cli.command {
+        Command::Import(args) => import::run(&config, args).await,
+        Command::Lookup(args) => lookup::run(&config, args).await,
+        Command::Search(args) => search::run(&config, args).await,
+        Command::Reindex => import::reindex(&config).await,
+    }
+}
+
+/// The config from `--config` (or `codedesk.toml` if present), the environment and the global
+/// options, in rising order of precedence.
+pub fn load_config(cli: &Cli) -> Result<Config> {
+    let (path, required) = match &cli.config {
+        Some(p) => (p.clone(), true),
+        None => (PathBuf::from("codedesk.toml"), false),
+    };
+    let mut config = Config::load(&path, required, std::env::vars())?;
+    if let Some(db) = &cli.db {
+        crate::store::backend_of(db)?;
+        config.database.url = db.clone();
+    }
+    if let Some(index) = &cli.index {
+        config.index.dir = index.clone();
+    }
+    Ok(config)
+}

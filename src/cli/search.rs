@@ -1,0 +1,14 @@
+//! `codedesk search`.
+
+use crate::config::Config;
+use anyhow::Result;
+use std::process::ExitCode;
+
+/// Arguments of `codedesk search`.
+#[derive(Debug, clap::Args)]
+pub struct Args {}
+
+/// Runs `codedesk search`.
+pub async fn run(_config: &Config, _args: Args) -> Result<ExitCode> {
+    anyhow::bail!("not built yet")
+}

@@ -1,0 +1,2 @@
+//! Importing official code-set files: detect the format from content, parse, write one file in
+//! one transaction, rebuild the index.

@@ -1,0 +1,425 @@
+//! One validated [`Config`] from a TOML file and `CODEDESK_*` variables. Secrets are read from a
+//! variable or a file named in the config, never stored in it and never printed.
+
+use anyhow::{Context, Result, bail};
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+/// Everything codedesk can be told. Every key has a default, so an empty file is valid.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Where cases and the catalog live.
+    pub database: DatabaseConfig,
+    /// Where the search index lives.
+    pub index: IndexConfig,
+    /// Where questions arrive.
+    pub mailbox: MailboxConfig,
+    /// Where replies go.
+    pub outbox: OutboxConfig,
+    /// What is sent at once and what waits for staff.
+    pub policy: PolicyConfig,
+    /// Who is answered.
+    pub senders: SendersConfig,
+    /// How replies look.
+    pub reply: ReplyConfig,
+    /// The staff page.
+    pub web: WebConfig,
+}
+
+/// `[database]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DatabaseConfig {
+    /// `sqlite://codedesk.db` (default) or `postgres://user@host/db`.
+    pub url: String,
+}
+
+impl Default for DatabaseConfig {
+    fn default() -> Self {
+        DatabaseConfig {
+            url: "sqlite://codedesk.db".into(),
+        }
+    }
+}
+
+/// `[index]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct IndexConfig {
+    /// The folder of the full-text index (built by `codedesk import`).
+    pub dir: PathBuf,
+}
+
+impl Default for IndexConfig {
+    fn default() -> Self {
+        IndexConfig {
+            dir: PathBuf::from("codedesk-index"),
+        }
+    }
+}
+
+/// How a connection is protected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum TlsMode {
+    /// TLS from the first byte (IMAPS 993, SMTPS 465).
+    #[default]
+    Implicit,
+    /// Plain connection upgraded with STARTTLS before anything else.
+    Starttls,
+    /// No TLS: refused except to a loopback address.
+    None,
+}
+
+/// Credentials and TLS for one server; shared by `[mailbox]` and `[outbox]`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ServerConfig {
+    /// Host name or address.
+    pub host: String,
+    /// Port; 0 means the protocol's default for the TLS mode.
+    pub port: u16,
+    /// `implicit`, `starttls` or `none`.
+    pub tls: TlsMode,
+    /// An extra trust root (PEM), e.g. a private CA.
+    pub ca_file: Option<PathBuf>,
+    /// Login name.
+    pub username: String,
+    /// The variable that holds the password.
+    pub password_env: Option<String>,
+    /// A file that holds the password (first line).
+    pub password_file: Option<PathBuf>,
+}
+
+impl ServerConfig {
+    /// The password from `password_env` or `password_file`; an error names what is missing.
+    pub fn password(&self, section: &str) -> Result<String> {
+        if let Some(var) = &self.password_env {
+            return std::env::var(var).with_context(|| {
+                format!("[{section}] password_env names {var}, but that variable is not set")
+            });
+        }
+        if let Some(file) = &self.password_file {
+            let text = std::fs::read_to_string(file).with_context(|| {
+                format!(
+                    "[{section}] password_file {} cannot be read",
+                    file.display()
+                )
+            })?;
+            return Ok(text.lines().next().unwrap_or("").to_string());
+        }
+        bail!("[{section}] needs password_env or password_file")
+    }
+}
+
+/// `[mailbox]` (unknown keys are refused by [`Config::load`]; serde cannot with `flatten`)
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct MailboxConfig {
+    /// `maildir` (default, local) or `imap`.
+    pub kind: String,
+    /// The Maildir folder when `kind = "maildir"`.
+    pub path: PathBuf,
+    /// Server settings when `kind = "imap"`.
+    #[serde(flatten)]
+    pub server: ServerConfig,
+    /// The folder questions arrive in.
+    pub folder: String,
+    /// A folder to move stored messages to (optional).
+    pub processed_folder: Option<String>,
+    /// The consult address questions are sent to; replies come from it.
+    pub address: Option<String>,
+}
+
+impl Default for MailboxConfig {
+    fn default() -> Self {
+        MailboxConfig {
+            kind: "maildir".into(),
+            path: PathBuf::from("mail/inbox"),
+            server: ServerConfig::default(),
+            folder: "INBOX".into(),
+            processed_folder: None,
+            address: None,
+        }
+    }
+}
+
+/// `[outbox]` (unknown keys are refused by [`Config::load`])
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct OutboxConfig {
+    /// `file` (default, local) or `smtp`.
+    pub kind: String,
+    /// The folder replies are written to when `kind = "file"`.
+    pub path: PathBuf,
+    /// Server settings when `kind = "smtp"`.
+    #[serde(flatten)]
+    pub server: ServerConfig,
+    /// The From of every reply.
+    pub from: String,
+    /// Append a copy of each reply to the IMAP Sent folder.
+    pub save_sent: bool,
+}
+
+impl Default for OutboxConfig {
+    fn default() -> Self {
+        OutboxConfig {
+            kind: "file".into(),
+            path: PathBuf::from("mail/outbox"),
+            server: ServerConfig::default(),
+            from: "Coding Desk <consult@codedesk.invalid>".into(),
+            save_sent: false,
+        }
+    }
+}
+
+/// When a person must look at a reply before it is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum ReviewPolicy {
+    /// Every reply waits for staff.
+    Always,
+    /// Replies the answer is not sure of wait; the rest go at once.
+    #[default]
+    WhenUnsure,
+    /// Everything goes at once.
+    Never,
+}
+
+/// `[policy]`
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PolicyConfig {
+    /// `always`, `when-unsure` (default) or `never`.
+    pub review: ReviewPolicy,
+}
+
+/// `[senders]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SendersConfig {
+    /// Addresses and domains that are always answered; empty means everyone is a member.
+    pub members: Vec<String>,
+    /// Answers a guest gets per 30 days before the over-quota reply.
+    pub guest_quota: u32,
+    /// Addresses and domains that are never answered.
+    pub blocked: Vec<String>,
+    /// Questions one sender may send per hour before they are held (loop guard).
+    pub rate_per_hour: u32,
+}
+
+impl Default for SendersConfig {
+    fn default() -> Self {
+        SendersConfig {
+            members: Vec::new(),
+            guest_quota: 3,
+            blocked: Vec::new(),
+            rate_per_hour: 30,
+        }
+    }
+}
+
+/// `[reply]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ReplyConfig {
+    /// The folder of the reply templates.
+    pub templates: PathBuf,
+    /// The domain of reply Message-IDs.
+    pub message_id_domain: String,
+    /// The disclaimer at the foot of every reply.
+    pub footer: String,
+}
+
+impl Default for ReplyConfig {
+    fn default() -> Self {
+        ReplyConfig {
+            templates: PathBuf::from("templates"),
+            message_id_domain: "codedesk.invalid".into(),
+            footer: "This answer was produced automatically from the official code sets named below. \
+                     It is guidance, not a coverage decision: check payer policy and the medical record."
+                .into(),
+        }
+    }
+}
+
+/// `[web]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct WebConfig {
+    /// Address the staff page listens on.
+    pub listen: String,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        WebConfig {
+            listen: "127.0.0.1:8025".into(),
+        }
+    }
+}
+
+/// The sections a `CODEDESK_<SECTION>_<KEY>` variable may address.
+const SECTIONS: &[&str] = &[
+    "database", "index", "mailbox", "outbox", "policy", "senders", "reply", "web",
+];
+
+const SERVER_KEYS: &[&str] = &[
+    "host",
+    "port",
+    "tls",
+    "ca_file",
+    "username",
+    "password_env",
+    "password_file",
+];
+const MAILBOX_KEYS: &[&str] = &["kind", "path", "folder", "processed_folder", "address"];
+const OUTBOX_KEYS: &[&str] = &["kind", "path", "from", "save_sent"];
+
+/// Variables that are not config keys (secrets named by `password_env`, the config file itself).
+const NOT_KEYS: &[&str] = &["CODEDESK_CONFIG", "CODEDESK_CODESETS", "CODEDESK_LOG"];
+
+impl Config {
+    /// Reads `path` (a missing file is fine only when `required` is false), then applies
+    /// `CODEDESK_<SECTION>_<KEY>` variables from `env`.
+    pub fn load(
+        path: &Path,
+        required: bool,
+        env: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Config> {
+        let mut table = match std::fs::read_to_string(path) {
+            Ok(text) => text
+                .parse::<toml::Table>()
+                .with_context(|| format!("{} is not valid TOML", path.display()))?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => toml::Table::new(),
+            Err(e) => {
+                return Err(e)
+                    .with_context(|| format!("cannot read config file {}", path.display()));
+            }
+        };
+        for (name, value) in env {
+            let Some(rest) = name.strip_prefix("CODEDESK_") else {
+                continue;
+            };
+            if NOT_KEYS.contains(&name.as_str()) {
+                continue;
+            }
+            let Some((section, key)) = rest.split_once('_') else {
+                continue;
+            };
+            let section = section.to_ascii_lowercase();
+            if !SECTIONS.contains(&section.as_str()) {
+                continue;
+            }
+            let key = key.to_ascii_lowercase();
+            let parsed = format!("v = {value}")
+                .parse::<toml::Table>()
+                .ok()
+                .and_then(|mut t| t.remove("v"))
+                .unwrap_or(toml::Value::String(value));
+            let entry = table
+                .entry(section.clone())
+                .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+            match entry {
+                toml::Value::Table(t) => {
+                    t.insert(key, parsed);
+                }
+                _ => bail!("{} is not a section in {}", section, path.display()),
+            }
+        }
+        for (section, keys) in [("mailbox", MAILBOX_KEYS), ("outbox", OUTBOX_KEYS)] {
+            if let Some(toml::Value::Table(t)) = table.get(section) {
+                if let Some(bad) = t
+                    .keys()
+                    .find(|k| !keys.contains(&k.as_str()) && !SERVER_KEYS.contains(&k.as_str()))
+                {
+                    bail!(
+                        "unknown key {bad:?} in [{section}] of {} (known: {})",
+                        path.display(),
+                        [keys, SERVER_KEYS].concat().join(", ")
+                    );
+                }
+            }
+        }
+        let config: Config = toml::Value::Table(table).try_into().with_context(|| {
+            format!(
+                "invalid configuration in {} (or a CODEDESK_* variable)",
+                path.display()
+            )
+        })?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    fn validate(&self) -> Result<()> {
+        crate::store::backend_of(&self.database.url).context("[database] url")?;
+        match self.mailbox.kind.as_str() {
+            "maildir" | "imap" => {}
+            other => bail!("[mailbox] kind = {other:?}: expected \"maildir\" or \"imap\""),
+        }
+        match self.outbox.kind.as_str() {
+            "file" | "smtp" => {}
+            other => bail!("[outbox] kind = {other:?}: expected \"file\" or \"smtp\""),
+        }
+        if self.mailbox.kind == "imap" && self.mailbox.server.host.is_empty() {
+            bail!("[mailbox] kind = \"imap\" needs host");
+        }
+        if self.outbox.kind == "smtp" && self.outbox.server.host.is_empty() {
+            bail!("[outbox] kind = \"smtp\" needs host");
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(text: &str, env: &[(&str, &str)]) -> Result<Config> {
+        let dir = std::env::temp_dir().join(format!("codedesk-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(format!("{}.toml", text.len() + env.len() * 1000));
+        std::fs::write(&path, text).unwrap();
+        Config::load(
+            &path,
+            true,
+            env.iter().map(|(k, v)| (k.to_string(), v.to_string())),
+        )
+    }
+
+    #[test]
+    fn empty_file_gives_embedded_defaults() {
+        let c = load("", &[]).unwrap();
+        assert_eq!(c.database.url, "sqlite://codedesk.db");
+        assert_eq!(c.mailbox.kind, "maildir");
+        assert_eq!(c.policy.review, ReviewPolicy::WhenUnsure);
+    }
+
+    #[test]
+    fn env_overrides_file_and_parses_values() {
+        let c = load(
+            "[database]\nurl = \"sqlite://a.db\"\n[senders]\nguest_quota = 1\n",
+            &[
+                ("CODEDESK_DATABASE_URL", "postgres://u@h/db"),
+                ("CODEDESK_SENDERS_GUEST_QUOTA", "7"),
+                ("CODEDESK_INDEX_DIR", "/tmp/ix"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(c.database.url, "postgres://u@h/db");
+        assert_eq!(c.senders.guest_quota, 7);
+        assert_eq!(c.index.dir, PathBuf::from("/tmp/ix"));
+    }
+
+    #[test]
+    fn unknown_key_is_an_error_naming_it() {
+        let err = format!("{:#}", load("[mailbox]\nhots = \"x\"\n", &[]).unwrap_err());
+        assert!(err.contains("hots"), "{err}");
+        let err = format!(
+            "{:#}",
+            load("[policy]\nreview = \"sometimes\"\n", &[]).unwrap_err()
+        );
+        assert!(err.contains("sometimes"), "{err}");
+    }
+}

@@ -1,0 +1,215 @@
+//! Calendar dates (days since 1970-01-01) for code validity and dates of service; no clock here
+//! except [`Date::today`], which only the shell calls.
+
+use std::fmt;
+use std::str::FromStr;
+
+/// A proleptic Gregorian calendar date. Always valid; ordered; cheap to copy.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date(i32);
+
+/// Why a text is not a date.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("not a date: {text:?} (expected YYYY-MM-DD or YYYYMMDD)")]
+pub struct DateError {
+    /// The text that was offered.
+    pub text: String,
+}
+
+impl Date {
+    /// The date for a year, month (1-12) and day (1-31), if it exists.
+    pub fn from_ymd(y: i32, m: u32, d: u32) -> Option<Date> {
+        if !(1..=12).contains(&m)
+            || d == 0
+            || d > days_in_month(y, m)
+            || !(1000..=9999).contains(&y)
+        {
+            return None;
+        }
+        Some(Date(days_from_civil(y, m, d)))
+    }
+
+    /// Days since 1970-01-01.
+    pub fn days(self) -> i32 {
+        self.0
+    }
+
+    /// The date `days` after 1970-01-01.
+    pub fn from_days(days: i32) -> Date {
+        Date(days)
+    }
+
+    /// Year, month and day.
+    pub fn ymd(self) -> (i32, u32, u32) {
+        civil_from_days(self.0)
+    }
+
+    /// The date in UTC now. Only the shell asks this; the core takes dates as arguments.
+    pub fn today() -> Date {
+        let secs = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0);
+        Date((secs / 86_400) as i32)
+    }
+
+    /// The date `n` days later (earlier when negative).
+    pub fn add_days(self, n: i32) -> Date {
+        Date(self.0 + n)
+    }
+
+    /// Parses `YYYYMMDD` as CMS files write dates; blank or malformed gives `None`.
+    pub fn parse_compact(text: &str) -> Option<Date> {
+        let t = text.trim();
+        if t.len() != 8 || !t.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let y = t[0..4].parse().ok()?;
+        let m = t[4..6].parse().ok()?;
+        let d = t[6..8].parse().ok()?;
+        Date::from_ymd(y, m, d)
+    }
+
+    /// `YYYYMMDD`, the form CMS files and compact storage use.
+    pub fn compact(self) -> String {
+        let (y, m, d) = self.ymd();
+        format!("{y:04}{m:02}{d:02}")
+    }
+}
+
+impl FromStr for Date {
+    type Err = DateError;
+
+    /// Accepts `YYYY-MM-DD` and `YYYYMMDD`.
+    fn from_str(s: &str) -> Result<Date, DateError> {
+        let err = || DateError {
+            text: s.to_string(),
+        };
+        let t = s.trim();
+        if let Some(d) = Date::parse_compact(t) {
+            return Ok(d);
+        }
+        let mut parts = t.splitn(3, '-');
+        let (Some(y), Some(m), Some(d)) = (parts.next(), parts.next(), parts.next()) else {
+            return Err(err());
+        };
+        if y.len() != 4 || m.is_empty() || m.len() > 2 || d.is_empty() || d.len() > 2 {
+            return Err(err());
+        }
+        let (Ok(y), Ok(m), Ok(d)) = (y.parse(), m.parse(), d.parse()) else {
+            return Err(err());
+        };
+        Date::from_ymd(y, m, d).ok_or_else(err)
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (y, m, d) = self.ymd();
+        write!(f, "{y:04}-{m:02}-{d:02}")
+    }
+}
+
+impl fmt::Debug for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+impl serde::Serialize for Date {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Date {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+fn is_leap(y: i32) -> bool {
+    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+}
+
+fn days_in_month(y: i32, m: u32) -> u32 {
+    match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if is_leap(y) => 29,
+        _ => 28,
+    }
+}
+
+// Howard Hinnant's days_from_civil / civil_from_days.
+fn days_from_civil(y: i32, m: u32, d: u32) -> i32 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = y - era * 400;
+    let m = m as i32;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d as i32 - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn civil_from_days(z: i32) -> (i32, u32, u32) {
+    let z = z + 719_468;
+    let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_and_parses_both_forms() {
+        for (text, days) in [
+            ("1970-01-01", 0),
+            ("2024-03-31", 19_813),
+            ("2000-02-29", 11_016),
+        ] {
+            let d: Date = text.parse().unwrap();
+            assert_eq!(d.days(), days);
+            assert_eq!(d.to_string(), text);
+            assert_eq!(Date::parse_compact(&d.compact()), Some(d));
+        }
+        assert_eq!(
+            "20240401".parse::<Date>().unwrap().to_string(),
+            "2024-04-01"
+        );
+    }
+
+    #[test]
+    fn rejects_impossible_dates() {
+        for bad in [
+            "2023-02-29",
+            "2024-13-01",
+            "2024-00-10",
+            "20241",
+            "",
+            "2024-1-",
+            "x",
+        ] {
+            assert!(bad.parse::<Date>().is_err(), "{bad}");
+        }
+        assert_eq!(Date::parse_compact("        "), None);
+    }
+
+    #[test]
+    fn every_day_of_four_centuries_round_trips() {
+        let start = Date::from_ymd(1900, 1, 1).unwrap().days();
+        for n in start..start + 146_097 {
+            let (y, m, d) = Date(n).ymd();
+            assert_eq!(Date::from_ymd(y, m, d), Some(Date(n)));
+        }
+    }
+}

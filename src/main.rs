@@ -1,0 +1,32 @@
+//! The codedesk binary: parse the command line, set up logging, run a command, map errors to exit
+//! codes (1: the command failed, 2: bad usage, 3: a looked-up code is unknown).
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = codedesk::cli::Cli::parse();
+    let filter = tracing_subscriber::EnvFilter::try_from_env("CODEDESK_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,codedesk=info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(codedesk::cli::run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,211 @@
+//! The database: connect (SQLite or PostgreSQL by the URL), migrate, and all SQL. Nothing else in
+//! the crate writes SQL.
+
+pub mod catalog;
+
+use anyhow::{Context, Result, bail};
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::{AnyPool, Executor};
+use std::time::Duration;
+
+/// Which engine a [`Store`] talks to; the few statements that differ branch on it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    /// The embedded default.
+    Sqlite,
+    /// For several workers on one queue.
+    Postgres,
+}
+
+/// A connection pool to the codedesk database with the schema migrated.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+struct Migration {
+    version: i64,
+    name: &'static str,
+    sqlite: &'static str,
+    postgres: &'static str,
+}
+
+const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    name: "catalog",
+    sqlite: include_str!("../../migrations/sqlite/0001_catalog.sql"),
+    postgres: include_str!("../../migrations/postgres/0001_catalog.sql"),
+}];
+
+impl Store {
+    /// Connects to `url` (`sqlite://file.db`, `sqlite::memory:`, `postgres://...`), creating a
+    /// missing SQLite file, and applies pending migrations.
+    pub async fn connect(url: &str) -> Result<Store> {
+        install_default_drivers();
+        let backend = backend_of(url)?;
+        let url = match backend {
+            Backend::Sqlite if !url.contains("mode=") && !url.contains(":memory:") => {
+                let sep = if url.contains('?') { '&' } else { '?' };
+                format!("{url}{sep}mode=rwc")
+            }
+            _ => url.to_string(),
+        };
+        let mut options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(30));
+        if backend == Backend::Sqlite {
+            options = options
+                .max_connections(if url.contains(":memory:") { 1 } else { 8 })
+                .after_connect(|conn, _| {
+                    Box::pin(async move {
+                        conn.execute("PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")
+                            .await?;
+                        Ok(())
+                    })
+                });
+        } else {
+            options = options.max_connections(10);
+        }
+        let pool = options
+            .connect(&url)
+            .await
+            .with_context(|| format!("cannot open the database {}", redact_url(&url)))?;
+        if backend == Backend::Sqlite && !url.contains(":memory:") {
+            pool.execute("PRAGMA journal_mode = WAL;")
+                .await
+                .context("cannot switch the SQLite database to WAL mode")?;
+        }
+        let store = Store { pool, backend };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// The engine behind this store.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The pool, for the SQL modules of this folder.
+    pub(crate) fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// Applies every migration not yet applied, each in its own transaction. Safe to run from
+    /// several processes at once: PostgreSQL serialises them with an advisory lock, SQLite with
+    /// its write lock.
+    async fn migrate(&self) -> Result<()> {
+        let mut conn = self.pool.acquire().await?;
+        if self.backend == Backend::Postgres {
+            conn.execute("SELECT pg_advisory_lock(7171001)").await?;
+        }
+        let result = async {
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migration (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
+            )
+            .await?;
+            for m in MIGRATIONS {
+                let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+                if self.backend == Backend::Sqlite {
+                    // Take the write lock now so two processes cannot both see "not applied".
+                    tx.execute("UPDATE schema_migration SET version = version WHERE 0").await?;
+                }
+                let done: Option<(i64,)> =
+                    sqlx::query_as("SELECT version FROM schema_migration WHERE version = $1")
+                        .bind(m.version)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                if done.is_some() {
+                    tx.rollback().await?;
+                    continue;
+                }
+                let sql = match self.backend {
+                    Backend::Sqlite => m.sqlite,
+                    Backend::Postgres => m.postgres,
+                };
+                sqlx::raw_sql(sql)
+                    .execute(&mut *tx)
+                    .await
+                    .with_context(|| format!("migration {} ({}) failed", m.version, m.name))?;
+                sqlx::query("INSERT INTO schema_migration (version, name, applied_at) VALUES ($1, $2, $3)")
+                    .bind(m.version)
+                    .bind(m.name)
+                    .bind(now_rfc3339())
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+            }
+            anyhow::Ok(())
+        }
+        .await;
+        if self.backend == Backend::Postgres {
+            conn.execute("SELECT pg_advisory_unlock(7171001)").await?;
+        }
+        result.context("cannot migrate the database schema")
+    }
+
+    /// Closes every connection (SQLite checkpoints its WAL).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// The engine a database URL names, or an error saying which URLs are understood.
+pub fn backend_of(url: &str) -> Result<Backend> {
+    if url.starts_with("sqlite:") {
+        Ok(Backend::Sqlite)
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(Backend::Postgres)
+    } else {
+        bail!(
+            "database URL {} is not understood: use sqlite://FILE.db or postgres://USER@HOST/DB",
+            redact_url(url)
+        )
+    }
+}
+
+/// The URL with any password replaced by `***`, for messages and logs.
+pub fn redact_url(url: &str) -> String {
+    if let Some((scheme, rest)) = url.split_once("://") {
+        if let Some((auth, host)) = rest.split_once('@') {
+            if let Some((user, _)) = auth.split_once(':') {
+                return format!("{scheme}://{user}:***@{host}");
+            }
+        }
+    }
+    url.to_string()
+}
+
+/// The current UTC time as RFC 3339 with seconds, the form timestamps are stored in.
+pub fn now_rfc3339() -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    let secs = now.as_secs() as i64;
+    let date = crate::date::Date::from_days((secs / 86_400) as i32);
+    let rem = secs % 86_400;
+    format!(
+        "{date}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        (rem % 3600) / 60,
+        rem % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redacts_passwords_only() {
+        assert_eq!(redact_url("postgres://u:pw@h/db"), "postgres://u:***@h/db");
+        assert_eq!(redact_url("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(redact_url("sqlite://x.db"), "sqlite://x.db");
+    }
+
+    #[test]
+    fn knows_both_backends_and_refuses_others() {
+        assert_eq!(backend_of("sqlite://a.db").unwrap(), Backend::Sqlite);
+        assert_eq!(backend_of("postgres://x/y").unwrap(), Backend::Postgres);
+        let err = backend_of("mysql://x").unwrap_err().to_string();
+        assert!(err.contains("sqlite://"), "{err}");
+    }
+}
