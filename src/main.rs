@@ -7,7 +7,7 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let cli = codedesk::cli::Cli::parse();
     let filter = tracing_subscriber::EnvFilter::try_from_env("CODEDESK_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,codedesk=info"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,codedesk=info,sqlx=error"));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

@@ -28,7 +28,7 @@ CREATE TABLE code_version (
     added      TEXT,
     action     TEXT,
     import_id  BIGINT NOT NULL REFERENCES code_import (id),
-    PRIMARY KEY (system, code, valid_from)
+    PRIMARY KEY (code_set, system, code, valid_from)
 );
 
 CREATE TABLE code_note (
@@ -100,4 +100,3 @@ CREATE TABLE gem (
     import_id BIGINT NOT NULL,
     PRIMARY KEY (direction, source, target)
 );
-CREATE INDEX code_version_set ON code_version (code_set);

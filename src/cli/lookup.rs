@@ -1,14 +1,315 @@
-//! `codedesk lookup`.
+//! `codedesk lookup [--date D] [--json] CODE...`: what the loaded code sets say of each code.
 
+use super::import::thousands;
+use crate::codes::{Catalog, CodeEntry, CodeSystem, PtpEdit, Validity};
 use crate::config::Config;
+use crate::date::Date;
+use crate::store::Store;
 use anyhow::Result;
+use serde::Serialize;
 use std::process::ExitCode;
 
 /// Arguments of `codedesk lookup`.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Codes, with or without the ICD dot, any case (M54.16, m5416, J1030, 99213, XU).
+    #[arg(required = true, value_name = "CODE")]
+    pub codes: Vec<String>,
+    /// Date of service (default: today).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: Option<Date>,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// How many PTP edits a lookup lists.
+const PTP_LIMIT: i64 = 25;
+
+/// One looked-up code as printed (and as JSON).
+#[derive(Debug, Serialize)]
+pub struct LookupView {
+    /// As the user wrote it.
+    pub query: String,
+    /// Normal form.
+    pub code: String,
+    /// System.
+    pub system: CodeSystem,
+    /// Description as of the date (`null` for CPT without a licensed file).
+    pub description: Option<String>,
+    /// Short description.
+    pub short_description: Option<String>,
+    /// Plain-language description.
+    pub plain_description: Option<String>,
+    /// Billable (valid for claims).
+    pub billable: bool,
+    /// `valid`, `deleted`, `not-yet-valid` or `no-descriptor`.
+    pub status: &'static str,
+    /// The date looked at.
+    pub date: Date,
+    /// Validity details.
+    pub validity: Validity,
+    /// The date is before the first loaded release of this code.
+    pub before_coverage: bool,
+    /// First valid day of the version shown.
+    pub valid_from: Option<Date>,
+    /// Last valid day of the version shown.
+    pub valid_to: Option<Date>,
+    /// Release the text comes from.
+    pub release: Option<String>,
+    /// The full entry: notes, children, 7th characters, replacements, MUEs, ancestors.
+    pub entry: CodeEntry,
+    /// PTP edits it takes part in (first few) and how many.
+    pub ptp: Option<PtpView>,
+}
+
+/// PTP edits of a code.
+#[derive(Debug, Serialize)]
+pub struct PtpView {
+    /// How many edits name the code.
+    pub total: i64,
+    /// The first edits, by column 1 then column 2.
+    pub edits: Vec<PtpEdit>,
+}
+
+/// Builds the view of one entry as of `date`.
+pub async fn view(
+    catalog: &Catalog,
+    query: &str,
+    entry: CodeEntry,
+    date: Date,
+) -> Result<LookupView> {
+    let resolved = entry.as_of(date);
+    let v = resolved.version;
+    let ptp = if entry.system.is_procedure() {
+        let (edits, total) = catalog.ptp_for(&entry.code, PTP_LIMIT).await?;
+        Some(PtpView { total, edits })
+    } else {
+        None
+    };
+    Ok(LookupView {
+        query: query.to_string(),
+        code: entry.code.clone(),
+        system: entry.system,
+        description: v.map(|v| v.long_desc.clone()),
+        short_description: v.and_then(|v| v.short_desc.clone()),
+        plain_description: v.and_then(|v| v.plain_desc.clone()),
+        billable: v.is_some_and(|v| v.billable),
+        status: resolved.validity.as_str(),
+        date,
+        validity: resolved.validity.clone(),
+        before_coverage: resolved.before_coverage,
+        valid_from: v.map(|v| v.valid_from),
+        valid_to: v.and_then(|v| v.valid_to),
+        release: v.map(|v| v.release.clone()),
+        ptp,
+        entry,
+    })
+}
+
+/// What was consulted, for "not found" messages: `ICD-10-CM FY2026, HCPCS 2025-10, ...`.
+pub async fn consulted(catalog: &Catalog) -> Result<String> {
+    let mut sets: Vec<String> = Vec::new();
+    for r in catalog.releases().await? {
+        let label = format!("{} {}", r.code_set, r.version);
+        if !sets.contains(&label) {
+            sets.push(label);
+        }
+    }
+    Ok(if sets.is_empty() {
+        "no code sets are loaded: run codedesk import".into()
+    } else {
+        sets.join(", ")
+    })
+}
 
 /// Runs `codedesk lookup`.
-pub async fn run(_config: &Config, _args: Args) -> Result<ExitCode> {
-    anyhow::bail!("not built yet")
+pub async fn run(config: &Config, args: Args) -> Result<ExitCode> {
+    let store = Store::connect(&config.database.url).await?;
+    let catalog = Catalog::open(store.clone(), &config.index.dir).await?;
+    let date = args.date.unwrap_or_else(Date::today);
+    let mut views = Vec::new();
+    let mut unknown = Vec::new();
+    for raw in &args.codes {
+        let entries = catalog.find(raw)?;
+        if entries.is_empty() {
+            unknown.push(raw.clone());
+        }
+        for e in entries {
+            views.push(view(&catalog, raw, e, date).await?);
+        }
+    }
+    let sets = consulted(&catalog).await?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&views)?);
+    } else {
+        for v in &views {
+            print!("{}", render(v));
+        }
+    }
+    for raw in &unknown {
+        eprintln!("{raw}: not in the loaded code sets ({sets})");
+    }
+    store.close().await;
+    Ok(if unknown.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(3)
+    })
+}
+
+/// The text form of one looked-up code.
+pub fn render(v: &LookupView) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let e = &v.entry;
+    let kind = match (v.status, v.billable, e.system) {
+        ("no-descriptor", _, _) => "no description loaded",
+        (_, true, CodeSystem::Icd10Cm | CodeSystem::Icd10Pcs) => "billable",
+        (_, true, _) => "valid",
+        (_, false, _) => "header: not valid for claims, needs more characters",
+    };
+    let _ = writeln!(out, "{}  {}  {kind}", e.code, e.system.label());
+    match &v.description {
+        Some(d) => {
+            let _ = writeln!(out, "  {d}");
+        }
+        None => {
+            let _ = writeln!(
+                out,
+                "  CPT descriptions are copyrighted by the AMA and come only from a licensed CPT file \
+                 (import it with codedesk import); this code is known from the NCCI files."
+            );
+        }
+    }
+    if let Some(p) = &v.plain_description {
+        let _ = writeln!(out, "  In plain words: {p}");
+    }
+    match &v.validity {
+        Validity::Valid if v.before_coverage => {
+            let _ = writeln!(
+                out,
+                "  Valid from {} in the loaded release ({}); {} is before the loaded releases, so it is not confirmed for that date",
+                v.valid_from.map(|d| d.to_string()).unwrap_or_default(),
+                v.release.clone().unwrap_or_default(),
+                v.date
+            );
+        }
+        Validity::Valid => {
+            let until = v
+                .valid_to
+                .map_or("onward".to_string(), |d| format!("to {d}"));
+            let _ = writeln!(
+                out,
+                "  Valid on {}: from {} {until} ({})",
+                v.date,
+                v.valid_from.map(|d| d.to_string()).unwrap_or_default(),
+                v.release.clone().unwrap_or_default()
+            );
+        }
+        Validity::Deleted { last_day } => {
+            let _ = writeln!(
+                out,
+                "  DELETED: last valid on {last_day} (not valid on {})",
+                v.date
+            );
+        }
+        Validity::NotYetValid { from } => {
+            let _ = writeln!(out, "  NOT YET VALID on {}: valid from {from}", v.date);
+        }
+        Validity::NoDescriptor => {}
+    }
+    if let Some(added) = e.added {
+        let _ = writeln!(out, "  Added {added}");
+    }
+    for r in &e.replaced_by {
+        let _ = writeln!(out, "  Replaced by {} (from {})", r.code, r.effective);
+    }
+    if !e.ancestors.is_empty() {
+        let chain: Vec<String> = e
+            .ancestors
+            .iter()
+            .map(|(c, t)| format!("{c} {t}"))
+            .collect();
+        let _ = writeln!(out, "  Under: {}", chain.join(" > "));
+    }
+    if let Some(s) = &e.seven_chr {
+        let _ = writeln!(
+            out,
+            "  Needs a 7th character (defined at {}):",
+            s.defined_at
+        );
+        for (c, m) in &s.values {
+            let _ = writeln!(out, "    {c}  {m}");
+        }
+    }
+    if !e.children.is_empty() {
+        let _ = writeln!(
+            out,
+            "  Codes below ({} billable in all):",
+            thousands(u64::from(e.billable_descendants))
+        );
+        for c in &e.children {
+            let mark = if c.billable { "billable" } else { "header" };
+            let _ = writeln!(out, "    {:<9} {mark:<8} {}", c.code, c.description);
+        }
+    }
+    let mut last_kind = None;
+    for n in &e.notes {
+        if last_kind != Some(n.kind) {
+            let _ = writeln!(out, "  {}:", n.kind.label());
+            last_kind = Some(n.kind);
+        }
+        let at = if n.at == e.code {
+            String::new()
+        } else {
+            format!("  [at {}]", n.at)
+        };
+        let _ = writeln!(out, "    - {}{at}", n.text);
+    }
+    if let Some(m) = v.entry.as_of(v.date).mue {
+        let _ = writeln!(
+            out,
+            "  MUE ({}, table of {}): {} unit(s); MAI {}: {}; rationale: {}",
+            m.setting,
+            m.valid_from,
+            m.value,
+            m.mai_text,
+            m.mai_meaning(),
+            m.rationale
+        );
+    }
+    if let Some(p) = &v.ptp {
+        if p.total > 0 {
+            let _ = writeln!(
+                out,
+                "  NCCI PTP edits naming {}: {}",
+                e.code,
+                thousands(p.total as u64)
+            );
+            for edit in &p.edits {
+                let state = if edit.is_active(v.date) {
+                    "active".to_string()
+                } else if let Some(d) = edit.deletion {
+                    format!("deleted after {d}")
+                } else {
+                    format!("from {}", edit.effective)
+                };
+                let _ = writeln!(
+                    out,
+                    "    column 1 {} / column 2 {}  {state}, modifier indicator {}  ({}; {})",
+                    edit.col1, edit.col2, edit.modifier, edit.rationale, edit.setting
+                );
+            }
+            if p.total as usize > p.edits.len() {
+                let _ = writeln!(
+                    out,
+                    "    ... and {} more",
+                    thousands(p.total as u64 - p.edits.len() as u64)
+                );
+            }
+        }
+    }
+    out.push('\n');
+    out
 }

@@ -1,22 +1,221 @@
-//! The catalog as the shell uses it: code entries from the search index, PTP edits from the
-//! database.
+//! The catalog as the shell uses it: code entries (with the notes they inherit) and suggestions
+//! from the search index, PTP edits, GEMs and the list of loaded releases from the database. The
+//! index is rebuilt from the database whenever it is missing or older than the last import.
 
+use super::CodeSystem;
+use super::assemble::Node;
+use super::entry::{CodeEntry, Note, NoteKind, PtpEdit};
+use super::search::{CodeIndex, Hit};
+use super::system::candidates;
 use crate::store::Store;
+use crate::store::catalog::{self as sql, ImportSummary};
+use anyhow::{Context, Result};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 /// Read access to everything imported.
-#[derive(Clone)]
 pub struct Catalog {
     store: Store,
+    dir: PathBuf,
+    index: Option<CodeIndex>,
+    nodes: HashMap<String, Node>,
+    ancestors: Mutex<HashMap<(CodeSystem, String), Arc<CodeEntry>>>,
+}
+
+/// The database state an index must match: how many imports and the newest one.
+async fn generation(store: &Store) -> Result<String> {
+    let imports = sql::imports(store).await?;
+    Ok(format!(
+        "{}:{}",
+        imports.len(),
+        imports.last().map_or(0, |i| i.id)
+    ))
 }
 
 impl Catalog {
-    /// A catalog over `store`.
-    pub fn new(store: Store) -> Catalog {
-        Catalog { store }
+    /// Opens the catalog over `store` with its index in `dir`, rebuilding the index first when
+    /// it is missing or older than the database.
+    pub async fn open(store: Store, dir: &Path) -> Result<Catalog> {
+        let mut catalog = Catalog::unloaded(store, dir);
+        let wanted = generation(&catalog.store).await?;
+        if CodeIndex::generation(dir).as_deref() != Some(wanted.as_str()) {
+            catalog.rebuild().await?;
+        } else {
+            catalog.load()?;
+        }
+        Ok(catalog)
+    }
+
+    /// Opens the catalog after rebuilding its index from the database, stale or not.
+    pub async fn reindex(store: Store, dir: &Path) -> Result<Catalog> {
+        let mut catalog = Catalog::unloaded(store, dir);
+        catalog.rebuild().await?;
+        Ok(catalog)
+    }
+
+    fn unloaded(store: Store, dir: &Path) -> Catalog {
+        Catalog {
+            store,
+            dir: dir.to_path_buf(),
+            index: None,
+            nodes: HashMap::new(),
+            ancestors: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// How many codes the index holds.
+    pub fn len(&self) -> u64 {
+        self.index.as_ref().map_or(0, CodeIndex::len)
+    }
+
+    fn load(&mut self) -> Result<()> {
+        self.index = CodeIndex::open(&self.dir)?;
+        self.nodes = self
+            .index
+            .as_ref()
+            .map(|i| {
+                i.nodes()
+                    .iter()
+                    .map(|n| (n.id.clone(), n.clone()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        self.ancestors
+            .lock()
+            .map_err(|_| anyhow::anyhow!("cache poisoned"))?
+            .clear();
+        Ok(())
+    }
+
+    /// Rebuilds the search index from the database; returns how many codes it holds.
+    async fn rebuild(&mut self) -> Result<usize> {
+        super::search::check_dir(&self.dir)?;
+        let wanted = generation(&self.store).await?;
+        let dump = sql::dump(&self.store).await?;
+        let dir = self.dir.clone();
+        let n = tokio::task::spawn_blocking(move || CodeIndex::build(&dir, &dump, &wanted))
+            .await
+            .context("the index builder failed")??;
+        self.load()?;
+        Ok(n)
     }
 
     /// The database behind the catalog.
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// Whether any code set is loaded.
+    pub fn is_empty(&self) -> bool {
+        self.index.as_ref().is_none_or(CodeIndex::is_empty)
+    }
+
+    /// The entry of a code, with the notes it inherits from its category, section and chapter
+    /// (inclusion terms stay with the code they are written at).
+    pub fn entry(&self, system: CodeSystem, code: &str) -> Result<Option<CodeEntry>> {
+        let Some(index) = &self.index else {
+            return Ok(None);
+        };
+        let Some(mut entry) = index.get(system, code)? else {
+            return Ok(None);
+        };
+        let mut inherited: Vec<Note> = Vec::new();
+        for (id, _) in &entry.ancestors {
+            let notes = if let Some(node) = self.nodes.get(id) {
+                node.notes.clone()
+            } else {
+                match self.ancestor(system, id)? {
+                    Some(a) => a.notes.clone(),
+                    None => continue,
+                }
+            };
+            inherited.extend(
+                notes.into_iter().filter(|n| {
+                    n.kind != NoteKind::InclusionTerm && n.kind != NoteKind::SevenChrNote
+                }),
+            );
+        }
+        entry.notes.extend(inherited);
+        Ok(Some(entry))
+    }
+
+    fn ancestor(&self, system: CodeSystem, code: &str) -> Result<Option<Arc<CodeEntry>>> {
+        let key = (system, code.to_string());
+        if let Some(e) = self
+            .ancestors
+            .lock()
+            .map_err(|_| anyhow::anyhow!("cache poisoned"))?
+            .get(&key)
+        {
+            return Ok(Some(e.clone()));
+        }
+        let Some(index) = &self.index else {
+            return Ok(None);
+        };
+        let found = index.get(system, code)?.map(Arc::new);
+        if let Some(e) = &found {
+            self.ancestors
+                .lock()
+                .map_err(|_| anyhow::anyhow!("cache poisoned"))?
+                .insert(key, e.clone());
+        }
+        Ok(found)
+    }
+
+    /// Every entry a code as written (`m5416`, `J1030`, `99213`) can be, most likely first.
+    pub fn find(&self, raw: &str) -> Result<Vec<CodeEntry>> {
+        let mut out = Vec::new();
+        for (system, code) in candidates(raw) {
+            if let Some(e) = self.entry(system, &code)? {
+                out.push(e);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Whether a code is in the loaded code sets.
+    pub fn is_known(&self, system: CodeSystem, code: &str) -> bool {
+        self.index
+            .as_ref()
+            .is_some_and(|i| i.contains(system, code))
+    }
+
+    /// Ranked codes for words.
+    pub fn search(
+        &self,
+        words: &str,
+        system: Option<CodeSystem>,
+        limit: usize,
+    ) -> Result<Vec<Hit>> {
+        match &self.index {
+            Some(i) => i.search(words, system, limit),
+            None => Ok(Vec::new()),
+        }
+    }
+
+    /// The tabular section or chapter with this id.
+    pub fn node(&self, id: &str) -> Option<&Node> {
+        self.nodes.get(id)
+    }
+
+    /// PTP edits between two codes, either direction.
+    pub async fn ptp_between(&self, a: &str, b: &str) -> Result<Vec<PtpEdit>> {
+        sql::ptp_between(&self.store, a, b).await
+    }
+
+    /// Up to `limit` PTP edits a code takes part in, and the total.
+    pub async fn ptp_for(&self, code: &str, limit: i64) -> Result<(Vec<PtpEdit>, i64)> {
+        sql::ptp_for(&self.store, code, limit).await
+    }
+
+    /// ICD-10-CM candidates for an ICD-9-CM code (GEMs), with their flags.
+    pub async fn icd9_to_icd10(&self, icd9: &str) -> Result<Vec<(String, String)>> {
+        sql::gem_targets(&self.store, icd9).await
+    }
+
+    /// Every imported file, oldest first.
+    pub async fn releases(&self) -> Result<Vec<ImportSummary>> {
+        sql::imports(&self.store).await
     }
 }

@@ -1,6 +1,7 @@
 //! The catalog: code systems, what is known of a code as of a date, PTP edits and MUEs, imported
 //! from the official files and looked up through the search index and the database.
 
+pub mod assemble;
 pub mod catalog;
 pub mod entry;
 pub mod import;

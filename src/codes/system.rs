@@ -6,7 +6,7 @@ use std::str::FromStr;
 /// A code system a question can refer to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum CodeSystem {
-    /// CPT (AMA Level I HCPCS): 99213, 3074F, 0042T, 0001U.
+    /// CPT (AMA Level I HCPCS): 99213, 3074F, 0042T, 0001U, 0002M, 0001A.
     Cpt,
     /// HCPCS Level II: J1030, G0283.
     Hcpcs,
@@ -128,17 +128,19 @@ pub fn normalize(system: CodeSystem, raw: &str) -> Option<String> {
     let digit = |i: usize| b[i].is_ascii_digit();
     let ok = match system {
         CodeSystem::Cpt => {
-            b.len() == 5 && (0..4).all(digit) && (digit(4) || matches!(b[4], b'F' | b'T' | b'U'))
+            // Category II (F), III (T), PLA (U), MAAA (M), vaccine administration (A).
+            b.len() == 5
+                && (0..4).all(digit)
+                && (digit(4) || matches!(b[4], b'F' | b'T' | b'U' | b'M' | b'A'))
         }
         CodeSystem::Hcpcs => {
             b.len() == 5 && b[0].is_ascii_uppercase() && (1..5).all(digit) && b[0] != b'D'
                 || b.len() == 5 && b[0] == b'D' && (1..5).all(digit)
         }
         CodeSystem::Icd10Cm => {
-            (3..=7).contains(&b.len())
-                && b[0].is_ascii_uppercase()
-                && digit(1)
-                && (digit(2) || b[2].is_ascii_uppercase())
+            // Categories are a letter and two characters with at least one digit: M54, C4A,
+            // and since FY2026 QA0.
+            (3..=7).contains(&b.len()) && b[0].is_ascii_uppercase() && (digit(1) || digit(2))
         }
         CodeSystem::Icd10Pcs => b.len() == 7 && !b.contains(&b'O') && !b.contains(&b'I'),
         CodeSystem::Modifier => b.len() == 2,
@@ -211,6 +213,9 @@ mod tests {
             (CodeSystem::Icd10Cm, "s72001a", Some("S72.001A")),
             (CodeSystem::Icd10Cm, "E11", Some("E11")),
             (CodeSystem::Icd10Cm, "U07.1", Some("U07.1")),
+            (CodeSystem::Icd10Cm, "qa0010", Some("QA0.010")),
+            (CodeSystem::Icd10Cm, "C4A.0", Some("C4A.0")),
+            (CodeSystem::Icd10Cm, "ABC", None),
             (CodeSystem::Icd10Cm, "12345", None),
             (CodeSystem::Cpt, "99213", Some("99213")),
             (CodeSystem::Cpt, "3074f", Some("3074F")),

@@ -1,0 +1,257 @@
+//! Assembling one [`CodeEntry`] per code from the catalog tables: versions, own notes, the
+//! hierarchy (ancestors, direct children, billable descendants), 7th characters, replacements
+//! and MUEs. Pure: the index calls it with what the database returned.
+
+use super::entry::{ChildCode, CodeEntry, CodeVersion, Note, Replacement, SevenChr};
+use super::import::timeline::{OPEN, Version};
+use super::system::bare;
+use super::{CodeSystem, normalize};
+use crate::date::Date;
+use crate::store::catalog::CatalogDump;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+
+/// A section or chapter of the tabular list, with the notes written at it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Node {
+    /// `M50-M54` or `chapter 13`.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// Its parent node, if any.
+    pub parent: Option<String>,
+    /// Notes written at it.
+    pub notes: Vec<Note>,
+}
+
+/// How many direct children an entry lists (PCS tables have thousands).
+const MAX_CHILDREN: usize = 60;
+
+fn to_code_version(v: &Version) -> CodeVersion {
+    CodeVersion {
+        valid_from: Date::from_days(v.from),
+        valid_to: (v.to != OPEN).then(|| Date::from_days(v.to)),
+        billable: v.billable,
+        short_desc: v.short.clone(),
+        long_desc: v.long.clone(),
+        plain_desc: v.plain.clone(),
+        release: v.release.clone(),
+    }
+}
+
+/// Every code's entry and every section/chapter node.
+pub fn assemble(dump: &CatalogDump) -> (Vec<CodeEntry>, Vec<Node>) {
+    let mut entries: BTreeMap<(CodeSystem, String), CodeEntry> = BTreeMap::new();
+    for ((system, code), versions) in &dump.versions {
+        let Ok(system) = system.parse::<CodeSystem>() else {
+            continue;
+        };
+        let mut vs: Vec<CodeVersion> = versions.iter().map(to_code_version).collect();
+        vs.sort_by_key(|v| v.valid_from);
+        let latest = versions.iter().max_by_key(|v| (v.from, v.prio));
+        entries.insert(
+            (system, code.clone()),
+            CodeEntry {
+                system,
+                code: code.clone(),
+                versions: vs,
+                added: versions.iter().filter_map(|v| v.added).min(),
+                action: latest.and_then(|v| v.action.clone()),
+                notes: Vec::new(),
+                seven_chr: None,
+                children: Vec::new(),
+                billable_descendants: 0,
+                replaced_by: Vec::new(),
+                mue: Vec::new(),
+                ancestors: Vec::new(),
+            },
+        );
+    }
+    for (code, limits) in &dump.mue {
+        let system = if normalize(CodeSystem::Cpt, code).is_some() {
+            CodeSystem::Cpt
+        } else {
+            CodeSystem::Hcpcs
+        };
+        let entry = entries
+            .entry((system, code.clone()))
+            .or_insert_with(|| empty_entry(system, code));
+        entry.mue = limits.clone();
+    }
+    for ((system, old), news) in &dump.replacements {
+        if let Ok(system) = system.parse::<CodeSystem>() {
+            if let Some(e) = entries.get_mut(&(system, old.clone())) {
+                e.replaced_by = news
+                    .iter()
+                    .map(|(code, effective)| Replacement {
+                        code: code.clone(),
+                        effective: *effective,
+                    })
+                    .collect();
+            }
+        }
+    }
+    let mut notes_at: HashMap<&str, Vec<Note>> = HashMap::new();
+    for (at, kind, text) in &dump.notes {
+        notes_at.entry(at.as_str()).or_default().push(Note {
+            kind: *kind,
+            text: text.clone(),
+            at: at.clone(),
+        });
+    }
+    for system in [CodeSystem::Icd10Cm, CodeSystem::Icd10Pcs] {
+        link_hierarchy(&mut entries, system, dump, &notes_at);
+    }
+    let nodes = dump
+        .parents
+        .iter()
+        .filter(|(id, (_, title))| {
+            title.is_some() && !entries.contains_key(&(CodeSystem::Icd10Cm, (*id).clone()))
+        })
+        .map(|(id, (parent, title))| Node {
+            id: id.clone(),
+            title: title.clone().unwrap_or_default(),
+            parent: (!parent.is_empty()).then(|| parent.clone()),
+            notes: notes_at.get(id.as_str()).cloned().unwrap_or_default(),
+        })
+        .collect();
+    (entries.into_values().collect(), nodes)
+}
+
+fn empty_entry(system: CodeSystem, code: &str) -> CodeEntry {
+    CodeEntry {
+        system,
+        code: code.to_string(),
+        versions: Vec::new(),
+        added: None,
+        action: None,
+        notes: Vec::new(),
+        seven_chr: None,
+        children: Vec::new(),
+        billable_descendants: 0,
+        replaced_by: Vec::new(),
+        mue: Vec::new(),
+        ancestors: Vec::new(),
+    }
+}
+
+/// Parents, children, descendants, ancestors, notes and 7th characters of one system's codes.
+fn link_hierarchy(
+    entries: &mut BTreeMap<(CodeSystem, String), CodeEntry>,
+    system: CodeSystem,
+    dump: &CatalogDump,
+    notes_at: &HashMap<&str, Vec<Note>>,
+) {
+    let by_bare: HashMap<String, String> = entries
+        .keys()
+        .filter(|(s, _)| *s == system)
+        .map(|(_, c)| (bare(c), c.clone()))
+        .collect();
+    let parent_of = |code: &str| -> Option<String> {
+        if system == CodeSystem::Icd10Cm {
+            if let Some((p, _)) = dump.parents.get(code) {
+                return Some(p.clone());
+            }
+        }
+        let b = bare(code);
+        let mut stem = b.as_str();
+        while stem.len() > 3 || (system == CodeSystem::Icd10Pcs && stem.len() > 3) {
+            stem = &stem[..stem.len() - 1];
+            let trimmed = stem.trim_end_matches('X');
+            if trimmed.len() < 3 {
+                break;
+            }
+            if let Some(p) = by_bare.get(trimmed) {
+                if p != code {
+                    return Some(p.clone());
+                }
+            }
+        }
+        (system == CodeSystem::Icd10Pcs && b.len() > 3)
+            .then(|| by_bare.get(&b[..3]).cloned())
+            .flatten()
+    };
+    let codes: Vec<String> = by_bare.values().cloned().collect();
+    let mut parent: HashMap<String, String> = HashMap::new();
+    let mut children: HashMap<String, Vec<String>> = HashMap::new();
+    for code in &codes {
+        if let Some(p) = parent_of(code) {
+            children.entry(p.clone()).or_default().push(code.clone());
+            parent.insert(code.clone(), p);
+        }
+    }
+    let current = |e: &CodeEntry| e.versions.last().map(|v| (v.billable, v.long_desc.clone()));
+    let info: HashMap<String, (bool, String)> = entries
+        .iter()
+        .filter(|((s, _), _)| *s == system)
+        .filter_map(|((_, c), e)| current(e).map(|i| (c.clone(), i)))
+        .collect();
+    let mut billable_bare: Vec<String> = info
+        .iter()
+        .filter(|(_, (billable, _))| *billable)
+        .map(|(c, _)| bare(c))
+        .collect();
+    billable_bare.sort();
+    for code in &codes {
+        let Some(entry) = entries.get_mut(&(system, code.clone())) else {
+            continue;
+        };
+        let b = bare(code);
+        let lo = billable_bare.partition_point(|x| x.as_str() < b.as_str());
+        let hi = billable_bare.partition_point(|x| x.starts_with(&b) || x.as_str() < b.as_str());
+        entry.billable_descendants =
+            billable_bare[lo..hi].iter().filter(|x| **x != b).count() as u32;
+        if let Some(kids) = children.get(code) {
+            let mut kids = kids.clone();
+            kids.sort();
+            entry.children = kids
+                .iter()
+                .take(MAX_CHILDREN)
+                .filter_map(|k| {
+                    info.get(k).map(|(billable, desc)| ChildCode {
+                        code: k.clone(),
+                        description: desc.clone(),
+                        billable: *billable,
+                    })
+                })
+                .collect();
+        }
+        entry.notes = notes_at.get(code.as_str()).cloned().unwrap_or_default();
+        // Ancestors, nearest first: diag codes, then section and chapter.
+        let mut chain = Vec::new();
+        let mut at = parent.get(code).cloned();
+        while let Some(id) = at {
+            if id.is_empty() || chain.iter().any(|(c, _)| *c == id) {
+                break;
+            }
+            let title = info
+                .get(&id)
+                .map(|(_, d)| d.clone())
+                .or_else(|| dump.parents.get(&id).and_then(|(_, t)| t.clone()))
+                .unwrap_or_default();
+            let next = parent
+                .get(&id)
+                .cloned()
+                .or_else(|| dump.parents.get(&id).map(|(p, _)| p.clone()));
+            chain.push((id, title));
+            at = next;
+        }
+        let needs_seventh = system == CodeSystem::Icd10Cm
+            && b.len() < 7
+            && entry.versions.last().is_some_and(|v| !v.billable)
+            && children
+                .get(code)
+                .is_none_or(|kids| kids.iter().all(|k| bare(k).len() == 7));
+        if needs_seventh {
+            entry.seven_chr = std::iter::once(code.as_str())
+                .chain(chain.iter().map(|(c, _)| c.as_str()))
+                .find_map(|c| {
+                    dump.seven_chr.get(c).map(|values| SevenChr {
+                        defined_at: c.to_string(),
+                        values: values.clone(),
+                    })
+                });
+        }
+        entry.ancestors = chain;
+    }
+}
