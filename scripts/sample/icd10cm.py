@@ -252,13 +252,6 @@ E66 = diag(
               diag("E66.813", "Obesity, class 3")),
          diag("E66.89", "Other obesity not elsewhere classified")),
     diag("E66.9", "Obesity, unspecified", inclusionTerm=["Obesity NOS"]),
-    useAdditionalCode=["code to identify body mass index (BMI), if known (Z68.-)"],
-    excludes1=[
-        "adiposogenital dystrophy (E23.6)",
-        "lipomatosis NOS (E88.2)",
-        "lipomatosis dolorosa [Dercum] (E88.2)",
-        "Prader-Willi syndrome (Q87.11)",
-    ],
 )
 
 E78 = diag(
@@ -355,10 +348,6 @@ CH9 = chapter(
     section(
         "I10-I1A", "Hypertensive diseases (I10-I1A)",
         diag("I10", "Essential (primary) hypertension",
-             inclusionTerm=[
-                 "High blood pressure",
-                 "Hypertension (arterial) (benign) (essential) (malignant) (primary) (systemic)",
-             ],
              excludes1=[
                  "hypertensive disease complicating pregnancy, childbirth and the puerperium "
                  "(O10-O11, O13-O16)"],
@@ -371,9 +360,7 @@ CH9 = chapter(
                   inclusionTerm=["Hypertensive heart failure"],
                   useAdditionalCode=["code to identify type of heart failure (I50.-)"]),
              diag("I11.9", "Hypertensive heart disease without heart failure",
-                  inclusionTerm=["Hypertensive heart disease NOS"]),
-             includes=["any condition in I50.-, I51.4-I51.7, I51.89, I51.9 due to "
-                       "hypertension"]),
+                  inclusionTerm=["Hypertensive heart disease NOS"])),
         diag("I12", "Hypertensive chronic kidney disease",
              diag("I12.0", "Hypertensive chronic kidney disease with stage 5 chronic kidney "
                            "disease or end stage renal disease",
@@ -476,8 +463,7 @@ CH10 = chapter(
         "J09-J18", "Influenza and pneumonia (J09-J18)",
         diag("J18", "Pneumonia, unspecified organism",
              diag("J18.1", "Lobar pneumonia, unspecified organism"),
-             diag("J18.9", "Pneumonia, unspecified organism"),
-             codeFirst=["associated influenza, if applicable (J09.X1, J10.0-, J11.0-)"])),
+             diag("J18.9", "Pneumonia, unspecified organism"))),
     section(
         "J40-J4A", "Chronic lower respiratory diseases (J40-J4A)",
         diag("J44", "Other chronic obstructive pulmonary disease",
@@ -580,7 +566,6 @@ M25 = diag(
              "pain in hand (M79.64-)",
              "pain in fingers (M79.64-)",
              "pain in foot (M79.67-)",
-             "pain in limb, unspecified (M79.6-)",
              "pain in toes (M79.67-)",
          ]),
 )
@@ -627,7 +612,6 @@ M50 = diag(
          diag("M50.13", "Cervical disc disorder with radiculopathy, cervicothoracic region",
               inclusionTerm=["C7-T1 disc disorder with radiculopathy"]),
          excludes2=["brachial radiculitis NOS (M54.13)"]),
-    notes=["Code to the most superior level of disorder"],
     includes=["cervicothoracic disc disorders with cervicalgia",
               "cervicothoracic disc disorders"],
 )
@@ -699,7 +683,6 @@ M54 = diag(
          diag("M54.51", "Vertebrogenic low back pain",
               inclusionTerm=["Low back vertebral endplate pain"]),
          diag("M54.59", "Other low back pain"),
-         inclusionTerm=["Loin pain", "Lumbago NOS"],
          excludes1=[
              "low back strain (S39.012)",
              "lumbago due to intervertebral disc displacement (M51.2-)",
@@ -780,8 +763,7 @@ CH14 = chapter(
     section(
         "N30-N39", "Other diseases of the urinary system (N30-N39)",
         diag("N39", "Other disorders of urinary system",
-             diag("N39.0", "Urinary tract infection, site not specified",
-                  useAdditionalCode=["code (B95-B97), to identify infectious agent"]))),
+             diag("N39.0", "Urinary tract infection, site not specified"))),
 )
 
 # --- Chapter 15: pregnancy --------------------------------------------------------------------
@@ -790,8 +772,7 @@ CH15 = chapter(
     "15", "Pregnancy, childbirth and the puerperium (O00-O9A)",
     section(
         "O80-O82", "Encounter for delivery (O80-O82)",
-        diag("O80", "Encounter for full-term uncomplicated delivery",
-             useAdditionalCode=["code to identify outcome of delivery (Z37.0)"])),
+        diag("O80", "Encounter for full-term uncomplicated delivery")),
 )
 
 # --- Chapter 18: symptoms and signs -----------------------------------------------------------
@@ -809,7 +790,7 @@ CH18 = chapter(
              diag("R05.3", "Chronic cough",
                   inclusionTerm=["Persistent cough", "Refractory cough", "Unexplained cough"]),
              diag("R05.9", "Cough, unspecified"),
-             excludes1=["cough with hemorrhage (R04.2)", "smoker's cough (J41.0)"]),
+             excludes1=["smoker's cough (J41.0)"]),
         diag("R06", "Abnormalities of breathing",
              diag("R06.0", "Dyspnea",
                   diag("R06.00", "Dyspnea, unspecified"),
@@ -873,13 +854,11 @@ S52 = diag(
          diag("S52.52", "Torus fracture of lower end of radius",
               diag("S52.521", "Torus fracture of lower end of right radius"),
               seven=torus_chars("S52.52")),
-         inclusionTerm=["Fracture of distal radius"],
          excludes2=["physeal fractures of lower end of radius (S59.2-)"]),
     seven=fracture_chars("S52"),
     notes=_FRACTURE_NOTES,
     excludes1=["traumatic amputation of forearm (S58.-)"],
-    excludes2=["fracture at wrist and hand level (S62.-)",
-               "periprosthetic fracture of prosthetic implant of elbow (M97.4)"],
+    excludes2=["fracture at wrist and hand level (S62.-)"],
 )
 
 S72 = diag(
@@ -909,8 +888,7 @@ S82 = diag(
     notes=_FRACTURE_NOTES,
     includes=["fracture of malleolus"],
     excludes1=["traumatic amputation of lower leg (S88.-)"],
-    excludes2=["fracture of foot, except ankle (S92.-)",
-               "periprosthetic fracture of prosthetic implant of knee (M97.1-)"],
+    excludes2=["fracture of foot, except ankle (S92.-)"],
 )
 
 T84 = diag(
@@ -925,8 +903,7 @@ T84 = diag(
         "The appropriate 7th character is to be added to each code from category T84",
         [("A", "initial encounter"), ("D", "subsequent encounter"), ("S", "sequela")],
     ),
-    excludes2=["failure and rejection of transplanted organs and tissue (T86.-)",
-               "fracture of bone following insertion of orthopedic implant, joint prosthesis "
+    excludes2=["fracture of bone following insertion of orthopedic implant, joint prosthesis "
                "or bone plate (M96.6)"],
 )
 
@@ -937,13 +914,7 @@ CH19 = chapter(
     section("S80-S89", "Injuries to the knee and lower leg (S80-S89)", S82),
     section("T80-T88", "Complications of surgical and medical care, not elsewhere classified "
                        "(T80-T88)", T84),
-    notes=[
-        "Use secondary code(s) from Chapter 20, External causes of morbidity, to indicate cause "
-        "of injury. Codes within the T section that include the external cause do not require "
-        "an additional external cause code.",
-    ],
     useAdditionalCode=["code to identify any retained foreign body, if applicable (Z18.-)"],
-    excludes1=["birth trauma (P10-P15)", "obstetric trauma (O70-O71)"],
 )
 
 # --- Chapter 21: factors influencing health status --------------------------------------------

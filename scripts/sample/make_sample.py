@@ -574,11 +574,15 @@ HCPCS_WIDTH = 320
 
 
 def wrap80(text):
-    """Split a long description into 80-character pieces at spaces, as CMS does."""
+    """Split a long description into pieces for the 80-character field, at spaces.
+
+    Like the CMS file, a piece that is continued is at most 79 characters (the field always
+    keeps a blank after the last word); the last piece may use all 80.
+    """
     pieces, line = [], ""
     for word in text.split(" "):
         candidate = f"{line} {word}" if line else word
-        if len(candidate) <= 80:
+        if len(candidate) <= 79:
             line = candidate
         else:
             if not line:
@@ -586,6 +590,9 @@ def wrap80(text):
             pieces.append(line)
             line = word
     pieces.append(line)
+    # A last piece of exactly 80 characters fits too: merge it back when it does.
+    if len(pieces) > 1 and len(f"{pieces[-2]} {pieces[-1]}") <= 80:
+        pieces[-2:] = [f"{pieces[-2]} {pieces[-1]}"]
     return pieces
 
 
