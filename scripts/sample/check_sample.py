@@ -735,7 +735,7 @@ def compare_content(sample, official, cm_records, pcs_records, hcpcs):
                         f"ICD-10-CM {owner}: <{kind}> note #{i + 1} is not an official note there")
         for owner, title in our_titles.items():
             R.check(real_titles.get(owner) == title, where, f"ICD-10-CM {owner}: title differs")
-        R.note(f"ICD-10-CM: {count} tabular notes and {len(our_titles)} chapter/section titles "
+        R.note(f"ICD-10-CM: {count} tabular notes and 7th characters, {len(our_titles)} titles "
                f"checked against {xml_real.name}")
     xlsx = official / "hcpcs" / "2025-oct" / "HCPC2025_OCT_ANWEB_v4.xlsx"
     if xlsx.exists():
