@@ -1,9 +1,10 @@
 """HCPCS Level II sample (January 2026 release), written by hand.
 
-Long descriptions are the official public-domain HCPCS Level II wording (CMS), written from
-knowledge, not copied out of the CMS files. Short descriptions (28 characters at most) are ours
-in CMS style unless noted. Administrative fields (pricing indicator, coverage, BETOS, type of
-service, dates) are illustrative, except the ones marked "real" below.
+Long descriptions are the official public-domain HCPCS Level II wording (CMS), in CMS's own
+lower-casing ("hcl", "(cpap)"), written from knowledge, not copied out of the CMS files, and
+confirmed with check_sample.py --content. Short descriptions (28 characters at most) are in CMS
+style; many are CMS's, some are ours. Administrative fields (pricing indicator, coverage, BETOS,
+type of service, dates) are illustrative, except the ones marked real below.
 
 Each entry is a dict; make_sample.py lays it out in the 320-byte ANWEB record.
 """

@@ -2,7 +2,9 @@
 
 Codes and long titles are the official public-domain ICD-10-CM wording (CDC/NCHS), written from
 our own knowledge, not copied out of the CMS/CDC files. Notes are a selection of the official
-instructional notes, also written from knowledge; the sample does not carry every note.
+instructional notes, also written from knowledge; the sample does not carry every note. Codes,
+titles and notes are confirmed with check_sample.py --content; what we could not confirm is left
+out.
 A category here holds only the subcodes we chose, not necessarily all of them.
 
 The order file and the XML are both generated from this tree (make_sample.py), so they cannot
