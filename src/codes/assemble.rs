@@ -91,6 +91,7 @@ pub fn assemble(dump: &CatalogDump) -> (Vec<CodeEntry>, Vec<Node>) {
             }
         }
     }
+    link_hcpcs_successors(&mut entries);
     let mut notes_at: HashMap<&str, Vec<Note>> = HashMap::new();
     for (at, kind, text) in &dump.notes {
         notes_at.entry(at.as_str()).or_default().push(Note {
@@ -116,6 +117,44 @@ pub fn assemble(dump: &CatalogDump) -> (Vec<CodeEntry>, Vec<Node>) {
         })
         .collect();
     (entries.into_values().collect(), nodes)
+}
+
+/// The drug or item a HCPCS description names, without its dose or size: "Injection,
+/// methylprednisolone acetate" for "Injection, methylprednisolone acetate, 40 mg".
+fn hcpcs_stem(desc: &str) -> &str {
+    desc.rsplit_once(", ").map_or(desc, |(stem, _)| stem)
+}
+
+/// HCPCS files say when a code ends but not what replaced it. A code added the day after a
+/// terminated one ends, naming the same drug or item, is recorded as its replacement (J1030,
+/// methylprednisolone acetate 40 mg, ended 2024-03-31; J1010, 1 mg, began 2024-04-01).
+fn link_hcpcs_successors(entries: &mut BTreeMap<(CodeSystem, String), CodeEntry>) {
+    let mut starts: HashMap<(i32, String), Vec<String>> = HashMap::new();
+    for ((system, code), e) in entries.iter() {
+        if let (CodeSystem::Hcpcs, Some(first)) = (system, e.versions.first()) {
+            starts
+                .entry((first.valid_from.days(), hcpcs_stem(&first.long_desc).to_string()))
+                .or_default()
+                .push(code.clone());
+        }
+    }
+    for ((system, _), e) in entries.iter_mut() {
+        if *system != CodeSystem::Hcpcs || !e.replaced_by.is_empty() {
+            continue;
+        }
+        let Some(last) = e.versions.last() else { continue };
+        let Some(end) = last.valid_to else { continue };
+        let next = end.add_days(1);
+        if let Some(codes) = starts.get(&(next.days(), hcpcs_stem(&last.long_desc).to_string())) {
+            e.replaced_by = codes
+                .iter()
+                .map(|c| Replacement {
+                    code: c.clone(),
+                    effective: next,
+                })
+                .collect();
+        }
+    }
 }
 
 fn empty_entry(system: CodeSystem, code: &str) -> CodeEntry {

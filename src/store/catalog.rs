@@ -1,7 +1,7 @@
 //! SQL for the catalog tables: recording imports, writing one file's records in one transaction
 //! (code versions merged into each code's history), and reading everything back for the index.
 
-use super::{Store, now_rfc3339};
+use super::{Backend, Store, now_rfc3339};
 use crate::codes::import::timeline::{self, OPEN, Version};
 use crate::codes::import::{CodeRecord, Format, ImportMeta, Record};
 use crate::codes::{CodeSystem, NoteKind, PtpEdit};
@@ -105,9 +105,12 @@ impl From<i64> for Val {
     }
 }
 
-/// Inserts rows `chunk` at a time: `{head} VALUES (...),(...) {tail}`.
+/// Inserts rows many at a time: `{head} VALUES (...),(...) {tail}`. SQLite gets anonymous `?`
+/// placeholders: with numbered ones sqlx looks each parameter's name up, which SQLite does by a
+/// linear scan, quadratic in the number of parameters (two thirds of a 1,000,000-edit import).
 async fn insert_many(
     conn: &mut AnyConnection,
+    backend: Backend,
     head: &str,
     tail: &str,
     rows: Vec<Vec<Val>>,
@@ -133,8 +136,12 @@ async fn insert_many(
                 if j > 0 {
                     sql.push(',');
                 }
-                sql.push('$');
-                sql.push_str(&n.to_string());
+                if backend == Backend::Sqlite {
+                    sql.push('?');
+                } else {
+                    sql.push('$');
+                    sql.push_str(&n.to_string());
+                }
             }
             sql.push(')');
         }
@@ -178,7 +185,13 @@ where
     F: FnOnce() -> Fut,
     Fut: std::future::Future<Output = Result<()>>,
 {
+    let backend = store.backend();
     let mut tx = store.pool().begin().await?;
+    if backend == Backend::Sqlite {
+        // A large import rewrites the same B-tree pages many times: keep them in memory rather
+        // than spilling them to the WAL and reading them back. Reset before commit.
+        sqlx::query("PRAGMA cache_size = -131072").execute(&mut *tx).await?;
+    }
     let import_id: i64 = sqlx::query_scalar(
         "INSERT INTO code_import (format, code_set, version, effective_from, file_name, sha256, row_count, counts, imported_at) \
          VALUES ($1, $2, $3, $4, $5, $6, 0, '{}', $7) RETURNING id",
@@ -315,20 +328,20 @@ where
                 }
                 if tabular_current {
                     counts.add("notes", notes.len() as u64);
-                    insert_many(&mut tx, "INSERT INTO code_note (system, code, kind, seq, text, import_id)", "ON CONFLICT (system, code, kind, seq) DO UPDATE SET text = excluded.text, import_id = excluded.import_id", notes).await?;
-                    insert_many(&mut tx, "INSERT INTO code_parent (system, code, parent, title)", "ON CONFLICT (system, code) DO UPDATE SET parent = excluded.parent, title = COALESCE(excluded.title, code_parent.title)", parents).await?;
+                    insert_many(&mut tx, backend, "INSERT INTO code_note (system, code, kind, seq, text, import_id)", "ON CONFLICT (system, code, kind, seq) DO UPDATE SET text = excluded.text, import_id = excluded.import_id", notes).await?;
+                    insert_many(&mut tx, backend, "INSERT INTO code_parent (system, code, parent, title)", "ON CONFLICT (system, code) DO UPDATE SET parent = excluded.parent, title = COALESCE(excluded.title, code_parent.title)", parents).await?;
                     counts.add("7th-character values", sevens.len() as u64);
-                    insert_many(&mut tx, "INSERT INTO seven_chr (code, chr, meaning, import_id)", "ON CONFLICT (code, chr) DO UPDATE SET meaning = excluded.meaning, import_id = excluded.import_id", sevens).await?;
+                    insert_many(&mut tx, backend, "INSERT INTO seven_chr (code, chr, meaning, import_id)", "ON CONFLICT (code, chr) DO UPDATE SET meaning = excluded.meaning, import_id = excluded.import_id", sevens).await?;
                 }
             }
             counts.add("replacements", repl.len() as u64);
-            insert_many(&mut tx, "INSERT INTO code_replacement (system, old_code, new_code, effective, import_id)", "ON CONFLICT (system, old_code, new_code) DO NOTHING", repl).await?;
+            insert_many(&mut tx, backend, "INSERT INTO code_replacement (system, old_code, new_code, effective, import_id)", "ON CONFLICT (system, old_code, new_code) DO NOTHING", repl).await?;
             counts.add("MUE values", mue.len() as u64);
-            insert_many(&mut tx, "INSERT INTO mue (setting, code, valid_from, value, mai, mai_text, rationale, import_id)", "ON CONFLICT (setting, code, valid_from) DO UPDATE SET value = excluded.value, mai = excluded.mai, mai_text = excluded.mai_text, rationale = excluded.rationale, import_id = excluded.import_id", mue).await?;
+            insert_many(&mut tx, backend, "INSERT INTO mue (setting, code, valid_from, value, mai, mai_text, rationale, import_id)", "ON CONFLICT (setting, code, valid_from) DO UPDATE SET value = excluded.value, mai = excluded.mai, mai_text = excluded.mai_text, rationale = excluded.rationale, import_id = excluded.import_id", mue).await?;
             counts.add("PTP edits", ptp.len() as u64);
-            insert_many(&mut tx, "INSERT INTO ptp_edit (setting, col1, col2, effective, deletion, pre_1996, modifier, rationale, import_id)", "ON CONFLICT (col1, col2, setting, effective) DO UPDATE SET deletion = excluded.deletion, pre_1996 = excluded.pre_1996, modifier = excluded.modifier, rationale = excluded.rationale, import_id = excluded.import_id", ptp).await?;
+            insert_many(&mut tx, backend, "INSERT INTO ptp_edit (setting, col1, col2, effective, deletion, pre_1996, modifier, rationale, import_id)", "ON CONFLICT (col1, col2, setting, effective) DO UPDATE SET deletion = excluded.deletion, pre_1996 = excluded.pre_1996, modifier = excluded.modifier, rationale = excluded.rationale, import_id = excluded.import_id", ptp).await?;
             counts.add("mappings", gem.len() as u64);
-            insert_many(&mut tx, "INSERT INTO gem (direction, source, target, flags, import_id)", "ON CONFLICT (direction, source, target) DO UPDATE SET flags = excluded.flags, import_id = excluded.import_id", gem).await?;
+            insert_many(&mut tx, backend, "INSERT INTO gem (direction, source, target, flags, import_id)", "ON CONFLICT (direction, source, target) DO UPDATE SET flags = excluded.flags, import_id = excluded.import_id", gem).await?;
             Ok(())
         }
         .await;
@@ -346,7 +359,7 @@ where
     if !tabular_current {
         counts.add("notes skipped (a newer tabular release is loaded)", 1);
     }
-    merge_codes(&mut tx, meta, import_id, codes, &mut counts).await?;
+    merge_codes(&mut tx, backend, meta, import_id, codes, &mut counts).await?;
     let counts: Vec<(String, u64)> = counts
         .0
         .into_iter()
@@ -361,6 +374,9 @@ where
         .execute(&mut *tx)
         .await?;
     tx.commit().await.context("cannot commit the import")?;
+    if backend == Backend::Sqlite {
+        sqlx::query("PRAGMA cache_size = -2000").execute(store.pool()).await.ok();
+    }
     Ok(counts)
 }
 
@@ -418,6 +434,7 @@ const VERSION_COLUMNS: &str = "system, code, valid_from, valid_to, billable, sho
 /// Merges the file's code records into each code's stored history and writes what changed.
 async fn merge_codes(
     conn: &mut AnyConnection,
+    backend: Backend,
     meta: &ImportMeta,
     import_id: i64,
     codes: Vec<CodeRecord>,
@@ -553,6 +570,7 @@ async fn merge_codes(
     }
     insert_many(
         conn,
+        backend,
         "INSERT INTO code_version (system, code, valid_from, valid_to, billable, short_desc, long_desc, plain_desc, code_set, release, release_date, added, action, import_id)",
         "",
         inserts,
@@ -715,4 +733,31 @@ pub async fn gem_targets(store: &Store, icd9: &str) -> Result<Vec<(String, Strin
     .fetch_all(store.pool())
     .await?;
     Ok(rows)
+}
+
+/// Per system, how many codes are valid on `date`: (system, billable, headers).
+pub async fn counts_as_of(store: &Store, date: Date) -> Result<Vec<(String, i64, i64)>> {
+    let rows: Vec<(String, i64, i64)> = sqlx::query_as(
+        "SELECT system, CAST(SUM(CASE WHEN billable = 1 THEN 1 ELSE 0 END) AS BIGINT), CAST(SUM(CASE WHEN billable = 1 THEN 0 ELSE 1 END) AS BIGINT) \
+         FROM (SELECT DISTINCT system, code, billable FROM code_version \
+               WHERE valid_from <= $1 AND (valid_to IS NULL OR valid_to >= $1)) AS v \
+         GROUP BY system ORDER BY system",
+    )
+    .bind(date.to_string())
+    .fetch_all(store.pool())
+    .await?;
+    Ok(rows)
+}
+
+/// How many rows a catalog table holds (`ptp_edit`, `mue`, `code_version`, ...).
+pub async fn table_count(store: &Store, table: &str) -> Result<i64> {
+    const TABLES: &[&str] = &[
+        "code_import", "code_version", "code_note", "code_parent", "seven_chr",
+        "code_replacement", "mue", "ptp_edit", "gem",
+    ];
+    anyhow::ensure!(TABLES.contains(&table), "not a catalog table: {table}");
+    let (n,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) FROM {table}"))
+        .fetch_one(store.pool())
+        .await?;
+    Ok(n)
 }
