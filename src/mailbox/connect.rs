@@ -189,10 +189,24 @@ async fn handshake(
     let name = ServerName::try_from(at.host.to_string())
         .map_err(|e| MailboxError::config(&context, format!("{}: {e}", at.host)))?;
     within(at.timeout, &context, async {
-        connector
-            .connect(name, tcp)
-            .await
-            .map_err(|e| MailboxError::transient(&context, e))
+        connector.connect(name, tcp).await.map_err(|e| {
+            // An untrusted or mismatched certificate will not fix itself: that is configuration.
+            let rustls_error = e
+                .get_ref()
+                .and_then(|inner| inner.downcast_ref::<rustls::Error>());
+            if let Some(rustls::Error::InvalidCertificate(why)) = rustls_error {
+                MailboxError::config(
+                    &context,
+                    format!(
+                        "the server's certificate is not accepted for {} ({why:?}); \
+                         a private CA belongs in ca_file",
+                        at.host
+                    ),
+                )
+            } else {
+                MailboxError::transient(&context, e)
+            }
+        })
     })
     .await
 }

@@ -212,11 +212,14 @@ impl ImapMailbox {
             Some(_) => (1, true),
             None => (1, false),
         };
-        // What the listing below covers needs no wake-up later.
-        drain_new_mail(session);
 
-        // First the UIDs and sizes only, so a huge folder or message costs little.
+        // First the UIDs and sizes only, so a huge folder or message costs little. The NOOP
+        // brings the session's view up to date: servers (Dovecot) run a command on the view of
+        // the last sync and announce newer mail only after it.
         let listed = tokio::time::timeout(t, async {
+            session.noop().await?;
+            // What the listing covers needs no wake-up later; what arrives after it does.
+            drain_new_mail(session);
             let stream = session
                 .uid_fetch(format!("{start}:*"), "(UID RFC822.SIZE)")
                 .await?;

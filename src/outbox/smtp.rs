@@ -104,7 +104,8 @@ impl SmtpOutbox {
         let context = format!("cannot send through {}:{}", self.host, self.port);
         let sent = tokio::time::timeout(
             self.timeout,
-            self.transport.send_raw(envelope.as_lettre(), raw),
+            self.transport
+                .send_raw(envelope.as_lettre(), without_final_line_end(raw)),
         )
         .await;
         match sent {
@@ -156,6 +157,14 @@ impl SmtpOutbox {
     }
 }
 
+/// lettre ends DATA with "\r\n.\r\n" whatever the message ends with, so a message that already
+/// ends with a line end would arrive with an extra empty line: hand it over without that one.
+fn without_final_line_end(raw: &[u8]) -> &[u8] {
+    raw.strip_suffix(b"\r\n")
+        .or_else(|| raw.strip_suffix(b"\n"))
+        .unwrap_or(raw)
+}
+
 /// The server name to verify and the trust roots: webpki's plus the optional `ca_file`.
 fn tls_parameters(
     host: &str,
@@ -175,4 +184,17 @@ fn tls_parameters(
     builder
         .build_rustls()
         .map_err(|e| SendError::config(format!("TLS setup for {host}"), e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_final_line_end_is_left_to_lettre() {
+        assert_eq!(without_final_line_end(b"a\r\nb\r\n"), b"a\r\nb");
+        assert_eq!(without_final_line_end(b"a\r\nb"), b"a\r\nb");
+        assert_eq!(without_final_line_end(b"b\n"), b"b");
+        assert_eq!(without_final_line_end(b"b\r\n\r\n"), b"b\r\n");
+    }
 }
