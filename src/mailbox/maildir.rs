@@ -318,13 +318,14 @@ fn load_state(root: &Path) -> Result<UidState, MailboxError> {
             )
         }),
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
-            let secs = SystemTime::now()
+            // Only equality matters to the worker: a value from the clock in milliseconds
+            // differs from the lost file's unless it is recreated in the very same millisecond
+            // (modulo 49 days).
+            let millis = SystemTime::now()
                 .duration_since(SystemTime::UNIX_EPOCH)
-                .map_or(1, |d| d.as_secs());
+                .map_or(0, |d| d.as_millis());
             let state = UidState {
-                uidvalidity: u32::try_from(secs % u64::from(u32::MAX))
-                    .unwrap_or(1)
-                    .max(1),
+                uidvalidity: u32::try_from(millis % u128::from(u32::MAX)).unwrap_or(0) + 1,
                 next_uid: 1,
                 uids: BTreeMap::new(),
             };
