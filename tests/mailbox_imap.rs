@@ -342,6 +342,33 @@ async fn idle_wakes_within_two_seconds_of_a_delivery() {
 }
 
 #[tokio::test]
+async fn idle_is_reissued_after_idle_renew_and_still_wakes() {
+    let user = rig().user("renew");
+    let options = MailboxOptions {
+        idle_renew: Duration::from_millis(200),
+        ..MailboxOptions::default()
+    };
+    let mut mailbox = Mailbox::open(&rig().imap_config(&user, TlsMode::Starttls), options).unwrap();
+    mailbox.connect().await.unwrap();
+    let (_stop, mut shutdown) = watch::channel(false);
+    let raw = message("renew@example.test", "renew", "after a few IDLE rounds");
+    let delivery = async {
+        tokio::time::sleep(Duration::from_millis(700)).await;
+        rig().deliver(&user, &raw).await;
+        Instant::now()
+    };
+    let waiting = async {
+        let wake = mailbox
+            .wait_for_mail(Duration::from_secs(20), &mut shutdown)
+            .await;
+        (wake, Instant::now())
+    };
+    let (delivered_at, (wake, woke_at)) = tokio::join!(delivery, waiting);
+    assert_eq!(wake.unwrap(), Wake::NewMail);
+    assert!(woke_at.duration_since(delivered_at) < Duration::from_secs(2));
+}
+
+#[tokio::test]
 async fn idle_returns_promptly_on_shutdown_and_the_session_stays_usable() {
     let user = rig().user("shutdown");
     let mut mailbox = open(&user, TlsMode::Starttls);

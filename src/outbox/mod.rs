@@ -146,7 +146,8 @@ pub enum Outbox {
 }
 
 impl Outbox {
-    /// Checks the configuration and reads the password and CA file; does not connect.
+    /// Checks the configuration and reads the password and CA file; does not connect. Call it
+    /// inside a Tokio runtime: lettre's connection pool starts its clean-up task here.
     pub fn open(config: &OutboxConfig, options: OutboxOptions) -> Result<Outbox, SendError> {
         match config.kind.as_str() {
             "smtp" => Ok(Outbox::Smtp(SmtpOutbox::open(config, options)?)),

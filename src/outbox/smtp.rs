@@ -34,7 +34,8 @@ impl fmt::Debug for SmtpOutbox {
 }
 
 impl SmtpOutbox {
-    /// Checks `[outbox]` for `kind = "smtp"`, reads the password and CA file; no network.
+    /// Checks `[outbox]` for `kind = "smtp"`, reads the password and CA file; no network. Needs a
+    /// Tokio runtime (lettre's pool spawns its clean-up task).
     pub fn open(config: &OutboxConfig, options: OutboxOptions) -> Result<Self, SendError> {
         let server = &config.server;
         let host = server.host.clone();
