@@ -8,4 +8,6 @@ pub mod cli;
 pub mod codes;
 pub mod config;
 pub mod date;
+pub mod mailbox;
+pub mod outbox;
 pub mod store;

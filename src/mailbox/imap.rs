@@ -1,0 +1,680 @@
+//! The IMAP mailbox: one session (async-imap over rustls) that fetches by UID with BODY.PEEK,
+//! flags \Seen and MOVEs, waits with IDLE or NOOP polling, and APPENDs to Sent. Every network call
+//! runs under the configured timeout; a failed or timed-out call drops the session so the next
+//! call reconnects. It must not delete or expunge mail, nor log the password, message text or
+//! addresses.
+
+use super::connect::{self, Endpoint, ImapStream, within};
+use super::error::{MailboxError, redact_user};
+use super::{
+    Batch, Cursor, MailboxOptions, Marked, RawMessage, Wake, shutdown_requested, shutdown_signal,
+};
+use crate::config::{MailboxConfig, TlsMode};
+use async_imap::Session;
+use async_imap::extensions::idle::IdleResponse;
+use async_imap::imap_proto::{MailboxDatum, Response, Status};
+use async_imap::types::{Fetch, NameAttribute, UnsolicitedResponse};
+use futures::TryStreamExt;
+use std::fmt;
+use std::time::{Duration, SystemTime};
+use tokio::sync::watch;
+use tokio::time::{Instant, error::Elapsed};
+use tokio_rustls::TlsConnector;
+
+type ImapSession = Session<ImapStream>;
+type ImapResult<T> = Result<T, async_imap::error::Error>;
+
+/// What the server told us at login that the operations depend on.
+#[derive(Clone, Copy, Debug)]
+struct SessionFacts {
+    idle: bool,
+    can_move: bool,
+    uidvalidity: u32,
+}
+
+/// A folder on an IMAP server; see [`super::Mailbox`] for the operations.
+pub struct ImapMailbox {
+    host: String,
+    port: u16,
+    tls: TlsMode,
+    connector: Option<TlsConnector>,
+    username: String,
+    password: String,
+    folder: String,
+    processed_folder: Option<String>,
+    options: MailboxOptions,
+    session: Option<(ImapSession, SessionFacts)>,
+    sent_folder: Option<String>,
+}
+
+impl fmt::Debug for ImapMailbox {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.describe())
+    }
+}
+
+impl ImapMailbox {
+    /// Checks `[mailbox]` for `kind = "imap"` and reads the password and CA file; no network.
+    pub fn open(config: &MailboxConfig, options: MailboxOptions) -> Result<Self, MailboxError> {
+        let server = &config.server;
+        if server.host.is_empty() {
+            return Err(MailboxError::config("[mailbox] host", "is missing"));
+        }
+        if server.username.is_empty() {
+            return Err(MailboxError::config("[mailbox] username", "is missing"));
+        }
+        if server.tls == TlsMode::None && !connect::is_loopback_host(&server.host) {
+            return Err(connect::plaintext_refused("mailbox", &server.host));
+        }
+        let password = server
+            .password("mailbox")
+            .map_err(|e| MailboxError::config("cannot read the IMAP password", format!("{e:#}")))?;
+        let connector = match server.tls {
+            TlsMode::None => None,
+            _ => Some(connect::tls_connector(server.ca_file.as_deref())?),
+        };
+        let port = match (server.port, server.tls) {
+            (0, TlsMode::Implicit) => 993,
+            (0, _) => 143,
+            (port, _) => port,
+        };
+        Ok(ImapMailbox {
+            host: server.host.clone(),
+            port,
+            tls: server.tls,
+            connector,
+            username: server.username.clone(),
+            password,
+            folder: config.folder.clone(),
+            processed_folder: config.processed_folder.clone(),
+            options,
+            session: None,
+            sent_folder: None,
+        })
+    }
+
+    /// "imap imap.example.org:993 folder INBOX as c…".
+    pub fn describe(&self) -> String {
+        format!(
+            "imap {}:{} folder {} as {}",
+            self.host,
+            self.port,
+            self.folder,
+            redact_user(&self.username)
+        )
+    }
+
+    /// Connects, logs in, reads the capabilities, selects the folder and creates the processed
+    /// folder if it is missing. Does nothing when already connected.
+    pub async fn connect(&mut self) -> Result<(), MailboxError> {
+        if self.session.is_some() {
+            return Ok(());
+        }
+        let t = self.options.timeout;
+        let client = connect::open(&Endpoint {
+            host: &self.host,
+            port: self.port,
+            tls: self.tls,
+            connector: self.connector.as_ref(),
+            timeout: t,
+        })
+        .await?;
+
+        let context = format!(
+            "cannot log in to {}:{} as {}",
+            self.host,
+            self.port,
+            redact_user(&self.username)
+        );
+        let mut session = within(t, &context, async {
+            client
+                .login(&self.username, &self.password)
+                .await
+                .map_err(|(e, _client)| login_error(&context, e))
+        })
+        .await?;
+
+        let context = format!(
+            "cannot read the capabilities of {}:{}",
+            self.host, self.port
+        );
+        let caps = settle(
+            tokio::time::timeout(t, session.capabilities()).await,
+            &context,
+            t,
+        )?;
+        let idle = caps.has_str("IDLE");
+        let can_move = caps.has_str("MOVE");
+
+        let context = format!(
+            "cannot open folder {:?} on {}:{}",
+            self.folder, self.host, self.port
+        );
+        let selected = match tokio::time::timeout(t, session.select(&self.folder)).await {
+            Ok(Err(async_imap::error::Error::No(reason))) => {
+                return Err(MailboxError::config(
+                    context,
+                    format!("no such folder? ({reason})"),
+                ));
+            }
+            other => settle(other, &context, t)?,
+        };
+        let uidvalidity = selected
+            .uid_validity
+            .ok_or_else(|| MailboxError::transient(&context, "the server sent no UIDVALIDITY"))?;
+
+        if let Some(folder) = &self.processed_folder {
+            ensure_folder(&mut session, folder, t, &self.host).await?;
+        }
+        tracing::info!(
+            host = %self.host,
+            port = self.port,
+            folder = %self.folder,
+            idle,
+            can_move,
+            "connected to the IMAP mailbox"
+        );
+        self.session = Some((
+            session,
+            SessionFacts {
+                idle,
+                can_move,
+                uidvalidity,
+            },
+        ));
+        Ok(())
+    }
+
+    /// Sends LOGOUT (bounded by the timeout) and forgets the session.
+    pub async fn disconnect(&mut self) {
+        if let Some((mut session, _)) = self.session.take() {
+            let _ = tokio::time::timeout(self.options.timeout, session.logout()).await;
+        }
+    }
+
+    /// See [`super::Mailbox::fetch_new`].
+    pub async fn fetch_new(
+        &mut self,
+        after: Option<Cursor>,
+        max_messages: usize,
+    ) -> Result<Batch, MailboxError> {
+        self.connect().await?;
+        let t = self.options.timeout;
+        let max_bytes = self.options.max_message_bytes;
+        let context = format!(
+            "cannot fetch new messages from {:?} on {}:{}",
+            self.folder, self.host, self.port
+        );
+        let (session, facts) = self.live()?;
+        let uidvalidity = facts.uidvalidity;
+        let (start, uidvalidity_changed) = match after {
+            Some(c) if c.uidvalidity == uidvalidity => (c.last_uid.saturating_add(1), false),
+            Some(_) => (1, true),
+            None => (1, false),
+        };
+
+        // First the UIDs and sizes only, so a huge folder or message costs little. The NOOP
+        // brings the session's view up to date: servers (Dovecot) run a command on the view of
+        // the last sync and announce newer mail only after it.
+        let listed = tokio::time::timeout(t, async {
+            session.noop().await?;
+            // What the listing covers needs no wake-up later; what arrives after it does.
+            drain_new_mail(session);
+            let stream = session
+                .uid_fetch(format!("{start}:*"), "(UID RFC822.SIZE)")
+                .await?;
+            stream.try_collect::<Vec<Fetch>>().await
+        })
+        .await;
+        let listed = self.settle(listed, &context)?;
+        // "n:*" also returns the last message when n is past it: keep only UIDs >= start.
+        let mut found: Vec<(u32, u32)> = listed
+            .iter()
+            .filter_map(|f| Some((f.uid?, f.size.unwrap_or(0))))
+            .filter(|&(uid, _)| uid >= start)
+            .collect();
+        found.sort_unstable();
+        found.dedup_by_key(|(uid, _)| *uid);
+        let more = found.len() > max_messages.max(1);
+        found.truncate(max_messages.max(1));
+        let next = Cursor {
+            uidvalidity,
+            last_uid: found.last().map_or(start - 1, |&(uid, _)| uid),
+        };
+
+        let whole: Vec<u32> = found
+            .iter()
+            .filter(|f| f.1 <= max_bytes)
+            .map(|f| f.0)
+            .collect();
+        let header_only: Vec<u32> = found
+            .iter()
+            .filter(|f| f.1 > max_bytes)
+            .map(|f| f.0)
+            .collect();
+        let mut messages = Vec::with_capacity(found.len());
+        for (uids, truncated) in [(whole, false), (header_only, true)] {
+            if uids.is_empty() {
+                continue;
+            }
+            let query = if truncated {
+                "(UID RFC822.SIZE INTERNALDATE BODY.PEEK[HEADER])"
+            } else {
+                "(UID RFC822.SIZE INTERNALDATE BODY.PEEK[])"
+            };
+            let (session, _) = self.live()?;
+            let fetched = tokio::time::timeout(t, async {
+                let stream = session.uid_fetch(uid_set(&uids), query).await?;
+                stream.try_collect::<Vec<Fetch>>().await
+            })
+            .await;
+            for f in self.settle(fetched, &context)? {
+                let Some(uid) = f.uid.filter(|uid| uids.binary_search(uid).is_ok()) else {
+                    continue; // an unsolicited FETCH (flags changed elsewhere)
+                };
+                let raw = if truncated { f.header() } else { f.body() };
+                messages.push(RawMessage {
+                    uidvalidity,
+                    uid,
+                    raw: raw.unwrap_or_default().to_vec(),
+                    size: f.size.unwrap_or(0),
+                    truncated,
+                    received: f.internal_date().and_then(|d| {
+                        let secs = u64::try_from(d.timestamp()).ok()?;
+                        SystemTime::UNIX_EPOCH.checked_add(Duration::from_secs(secs))
+                    }),
+                });
+            }
+        }
+        messages.sort_by_key(|m| m.uid);
+        messages.dedup_by_key(|m| m.uid);
+        tracing::debug!(
+            count = messages.len(),
+            more,
+            uidvalidity_changed,
+            "fetched new messages"
+        );
+        Ok(Batch {
+            uidvalidity,
+            uidvalidity_changed,
+            messages,
+            more,
+            next,
+        })
+    }
+
+    /// See [`super::Mailbox::mark_processed`].
+    pub async fn mark_processed(
+        &mut self,
+        uidvalidity: u32,
+        uid: u32,
+    ) -> Result<Marked, MailboxError> {
+        self.connect().await?;
+        let t = self.options.timeout;
+        let context = format!("cannot flag message {uid} as seen in {:?}", self.folder);
+        let (session, facts) = self.live()?;
+        if facts.uidvalidity != uidvalidity {
+            return Ok(Marked::Stale);
+        }
+        let can_move = facts.can_move;
+        let stored = tokio::time::timeout(t, async {
+            let stream = session
+                .uid_store(uid.to_string(), "+FLAGS.SILENT (\\Seen)")
+                .await?;
+            stream.try_collect::<Vec<Fetch>>().await
+        })
+        .await;
+        self.settle(stored, &context)?;
+        let Some(target) = self.processed_folder.clone().filter(|_| can_move) else {
+            return Ok(Marked::Seen);
+        };
+        let context = format!("cannot move message {uid} to {target:?}");
+        let (session, _) = self.live()?;
+        let moved = tokio::time::timeout(t, session.uid_mv(uid.to_string(), &target)).await;
+        self.settle(moved, &context)?;
+        Ok(Marked::Moved)
+    }
+
+    /// See [`super::Mailbox::wait_for_mail`].
+    pub async fn wait_for_mail(
+        &mut self,
+        max_wait: Duration,
+        shutdown: &mut watch::Receiver<bool>,
+    ) -> Result<Wake, MailboxError> {
+        if shutdown_requested(shutdown) {
+            return Ok(Wake::Shutdown);
+        }
+        let deadline = Instant::now() + max_wait;
+        tokio::select! {
+            connected = self.connect() => connected?,
+            () = shutdown_signal(shutdown) => return Ok(Wake::Shutdown),
+        }
+        let (session, facts) = self.live()?;
+        if drain_new_mail(session) {
+            return Ok(Wake::NewMail);
+        }
+        let use_idle = facts.idle && self.options.use_idle;
+        loop {
+            let now = Instant::now();
+            if now >= deadline {
+                return Ok(Wake::Timeout);
+            }
+            let wake = if use_idle {
+                let until = deadline.min(now + self.options.idle_renew);
+                self.idle_until(until, shutdown).await?
+            } else {
+                let until = deadline.min(now + self.options.poll_interval);
+                self.poll_at(until, shutdown).await?
+            };
+            if wake != Wake::Timeout {
+                return Ok(wake);
+            }
+        }
+    }
+
+    /// One IDLE command, ended by new mail, `until`, shutdown or the connection's end.
+    async fn idle_until(
+        &mut self,
+        until: Instant,
+        shutdown: &mut watch::Receiver<bool>,
+    ) -> Result<Wake, MailboxError> {
+        let t = self.options.timeout;
+        let context = format!("IDLE on {}:{} failed", self.host, self.port);
+        let (session, facts) = self
+            .session
+            .take()
+            .ok_or_else(|| MailboxError::transient(&context, "not connected"))?;
+        let mut idle = session.idle();
+        match tokio::time::timeout(t, idle.init()).await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => return Err(MailboxError::transient(&context, e)),
+            Err(_) => return Err(MailboxError::timeout(&context, t)),
+        }
+        let wake = loop {
+            let (answer, _interrupt) =
+                idle.wait_with_timeout(until.saturating_duration_since(Instant::now()));
+            let answer = tokio::select! {
+                answer = answer => answer,
+                () = tokio::time::sleep_until(until) => break Wake::Timeout,
+                () = shutdown_signal(shutdown) => break Wake::Shutdown,
+            };
+            match answer {
+                Ok(IdleResponse::NewData(data)) => match data.parsed() {
+                    Response::MailboxData(MailboxDatum::Exists(_) | MailboxDatum::Recent(_)) => {
+                        break Wake::NewMail;
+                    }
+                    Response::Data {
+                        status: Status::Bye,
+                        ..
+                    } => return Err(MailboxError::transient(&context, "the server said BYE")),
+                    _ => continue, // flags or expunges from elsewhere
+                },
+                Ok(IdleResponse::Timeout) => break Wake::Timeout,
+                // Without a stop request this means the stream ended.
+                Ok(IdleResponse::ManualInterrupt) => {
+                    return Err(MailboxError::transient(&context, "connection closed"));
+                }
+                Err(e) => return Err(MailboxError::from_imap(&context, e).into_transient()),
+            }
+        };
+        match tokio::time::timeout(t, idle.done()).await {
+            Ok(Ok(session)) => {
+                self.session = Some((session, facts));
+                tracing::debug!(?wake, "IDLE ended");
+                Ok(wake)
+            }
+            // Shutting down anyway: a session that did not end cleanly does not matter.
+            _ if wake == Wake::Shutdown => Ok(wake),
+            Ok(Err(e)) => {
+                Err(MailboxError::from_imap(format!("{context} (DONE)"), e).into_transient())
+            }
+            Err(_) => Err(MailboxError::timeout(format!("{context} (DONE)"), t)),
+        }
+    }
+
+    /// Sleeps until `until` (or shutdown), then asks the server with NOOP.
+    async fn poll_at(
+        &mut self,
+        until: Instant,
+        shutdown: &mut watch::Receiver<bool>,
+    ) -> Result<Wake, MailboxError> {
+        tokio::select! {
+            () = tokio::time::sleep_until(until) => {}
+            () = shutdown_signal(shutdown) => return Ok(Wake::Shutdown),
+        }
+        let t = self.options.timeout;
+        let context = format!("NOOP on {}:{} failed", self.host, self.port);
+        let (session, _) = self.live()?;
+        let noop = tokio::time::timeout(t, session.noop()).await;
+        self.settle(noop, &context)?;
+        let (session, _) = self.live()?;
+        Ok(if drain_new_mail(session) {
+            Wake::NewMail
+        } else {
+            Wake::Timeout
+        })
+    }
+
+    /// See [`super::Mailbox::save_sent`].
+    pub async fn save_sent(&mut self, raw: &[u8]) -> Result<(), MailboxError> {
+        self.connect().await?;
+        let t = self.options.timeout;
+        let folder = match self.sent_folder.clone() {
+            Some(folder) => folder,
+            None => {
+                let (session, _) = self.live()?;
+                let found = find_sent_folder(session, t).await;
+                let folder = self.settle_result(found)?;
+                self.sent_folder = Some(folder.clone());
+                folder
+            }
+        };
+        let context = format!("cannot append the reply to {folder:?}");
+        let (session, _) = self.live()?;
+        let appended =
+            tokio::time::timeout(t, session.append(&folder, Some("(\\Seen)"), None, raw)).await;
+        self.settle(appended, &context)
+    }
+
+    /// The session, or a transient error when there is none.
+    fn live(&mut self) -> Result<(&mut ImapSession, SessionFacts), MailboxError> {
+        match &mut self.session {
+            Some((session, facts)) => Ok((session, *facts)),
+            None => Err(MailboxError::transient(
+                format!("{}:{}", self.host, self.port),
+                "not connected",
+            )),
+        }
+    }
+
+    /// Turns a timed call's outcome into ours; forgets the session after a transient failure.
+    fn settle<T>(
+        &mut self,
+        outcome: Result<ImapResult<T>, Elapsed>,
+        context: &str,
+    ) -> Result<T, MailboxError> {
+        let result = settle(outcome, context, self.options.timeout);
+        self.settle_result(result)
+    }
+
+    fn settle_result<T>(&mut self, result: Result<T, MailboxError>) -> Result<T, MailboxError> {
+        if let Err(e) = &result {
+            if e.is_transient() {
+                tracing::debug!(error = %e, "dropping the IMAP session");
+                self.session = None;
+            }
+        }
+        result
+    }
+}
+
+impl MailboxError {
+    /// During IDLE anything but a clean answer leaves the session unusable.
+    fn into_transient(self) -> MailboxError {
+        match self {
+            MailboxError::Refused { context, reason } => {
+                MailboxError::Transient { context, reason }
+            }
+            other => other,
+        }
+    }
+}
+
+fn settle<T>(
+    outcome: Result<ImapResult<T>, Elapsed>,
+    context: &str,
+    timeout: Duration,
+) -> Result<T, MailboxError> {
+    match outcome {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(e)) => Err(MailboxError::from_imap(context, e)),
+        Err(_) => Err(MailboxError::timeout(context, timeout)),
+    }
+}
+
+/// A refused LOGIN is an authentication failure; anything else keeps its usual kind.
+fn login_error(context: &str, e: async_imap::error::Error) -> MailboxError {
+    use async_imap::error::Error as E;
+    match e {
+        E::No(reason) | E::Bad(reason) => MailboxError::Auth {
+            context: context.to_string(),
+            reason: server_words(&reason),
+        },
+        other => MailboxError::from_imap(context, other),
+    }
+}
+
+/// async-imap reports a NO as `code: Some(..), info: Some("text")`: keep the server's text.
+fn server_words(reason: &str) -> String {
+    reason
+        .split_once("info: Some(\"")
+        .and_then(|(_, rest)| rest.rsplit_once("\")"))
+        .map_or_else(|| reason.to_string(), |(text, _)| text.to_string())
+}
+
+/// Takes the EXISTS/RECENT notices the server sent with earlier answers; true if there was one.
+fn drain_new_mail(session: &mut ImapSession) -> bool {
+    let mut new_mail = false;
+    while let Ok(notice) = session.unsolicited_responses.try_recv() {
+        if matches!(
+            notice,
+            UnsolicitedResponse::Exists(_) | UnsolicitedResponse::Recent(_)
+        ) {
+            new_mail = true;
+        }
+    }
+    new_mail
+}
+
+/// "1:3,7,9:10" for [1, 2, 3, 7, 9, 10] (sorted, no duplicates).
+fn uid_set(uids: &[u32]) -> String {
+    let mut out = String::new();
+    let mut i = 0;
+    while i < uids.len() {
+        let first = uids[i];
+        let mut last = first;
+        while i + 1 < uids.len() && uids[i + 1] == last.saturating_add(1) {
+            i += 1;
+            last = uids[i];
+        }
+        if !out.is_empty() {
+            out.push(',');
+        }
+        if first == last {
+            out.push_str(&first.to_string());
+        } else {
+            out.push_str(&format!("{first}:{last}"));
+        }
+        i += 1;
+    }
+    out
+}
+
+/// A folder name as an IMAP quoted string (LIST takes its pattern unquoted).
+fn quoted(name: &str, context: &str) -> Result<String, MailboxError> {
+    if name.contains(['\r', '\n']) {
+        return Err(MailboxError::config(
+            context,
+            "folder names cannot hold line breaks",
+        ));
+    }
+    Ok(format!(
+        "\"{}\"",
+        name.replace('\\', "\\\\").replace('"', "\\\"")
+    ))
+}
+
+/// Creates `folder` unless LIST shows it.
+async fn ensure_folder(
+    session: &mut ImapSession,
+    folder: &str,
+    t: Duration,
+    host: &str,
+) -> Result<(), MailboxError> {
+    let context = format!("cannot create the processed folder {folder:?} on {host}");
+    let pattern = quoted(folder, &context)?;
+    let listed = tokio::time::timeout(t, async {
+        let names = session.list(Some(""), Some(&pattern)).await?;
+        names.try_collect::<Vec<_>>().await
+    })
+    .await;
+    if !settle(listed, &context, t)?.is_empty() {
+        return Ok(());
+    }
+    match tokio::time::timeout(t, session.create(folder)).await {
+        // Created meanwhile by someone else: fine.
+        Ok(Err(async_imap::error::Error::No(reason))) if reason.contains("AlreadyExists") => Ok(()),
+        other => settle(other, &context, t),
+    }
+}
+
+/// The folder flagged \Sent (SPECIAL-USE), else "Sent", created when missing.
+async fn find_sent_folder(session: &mut ImapSession, t: Duration) -> Result<String, MailboxError> {
+    let context = "cannot find the Sent folder";
+    let listed = tokio::time::timeout(t, async {
+        let names = session.list(Some(""), Some("*")).await?;
+        names.try_collect::<Vec<_>>().await
+    })
+    .await;
+    let names = settle(listed, context, t)?;
+    if let Some(name) = names
+        .iter()
+        .find(|n| n.attributes().contains(&NameAttribute::Sent))
+    {
+        return Ok(name.name().to_string());
+    }
+    if names.iter().any(|n| n.name() == "Sent") {
+        return Ok("Sent".into());
+    }
+    ensure_folder(session, "Sent", t, "the server").await?;
+    Ok("Sent".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uid_sets_compress_runs() {
+        assert_eq!(uid_set(&[1, 2, 3, 7, 9, 10]), "1:3,7,9:10");
+        assert_eq!(uid_set(&[5]), "5");
+        assert_eq!(uid_set(&[]), "");
+        assert_eq!(
+            uid_set(&[u32::MAX - 1, u32::MAX]),
+            format!("{}:{}", u32::MAX - 1, u32::MAX)
+        );
+    }
+
+    #[test]
+    fn server_words_are_taken_from_async_imap_text() {
+        let text = "code: Some(AuthenticationFailed), info: Some(\"Authentication failed.\")";
+        assert_eq!(server_words(text), "Authentication failed.");
+        assert_eq!(server_words("odd"), "odd");
+    }
+
+    #[test]
+    fn folder_names_are_quoted() {
+        assert_eq!(quoted("a \"b\"", "x").unwrap(), "\"a \\\"b\\\"\"");
+        assert!(quoted("a\r\nb", "x").is_err());
+    }
+}
