@@ -92,6 +92,7 @@ pub async fn run(config: &Config, args: Args) -> Result<ExitCode> {
     let mut failed = 0;
     let mut imported = 0;
     for (path, from_dir) in expand(&args.files)? {
+        release_free_memory();
         let started = Instant::now();
         match import::run(&store, &path, &overrides, progress_bar()).await {
             Ok(Outcome::Imported { meta, counts }) => {
@@ -116,8 +117,8 @@ pub async fn run(config: &Config, args: Args) -> Result<ExitCode> {
                     path.display()
                 );
             }
-            Err(e) if from_dir && format!("{e:#}").contains("not a code-set file") => {
-                println!("{}: skipped (not a code-set file)", path.display());
+            Err(e) if from_dir && e.downcast_ref::<import::UnknownFormat>().is_some() => {
+                println!("{}: skipped ({e})", path.display());
             }
             Err(e) => {
                 failed += 1;
@@ -125,6 +126,7 @@ pub async fn run(config: &Config, args: Args) -> Result<ExitCode> {
             }
         }
     }
+    release_free_memory();
     let started = Instant::now();
     let catalog = Catalog::open(store.clone(), &config.index.dir).await?;
     if imported > 0 {
@@ -156,6 +158,15 @@ pub async fn reindex(config: &Config) -> Result<ExitCode> {
     );
     store.close().await;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Gives memory freed by the last file back to the system, so that one large file after another
+/// does not add up (glibc keeps freed memory otherwise).
+fn release_free_memory() {
+    // SAFETY: malloc_trim only returns unused heap pages to the kernel.
+    unsafe {
+        libc::malloc_trim(0);
+    }
 }
 
 /// `74719` as `74,719`.

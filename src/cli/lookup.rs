@@ -165,6 +165,8 @@ pub fn render(v: &LookupView) -> String {
     let e = &v.entry;
     let kind = match (v.status, v.billable, e.system) {
         ("no-descriptor", _, _) => "no description loaded",
+        ("deleted", _, _) => "DELETED",
+        ("not-yet-valid", _, _) => "not yet valid",
         (_, true, CodeSystem::Icd10Cm | CodeSystem::Icd10Pcs) => "billable",
         (_, true, _) => "valid",
         (_, false, _) => "header: not valid for claims, needs more characters",
@@ -254,8 +256,10 @@ pub fn render(v: &LookupView) -> String {
             let _ = writeln!(out, "    {:<9} {mark:<8} {}", c.code, c.description);
         }
     }
+    let mut notes: Vec<&crate::codes::Note> = e.notes.iter().collect();
+    notes.sort_by_key(|n| n.kind);
     let mut last_kind = None;
-    for n in &e.notes {
+    for n in notes {
         if last_kind != Some(n.kind) {
             let _ = writeln!(out, "  {}:", n.kind.label());
             last_kind = Some(n.kind);

@@ -27,36 +27,48 @@ pub struct Node {
 /// How many direct children an entry lists (PCS tables have thousands).
 const MAX_CHILDREN: usize = 60;
 
-fn to_code_version(v: &Version) -> CodeVersion {
+fn to_code_version(v: Version) -> CodeVersion {
     CodeVersion {
         valid_from: Date::from_days(v.from),
         valid_to: (v.to != OPEN).then(|| Date::from_days(v.to)),
         billable: v.billable,
-        short_desc: v.short.clone(),
-        long_desc: v.long.clone(),
-        plain_desc: v.plain.clone(),
-        release: v.release.clone(),
+        short_desc: v.short,
+        long_desc: v.long,
+        plain_desc: v.plain,
+        release: v.release,
     }
 }
 
-/// Every code's entry and every section/chapter node.
-pub fn assemble(dump: &CatalogDump) -> (Vec<CodeEntry>, Vec<Node>) {
+/// Every code's entry and every section/chapter node of what `dump` holds (one system's worth).
+pub fn assemble(dump: CatalogDump) -> (Vec<CodeEntry>, Vec<Node>) {
+    let CatalogDump {
+        versions: all_versions,
+        notes,
+        parents,
+        seven_chr,
+        replacements,
+        mue,
+    } = dump;
     let mut entries: BTreeMap<(CodeSystem, String), CodeEntry> = BTreeMap::new();
-    for ((system, code), versions) in &dump.versions {
+    for ((system, code), versions) in all_versions {
         let Ok(system) = system.parse::<CodeSystem>() else {
             continue;
         };
-        let mut vs: Vec<CodeVersion> = versions.iter().map(to_code_version).collect();
+        let added = versions.iter().filter_map(|v| v.added).min();
+        let action = versions
+            .iter()
+            .max_by_key(|v| (v.from, v.prio))
+            .and_then(|v| v.action.clone());
+        let mut vs: Vec<CodeVersion> = versions.into_iter().map(to_code_version).collect();
         vs.sort_by_key(|v| v.valid_from);
-        let latest = versions.iter().max_by_key(|v| (v.from, v.prio));
         entries.insert(
             (system, code.clone()),
             CodeEntry {
                 system,
-                code: code.clone(),
+                code,
                 versions: vs,
-                added: versions.iter().filter_map(|v| v.added).min(),
-                action: latest.and_then(|v| v.action.clone()),
+                added,
+                action,
                 notes: Vec::new(),
                 seven_chr: None,
                 children: Vec::new(),
@@ -67,18 +79,18 @@ pub fn assemble(dump: &CatalogDump) -> (Vec<CodeEntry>, Vec<Node>) {
             },
         );
     }
-    for (code, limits) in &dump.mue {
-        let system = if normalize(CodeSystem::Cpt, code).is_some() {
+    for (code, limits) in mue {
+        let system = if normalize(CodeSystem::Cpt, &code).is_some() {
             CodeSystem::Cpt
         } else {
             CodeSystem::Hcpcs
         };
         let entry = entries
             .entry((system, code.clone()))
-            .or_insert_with(|| empty_entry(system, code));
-        entry.mue = limits.clone();
+            .or_insert_with(|| empty_entry(system, &code));
+        entry.mue = limits;
     }
-    for ((system, old), news) in &dump.replacements {
+    for ((system, old), news) in &replacements {
         if let Ok(system) = system.parse::<CodeSystem>() {
             if let Some(e) = entries.get_mut(&(system, old.clone())) {
                 e.replaced_by = news
@@ -93,7 +105,7 @@ pub fn assemble(dump: &CatalogDump) -> (Vec<CodeEntry>, Vec<Node>) {
     }
     link_hcpcs_successors(&mut entries);
     let mut notes_at: HashMap<&str, Vec<Note>> = HashMap::new();
-    for (at, kind, text) in &dump.notes {
+    for (at, kind, text) in &notes {
         notes_at.entry(at.as_str()).or_default().push(Note {
             kind: *kind,
             text: text.clone(),
@@ -101,10 +113,9 @@ pub fn assemble(dump: &CatalogDump) -> (Vec<CodeEntry>, Vec<Node>) {
         });
     }
     for system in [CodeSystem::Icd10Cm, CodeSystem::Icd10Pcs] {
-        link_hierarchy(&mut entries, system, dump, &notes_at);
+        link_hierarchy(&mut entries, system, &parents, &seven_chr, &notes_at);
     }
-    let nodes = dump
-        .parents
+    let nodes = parents
         .iter()
         .filter(|(id, (_, title))| {
             title.is_some() && !entries.contains_key(&(CodeSystem::Icd10Cm, (*id).clone()))
@@ -133,7 +144,10 @@ fn link_hcpcs_successors(entries: &mut BTreeMap<(CodeSystem, String), CodeEntry>
     for ((system, code), e) in entries.iter() {
         if let (CodeSystem::Hcpcs, Some(first)) = (system, e.versions.first()) {
             starts
-                .entry((first.valid_from.days(), hcpcs_stem(&first.long_desc).to_string()))
+                .entry((
+                    first.valid_from.days(),
+                    hcpcs_stem(&first.long_desc).to_string(),
+                ))
                 .or_default()
                 .push(code.clone());
         }
@@ -142,7 +156,9 @@ fn link_hcpcs_successors(entries: &mut BTreeMap<(CodeSystem, String), CodeEntry>
         if *system != CodeSystem::Hcpcs || !e.replaced_by.is_empty() {
             continue;
         }
-        let Some(last) = e.versions.last() else { continue };
+        let Some(last) = e.versions.last() else {
+            continue;
+        };
         let Some(end) = last.valid_to else { continue };
         let next = end.add_days(1);
         if let Some(codes) = starts.get(&(next.days(), hcpcs_stem(&last.long_desc).to_string())) {
@@ -178,9 +194,13 @@ fn empty_entry(system: CodeSystem, code: &str) -> CodeEntry {
 fn link_hierarchy(
     entries: &mut BTreeMap<(CodeSystem, String), CodeEntry>,
     system: CodeSystem,
-    dump: &CatalogDump,
+    parents: &BTreeMap<String, (String, Option<String>)>,
+    seven_chr: &BTreeMap<String, Vec<(String, String)>>,
     notes_at: &HashMap<&str, Vec<Note>>,
 ) {
+    if !entries.keys().any(|(s, _)| *s == system) {
+        return;
+    }
     let by_bare: HashMap<String, String> = entries
         .keys()
         .filter(|(s, _)| *s == system)
@@ -188,7 +208,7 @@ fn link_hierarchy(
         .collect();
     let parent_of = |code: &str| -> Option<String> {
         if system == CodeSystem::Icd10Cm {
-            if let Some((p, _)) = dump.parents.get(code) {
+            if let Some((p, _)) = parents.get(code) {
                 return Some(p.clone());
             }
         }
@@ -257,22 +277,19 @@ fn link_hierarchy(
         }
         entry.notes = notes_at.get(code.as_str()).cloned().unwrap_or_default();
         // Ancestors, nearest first: diag codes, then section and chapter.
-        let mut chain = Vec::new();
+        // Only the parent is stored; the catalog follows the chain (and fills in titles) at
+        // lookup, from the ancestors' own entries: stored here it would repeat on every code.
+        let mut chain: Vec<(String, String)> = Vec::new();
         let mut at = parent.get(code).cloned();
         while let Some(id) = at {
-            if id.is_empty() || chain.iter().any(|(c, _)| *c == id) {
+            if id.is_empty() || chain.iter().any(|(c, _)| *c == id) || chain.len() > 12 {
                 break;
             }
-            let title = info
-                .get(&id)
-                .map(|(_, d)| d.clone())
-                .or_else(|| dump.parents.get(&id).and_then(|(_, t)| t.clone()))
-                .unwrap_or_default();
             let next = parent
                 .get(&id)
                 .cloned()
-                .or_else(|| dump.parents.get(&id).map(|(p, _)| p.clone()));
-            chain.push((id, title));
+                .or_else(|| parents.get(&id).map(|(p, _)| p.clone()));
+            chain.push((id, String::new()));
             at = next;
         }
         let needs_seventh = system == CodeSystem::Icd10Cm
@@ -285,12 +302,13 @@ fn link_hierarchy(
             entry.seven_chr = std::iter::once(code.as_str())
                 .chain(chain.iter().map(|(c, _)| c.as_str()))
                 .find_map(|c| {
-                    dump.seven_chr.get(c).map(|values| SevenChr {
+                    seven_chr.get(c).map(|values| SevenChr {
                         defined_at: c.to_string(),
                         values: values.clone(),
                     })
                 });
         }
+        chain.truncate(1);
         entry.ancestors = chain;
     }
 }

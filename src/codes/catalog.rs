@@ -5,7 +5,7 @@
 use super::CodeSystem;
 use super::assemble::Node;
 use super::entry::{CodeEntry, Note, NoteKind, PtpEdit};
-use super::search::{CodeIndex, Hit};
+use super::search::{CodeIndex, Hit, IndexBuilder};
 use super::system::candidates;
 use crate::store::Store;
 use crate::store::catalog::{self as sql, ImportSummary};
@@ -92,9 +92,14 @@ impl Catalog {
     async fn rebuild(&mut self) -> Result<usize> {
         super::search::check_dir(&self.dir)?;
         let wanted = generation(&self.store).await?;
-        let dump = sql::dump(&self.store).await?;
-        let dir = self.dir.clone();
-        let n = tokio::task::spawn_blocking(move || CodeIndex::build(&dir, &dump, &wanted))
+        let mut builder = IndexBuilder::new(&self.dir)?;
+        for system in CodeSystem::ALL {
+            let dump = sql::dump(&self.store, system).await?;
+            builder = tokio::task::spawn_blocking(move || builder.add(dump).map(|()| builder))
+                .await
+                .context("the index builder failed")??;
+        }
+        let n = tokio::task::spawn_blocking(move || builder.finish(&wanted))
             .await
             .context("the index builder failed")??;
         self.load()?;
@@ -121,21 +126,34 @@ impl Catalog {
             return Ok(None);
         };
         let mut inherited: Vec<Note> = Vec::new();
-        for (id, _) in &entry.ancestors {
-            let notes = if let Some(node) = self.nodes.get(id) {
-                node.notes.clone()
+        let mut chain: Vec<(String, String)> = Vec::new();
+        let mut next = entry.ancestors.first().map(|(id, _)| id.clone());
+        while let Some(id) = next.take() {
+            if chain.len() > 12 || chain.iter().any(|(c, _)| *c == id) {
+                break;
+            }
+            let (title, notes) = if let Some(node) = self.nodes.get(id.as_str()) {
+                next.clone_from(&node.parent);
+                (node.title.clone(), node.notes.clone())
+            } else if let Some(a) = self.ancestor(system, &id)? {
+                next = a.ancestors.first().map(|(p, _)| p.clone());
+                let title = a
+                    .versions
+                    .last()
+                    .map(|v| v.long_desc.clone())
+                    .unwrap_or_default();
+                (title, a.notes.clone())
             } else {
-                match self.ancestor(system, id)? {
-                    Some(a) => a.notes.clone(),
-                    None => continue,
-                }
+                break;
             };
+            chain.push((id, title));
             inherited.extend(
                 notes.into_iter().filter(|n| {
                     n.kind != NoteKind::InclusionTerm && n.kind != NoteKind::SevenChrNote
                 }),
             );
         }
+        entry.ancestors = chain;
         entry.notes.extend(inherited);
         Ok(Some(entry))
     }

@@ -8,7 +8,7 @@ use super::entry::CodeEntry;
 use super::system::candidates;
 use crate::store::catalog::CatalogDump;
 use anyhow::{Context, Result, bail};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, TermQuery};
 use tantivy::schema::{
@@ -80,6 +80,114 @@ pub fn key(system: CodeSystem, code: &str) -> String {
     format!("{}:{code}", system.as_str())
 }
 
+/// Builds a new index beside the live one, one system at a time (to bound memory), and swaps it
+/// in whole when finished, so readers never see a half-built index.
+pub struct IndexBuilder {
+    dir: PathBuf,
+    fresh: PathBuf,
+    writer: tantivy::IndexWriter,
+    fields: Fields,
+    nodes: Vec<Node>,
+    count: usize,
+}
+
+impl IndexBuilder {
+    /// Starts a build for the index in `dir`.
+    pub fn new(dir: &Path) -> Result<IndexBuilder> {
+        let parent = dir
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
+        let name = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "codedesk-index".into());
+        let fresh = parent.join(format!(".{name}.building-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&fresh);
+        std::fs::create_dir_all(&fresh)?;
+        let (schema, fields) = schema();
+        let index = Index::create_in_dir(&fresh, schema)?;
+        register(&index);
+        let writer = index.writer_with_num_threads(1, 24_000_000)?;
+        Ok(IndexBuilder {
+            dir: dir.to_path_buf(),
+            fresh,
+            writer,
+            fields,
+            nodes: Vec::new(),
+            count: 0,
+        })
+    }
+
+    /// Adds the codes of one dump (one system's worth).
+    pub fn add(&mut self, dump: CatalogDump) -> Result<()> {
+        let (entries, nodes) = assemble(dump);
+        self.nodes.extend(nodes);
+        let f = self.fields;
+        for e in &entries {
+            let mut doc = TantivyDocument::default();
+            doc.add_text(f.key, key(e.system, &e.code));
+            doc.add_text(f.system, e.system.as_str());
+            doc.add_text(f.codes, &e.code);
+            let bare = super::system::bare(&e.code);
+            if bare != e.code {
+                doc.add_text(f.codes, &bare);
+            }
+            let mut seen = std::collections::HashSet::new();
+            for v in e.versions.iter().rev() {
+                for t in [
+                    Some(&v.long_desc),
+                    v.short_desc.as_ref(),
+                    v.plain_desc.as_ref(),
+                ]
+                .into_iter()
+                .flatten()
+                {
+                    if seen.insert(t.as_str()) {
+                        doc.add_text(f.text, t);
+                    }
+                }
+            }
+            for n in &e.notes {
+                if n.kind == super::NoteKind::InclusionTerm {
+                    doc.add_text(f.text, &n.text);
+                }
+            }
+            doc.add_text(f.entry, serde_json::to_string(e)?);
+            self.writer.add_document(doc)?;
+        }
+        self.count += entries.len();
+        Ok(())
+    }
+
+    /// Commits, records `generation`, and swaps the new index in; returns the number of codes.
+    pub fn finish(mut self, generation: &str) -> Result<usize> {
+        self.writer.commit()?;
+        self.writer.wait_merging_threads()?;
+        let fresh = &self.fresh;
+        std::fs::write(fresh.join(NODES_FILE), serde_json::to_vec(&self.nodes)?)?;
+        std::fs::write(fresh.join(GENERATION_FILE), generation)?;
+        let dir = &self.dir;
+        let old = fresh.with_file_name(format!(
+            "{}.old",
+            fresh
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        ));
+        if dir.exists() {
+            std::fs::rename(dir, &old)
+                .with_context(|| format!("cannot replace the index in {}", dir.display()))?;
+        }
+        std::fs::rename(fresh, dir)
+            .with_context(|| format!("cannot move the new index to {}", dir.display()))?;
+        let _ = std::fs::remove_dir_all(&old);
+        Ok(self.count)
+    }
+}
+
 /// One ranked suggestion.
 #[derive(Debug, Clone)]
 pub struct Hit {
@@ -133,74 +241,6 @@ impl CodeIndex {
         std::fs::read_to_string(dir.join(GENERATION_FILE))
             .ok()
             .map(|s| s.trim().to_string())
-    }
-
-    /// Builds a new index from `dump` beside `dir` and swaps it in whole, so readers never see a
-    /// half-built index. Returns the number of codes indexed.
-    pub fn build(dir: &Path, dump: &CatalogDump, generation: &str) -> Result<usize> {
-        let (entries, nodes) = assemble(dump);
-        let parent = dir
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        std::fs::create_dir_all(parent)
-            .with_context(|| format!("cannot create {}", parent.display()))?;
-        let name = dir
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "codedesk-index".into());
-        let fresh = parent.join(format!(".{name}.building-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&fresh);
-        std::fs::create_dir_all(&fresh)?;
-        let (schema, f) = schema();
-        let index = Index::create_in_dir(&fresh, schema)?;
-        register(&index);
-        let mut writer = index.writer_with_num_threads(1, 120_000_000)?;
-        for e in &entries {
-            let mut doc = TantivyDocument::default();
-            doc.add_text(f.key, key(e.system, &e.code));
-            doc.add_text(f.system, e.system.as_str());
-            doc.add_text(f.codes, &e.code);
-            let bare = super::system::bare(&e.code);
-            if bare != e.code {
-                doc.add_text(f.codes, &bare);
-            }
-            let mut seen = std::collections::HashSet::new();
-            for v in e.versions.iter().rev() {
-                for t in [
-                    Some(&v.long_desc),
-                    v.short_desc.as_ref(),
-                    v.plain_desc.as_ref(),
-                ]
-                .into_iter()
-                .flatten()
-                {
-                    if seen.insert(t.clone()) {
-                        doc.add_text(f.text, t);
-                    }
-                }
-            }
-            for n in &e.notes {
-                if n.kind == super::NoteKind::InclusionTerm {
-                    doc.add_text(f.text, &n.text);
-                }
-            }
-            doc.add_text(f.entry, serde_json::to_string(e)?);
-            writer.add_document(doc)?;
-        }
-        writer.commit()?;
-        writer.wait_merging_threads()?;
-        std::fs::write(fresh.join(NODES_FILE), serde_json::to_vec(&nodes)?)?;
-        std::fs::write(fresh.join(GENERATION_FILE), generation)?;
-        let old = parent.join(format!(".{name}.old-{}", std::process::id()));
-        if dir.exists() {
-            std::fs::rename(dir, &old)
-                .with_context(|| format!("cannot replace the index in {}", dir.display()))?;
-        }
-        std::fs::rename(&fresh, dir)
-            .with_context(|| format!("cannot move the new index to {}", dir.display()))?;
-        let _ = std::fs::remove_dir_all(&old);
-        Ok(entries.len())
     }
 
     /// The entry stored under a key, if any.

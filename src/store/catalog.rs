@@ -178,7 +178,7 @@ pub async fn write_import<F, Fut>(
     meta: &ImportMeta,
     file_name: &str,
     sha256: &str,
-    mut rx: tokio::sync::mpsc::Receiver<Vec<Record>>,
+    rx: tokio::sync::mpsc::Receiver<Vec<Record>>,
     parsed: F,
 ) -> Result<Vec<(String, u64)>>
 where
@@ -186,12 +186,39 @@ where
     Fut: std::future::Future<Output = Result<()>>,
 {
     let backend = store.backend();
-    let mut tx = store.pool().begin().await?;
+    let mut conn = store.pool().acquire().await?;
     if backend == Backend::Sqlite {
         // A large import rewrites the same B-tree pages many times: keep them in memory rather
-        // than spilling them to the WAL and reading them back. Reset before commit.
-        sqlx::query("PRAGMA cache_size = -131072").execute(&mut *tx).await?;
+        // than spilling them to the WAL and reading them back. Reset after commit.
+        sqlx::query("PRAGMA cache_size = -65536")
+            .execute(&mut *conn)
+            .await?;
     }
+    let result =
+        write_in_transaction(&mut conn, backend, meta, file_name, sha256, rx, parsed).await;
+    if backend == Backend::Sqlite {
+        sqlx::query("PRAGMA cache_size = -2000")
+            .execute(&mut *conn)
+            .await
+            .ok();
+    }
+    result
+}
+
+async fn write_in_transaction<F, Fut>(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    meta: &ImportMeta,
+    file_name: &str,
+    sha256: &str,
+    mut rx: tokio::sync::mpsc::Receiver<Vec<Record>>,
+    parsed: F,
+) -> Result<Vec<(String, u64)>>
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = Result<()>>,
+{
+    let mut tx = sqlx::Connection::begin(&mut *conn).await?;
     let import_id: i64 = sqlx::query_scalar(
         "INSERT INTO code_import (format, code_set, version, effective_from, file_name, sha256, row_count, counts, imported_at) \
          VALUES ($1, $2, $3, $4, $5, $6, 0, '{}', $7) RETURNING id",
@@ -374,9 +401,6 @@ where
         .execute(&mut *tx)
         .await?;
     tx.commit().await.context("cannot commit the import")?;
-    if backend == Backend::Sqlite {
-        sqlx::query("PRAGMA cache_size = -2000").execute(store.pool()).await.ok();
-    }
     Ok(counts)
 }
 
@@ -458,21 +482,21 @@ async fn merge_codes(
         Some(n) => n.parse::<Date>()?.days() - 1,
         None => OPEN,
     };
-    let rows = sqlx::query(&format!(
-        "SELECT {VERSION_COLUMNS} FROM code_version WHERE code_set = $1"
-    ))
-    .bind(code_set)
-    .fetch_all(&mut *conn)
-    .await?;
+    let sql = format!("SELECT {VERSION_COLUMNS} FROM code_version WHERE code_set = $1");
     let mut history: BTreeMap<(String, String), Vec<Version>> = BTreeMap::new();
-    for r in &rows {
-        let (key, v) = version_of(r)?;
-        history.entry(key).or_default().push(v);
+    {
+        let mut rows = sqlx::query(&sql).bind(code_set).fetch(&mut *conn);
+        while let Some(r) = futures::TryStreamExt::try_next(&mut rows).await? {
+            let (key, v) = version_of(&r)?;
+            history.entry(key).or_default().push(v);
+        }
     }
-    let before = history.clone();
+    // The stored rows of every code this file touches, to write only what changed.
+    let mut before: BTreeMap<(String, String), Vec<Version>> = BTreeMap::new();
     let release = meta.release_label();
     let mut seen: BTreeSet<(String, String)> = BTreeSet::new();
     let mut systems: BTreeSet<CodeSystem> = BTreeSet::new();
+    let hcpcs_dated = matches!(meta.format, Format::HcpcsAnweb | Format::HcpcsXlsx);
     for c in codes {
         systems.insert(c.system);
         if c.billable {
@@ -480,8 +504,7 @@ async fn merge_codes(
         } else {
             counts.add("headers", 1);
         }
-        let key = (c.system.as_str().to_string(), c.code.clone());
-        let hcpcs_dated = matches!(meta.format, Format::HcpcsAnweb | Format::HcpcsXlsx);
+        let key = (c.system.as_str().to_string(), c.code);
         let mut to = c.valid_to.map_or(OPEN, Date::days);
         if snapshot {
             to = to.min(release_end);
@@ -500,7 +523,11 @@ async fn merge_codes(
             import_id,
         };
         let clear_to = if hcpcs_dated { OPEN } else { v.to };
-        timeline::assign(history.entry(key.clone()).or_default(), v, clear_to);
+        let rows = history.entry(key.clone()).or_default();
+        if !before.contains_key(&key) {
+            before.insert(key.clone(), rows.clone());
+        }
+        timeline::assign(rows, v, clear_to);
         seen.insert(key);
     }
     if snapshot {
@@ -509,6 +536,7 @@ async fn merge_codes(
             let system_covered = systems.iter().any(|s| s.as_str() == key.0);
             if system_covered && !seen.contains(key) {
                 let was_open = rows.iter().any(|r| r.to >= start);
+                before.entry(key.clone()).or_insert_with(|| rows.clone());
                 timeline::remove(rows, start, release_end, prio);
                 if was_open && rows.iter().all(|r| r.to < start) {
                     counts.add("deleted", 1);
@@ -516,12 +544,11 @@ async fn merge_codes(
             }
         }
     }
-    let mut changed: Vec<(String, String)> = Vec::new();
-    for (key, rows) in &history {
-        if before.get(key) != Some(rows) {
-            changed.push(key.clone());
-        }
-    }
+    let changed: Vec<(String, String)> = before
+        .into_iter()
+        .filter(|(key, old)| history.get(key) != Some(old))
+        .map(|(key, _)| key)
+        .collect();
     counts.add("code histories written", changed.len() as u64);
     for chunk in changed.chunks(400) {
         let by_system: BTreeMap<&str, Vec<&str>> =
@@ -594,87 +621,101 @@ pub struct CatalogDump {
     pub mue: BTreeMap<String, Vec<crate::codes::MueLimit>>,
 }
 
-/// Reads every table the index is built from.
-pub async fn dump(store: &Store) -> Result<CatalogDump> {
+/// Reads what the index needs of one system: its code versions, and the notes, hierarchy and
+/// 7th characters for ICD-10-CM, replacements, and the MUEs of codes shaped like the system's.
+pub async fn dump(store: &Store, system: CodeSystem) -> Result<CatalogDump> {
     let pool = store.pool();
     let mut versions: BTreeMap<(String, String), Vec<Version>> = BTreeMap::new();
-    for r in sqlx::query(&format!(
-        "SELECT {VERSION_COLUMNS} FROM code_version ORDER BY system, code, valid_from"
-    ))
-    .fetch_all(pool)
-    .await?
-    {
+    let sql = format!(
+        "SELECT {VERSION_COLUMNS} FROM code_version WHERE system = $1 ORDER BY code, valid_from"
+    );
+    let mut rows = sqlx::query(&sql).bind(system.as_str()).fetch(pool);
+    while let Some(r) = futures::TryStreamExt::try_next(&mut rows).await? {
         let (key, v) = version_of(&r)?;
         versions.entry(key).or_default().push(v);
     }
+    drop(rows);
     for rows in versions.values_mut() {
         rows.sort_by_key(|v| v.from);
     }
-    let mut notes = Vec::new();
+    let mut dump = CatalogDump {
+        versions,
+        notes: Vec::new(),
+        parents: BTreeMap::new(),
+        seven_chr: BTreeMap::new(),
+        replacements: BTreeMap::new(),
+        mue: BTreeMap::new(),
+    };
+    if system == CodeSystem::Icd10Cm {
+        dump_tabular(store, &mut dump).await?;
+    }
+    for r in sqlx::query(
+        "SELECT system, old_code, new_code, effective FROM code_replacement WHERE system = $1 ORDER BY old_code, new_code",
+    )
+    .bind(system.as_str())
+    .fetch_all(pool)
+    .await?
+    {
+        let effective: String = r.try_get(3)?;
+        dump.replacements
+            .entry((r.try_get(0)?, r.try_get(1)?))
+            .or_default()
+            .push((r.try_get(2)?, effective.parse()?));
+    }
+    if system.is_procedure() {
+        for r in sqlx::query(
+            "SELECT code, setting, valid_from, value, mai, mai_text, rationale FROM mue ORDER BY code, valid_from",
+        )
+        .fetch_all(pool)
+        .await?
+        {
+            let code: String = r.try_get(0)?;
+            let is_cpt = crate::codes::normalize(CodeSystem::Cpt, &code).is_some();
+            if is_cpt != (system == CodeSystem::Cpt) {
+                continue;
+            }
+            let valid_from: String = r.try_get(2)?;
+            dump.mue.entry(code).or_default().push(crate::codes::MueLimit {
+                setting: r.try_get(1)?,
+                valid_from: valid_from.parse()?,
+                value: r.try_get::<i64, _>(3)? as u32,
+                mai: r.try_get::<i64, _>(4)? as u8,
+                mai_text: r.try_get(5)?,
+                rationale: r.try_get(6)?,
+            });
+        }
+    }
+    Ok(dump)
+}
+
+async fn dump_tabular(store: &Store, dump: &mut CatalogDump) -> Result<()> {
+    let pool = store.pool();
     for r in sqlx::query("SELECT code, kind, text FROM code_note ORDER BY code, kind, seq")
         .fetch_all(pool)
         .await?
     {
         let kind: String = r.try_get(1)?;
         if let Some(kind) = NoteKind::from_xml_name(&kind) {
-            notes.push((r.try_get(0)?, kind, r.try_get(2)?));
+            dump.notes.push((r.try_get(0)?, kind, r.try_get(2)?));
         }
     }
-    let mut parents = BTreeMap::new();
     for r in sqlx::query("SELECT code, parent, title FROM code_parent")
         .fetch_all(pool)
         .await?
     {
-        parents.insert(r.try_get(0)?, (r.try_get(1)?, r.try_get(2)?));
+        dump.parents
+            .insert(r.try_get(0)?, (r.try_get(1)?, r.try_get(2)?));
     }
-    let mut seven_chr: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
     for r in sqlx::query("SELECT code, chr, meaning FROM seven_chr ORDER BY code, chr")
         .fetch_all(pool)
         .await?
     {
-        seven_chr
+        dump.seven_chr
             .entry(r.try_get(0)?)
             .or_default()
             .push((r.try_get(1)?, r.try_get(2)?));
     }
-    let mut replacements: BTreeMap<(String, String), Vec<(String, Date)>> = BTreeMap::new();
-    for r in sqlx::query(
-        "SELECT system, old_code, new_code, effective FROM code_replacement ORDER BY old_code, new_code",
-    )
-    .fetch_all(pool)
-    .await?
-    {
-        let effective: String = r.try_get(3)?;
-        replacements
-            .entry((r.try_get(0)?, r.try_get(1)?))
-            .or_default()
-            .push((r.try_get(2)?, effective.parse()?));
-    }
-    let mut mue: BTreeMap<String, Vec<crate::codes::MueLimit>> = BTreeMap::new();
-    for r in sqlx::query(
-        "SELECT code, setting, valid_from, value, mai, mai_text, rationale FROM mue ORDER BY code, valid_from",
-    )
-    .fetch_all(pool)
-    .await?
-    {
-        let valid_from: String = r.try_get(2)?;
-        mue.entry(r.try_get(0)?).or_default().push(crate::codes::MueLimit {
-            setting: r.try_get(1)?,
-            valid_from: valid_from.parse()?,
-            value: r.try_get::<i64, _>(3)? as u32,
-            mai: r.try_get::<i64, _>(4)? as u8,
-            mai_text: r.try_get(5)?,
-            rationale: r.try_get(6)?,
-        });
-    }
-    Ok(CatalogDump {
-        versions,
-        notes,
-        parents,
-        seven_chr,
-        replacements,
-        mue,
-    })
+    Ok(())
 }
 
 fn ptp_of(r: &AnyRow) -> Result<PtpEdit> {
@@ -752,8 +793,15 @@ pub async fn counts_as_of(store: &Store, date: Date) -> Result<Vec<(String, i64,
 /// How many rows a catalog table holds (`ptp_edit`, `mue`, `code_version`, ...).
 pub async fn table_count(store: &Store, table: &str) -> Result<i64> {
     const TABLES: &[&str] = &[
-        "code_import", "code_version", "code_note", "code_parent", "seven_chr",
-        "code_replacement", "mue", "ptp_edit", "gem",
+        "code_import",
+        "code_version",
+        "code_note",
+        "code_parent",
+        "seven_chr",
+        "code_replacement",
+        "mue",
+        "ptp_edit",
+        "gem",
     ];
     anyhow::ensure!(TABLES.contains(&table), "not a catalog table: {table}");
     let (n,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) FROM {table}"))

@@ -95,6 +95,11 @@ impl Format {
 
 const XLSX_MAGIC: &[u8] = b"PK\x03\x04";
 
+/// A file that is no code-set file codedesk imports; the text says what was expected.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct UnknownFormat(pub String);
+
 /// The format of a file from its first bytes (and, for xlsx, its first sheet).
 pub fn detect(bytes: &[u8]) -> Result<Format> {
     if bytes.starts_with(XLSX_MAGIC) {
@@ -171,13 +176,14 @@ pub fn detect(bytes: &[u8]) -> Result<Format> {
             Format::Icd10CmCodes
         });
     }
-    bail!(
+    Err(UnknownFormat(format!(
         "not a code-set file codedesk knows: expected an ICD-10-CM/PCS order, codes, addenda or \
          tabular XML file, a HCPCS ANWEB file (txt or xlsx), an NCCI PTP or MUE file, a GEM file, \
          or a licensed CPT CSV with a header row (code,short_description,long_description); \
          the first line is {:?}",
         first.chars().take(80).collect::<String>()
-    )
+    ))
+    .into())
 }
 
 fn is_anweb_record(line: &str) -> bool {

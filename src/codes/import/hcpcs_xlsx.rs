@@ -1,12 +1,12 @@
 //! The HCPCS Level II ANWEB xlsx (one row per code or modifier, continuation lines merged), and
 //! telling the xlsx formats apart by their sheets and header rows.
 
-use super::detect::Format;
+use super::detect::{Format, UnknownFormat};
 use super::hcpcs_anweb::HcpcsRow;
 use super::workbook::{column, first_sheet};
 use super::{ImportMeta, ParseError, Sink};
 use crate::date::Date;
-use anyhow::{Result, bail};
+use anyhow::Result;
 
 /// Which xlsx format a workbook is.
 pub fn detect_workbook(bytes: &[u8]) -> Result<Format> {
@@ -14,10 +14,12 @@ pub fn detect_workbook(bytes: &[u8]) -> Result<Format> {
     let head: Vec<&String> = rows.iter().take(3).flatten().collect();
     let has = |text: &str| head.iter().any(|c| c.to_ascii_uppercase().contains(text));
     if names.iter().any(|n| n.contains("Changes by")) {
-        bail!(
+        return Err(UnknownFormat(
             "this is a HCPCS transaction report (what changed), not a code file: import the \
              ANWEB file of the same release instead"
-        );
+                .into(),
+        )
+        .into());
     }
     if has("RECID") && has("HCPC") {
         return Ok(Format::HcpcsXlsx);
@@ -28,11 +30,12 @@ pub fn detect_workbook(bytes: &[u8]) -> Result<Format> {
     if has("CURRENT CODE ASSIGNMENT") {
         return Ok(Format::Icd10CmConversion);
     }
-    bail!(
+    Err(UnknownFormat(format!(
         "an xlsx workbook codedesk does not know (sheets: {}): expected the HCPCS ANWEB xlsx, an \
          NCCI MUE xlsx or the ICD-10-CM conversion table",
         names.join(", ")
-    )
+    ))
+    .into())
 }
 
 struct Columns {

@@ -17,7 +17,7 @@ mod text;
 pub mod timeline;
 mod workbook;
 
-pub use detect::{Format, detect};
+pub use detect::{Format, UnknownFormat, detect, meta};
 
 use super::{CodeSystem, NoteKind};
 use crate::date::Date;
