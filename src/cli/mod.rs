@@ -1,5 +1,6 @@
 //! The command line: arguments, the shared context every command starts from, one file per command.
 
+mod demo;
 mod import;
 mod lookup;
 mod search;
@@ -31,6 +32,8 @@ pub struct Cli {
 /// The commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// The main job on embedded defaults: import the bundled sample and answer from it.
+    Demo(demo::Args),
     /// Import official code-set files (format detected from content) and rebuild the index.
     Import(import::Args),
     /// Look codes up: description, billable or header, notes, validity, MUE, PTP edits.
@@ -45,6 +48,7 @@ pub enum Command {
 pub async fn run(cli: Cli) -> Result<ExitCode> {
     let config = load_config(&cli)?;
     match cli.command {
+        Command::Demo(args) => demo::run(&config, args).await,
         Command::Import(args) => import::run(&config, args).await,
         Command::Lookup(args) => lookup::run(&config, args).await,
         Command::Search(args) => search::run(&config, args).await,

@@ -300,9 +300,16 @@ impl CodeIndex {
                 terms.push(t);
             }
         }
-        let code_clauses: Vec<Box<dyn Query>> = words
+        let tokens: Vec<&str> = words
             .split(|c: char| c.is_whitespace() || c == ',' || c == ';')
             .filter(|w| !w.is_empty())
+            .collect();
+        // A word is taken for a code when it has a digit and the length of one ("M5416",
+        // "99213"), or when it is the whole query ("XU"); "mg" in a dose is not modifier MG.
+        let single = tokens.len() == 1;
+        let code_clauses: Vec<Box<dyn Query>> = tokens
+            .into_iter()
+            .filter(|w| single || (w.len() >= 3 && w.chars().any(|c| c.is_ascii_digit())))
             .flat_map(candidates)
             .flat_map(|(_, code)| {
                 let b = super::system::bare(&code).to_ascii_lowercase();

@@ -84,6 +84,16 @@ enum Val {
     Null,
 }
 
+impl Val {
+    fn key_text(&self) -> String {
+        match self {
+            Val::Int(i) => i.to_string(),
+            Val::Text(t) => t.clone(),
+            Val::Null => String::new(),
+        }
+    }
+}
+
 impl From<&str> for Val {
     fn from(s: &str) -> Val {
         Val::Text(s.to_string())
@@ -108,15 +118,34 @@ impl From<i64> for Val {
 /// Inserts rows many at a time: `{head} VALUES (...),(...) {tail}`. SQLite gets anonymous `?`
 /// placeholders: with numbered ones sqlx looks each parameter's name up, which SQLite does by a
 /// linear scan, quadratic in the number of parameters (two thirds of a 1,000,000-edit import).
+///
+/// Rows with the same `key` (the columns of the conflict target) are reduced to the last one, as
+/// PostgreSQL refuses to update one row twice in a statement.
 async fn insert_many(
     conn: &mut AnyConnection,
     backend: Backend,
     head: &str,
     tail: &str,
+    key: &[usize],
     rows: Vec<Vec<Val>>,
 ) -> Result<()> {
     let Some(width) = rows.first().map(Vec::len) else {
         return Ok(());
+    };
+    let rows = if key.is_empty() {
+        rows
+    } else {
+        let mut last: std::collections::HashMap<Vec<String>, usize> =
+            std::collections::HashMap::new();
+        for (i, row) in rows.iter().enumerate() {
+            last.insert(key.iter().map(|&k| row[k].key_text()).collect(), i);
+        }
+        let keep: BTreeSet<usize> = last.into_values().collect();
+        rows.into_iter()
+            .enumerate()
+            .filter(|(i, _)| keep.contains(i))
+            .map(|(_, r)| r)
+            .collect()
     };
     let per = (4_000 / width).max(1);
     let mut rows = rows.into_iter().peekable();
@@ -355,20 +384,20 @@ where
                 }
                 if tabular_current {
                     counts.add("notes", notes.len() as u64);
-                    insert_many(&mut tx, backend, "INSERT INTO code_note (system, code, kind, seq, text, import_id)", "ON CONFLICT (system, code, kind, seq) DO UPDATE SET text = excluded.text, import_id = excluded.import_id", notes).await?;
-                    insert_many(&mut tx, backend, "INSERT INTO code_parent (system, code, parent, title)", "ON CONFLICT (system, code) DO UPDATE SET parent = excluded.parent, title = COALESCE(excluded.title, code_parent.title)", parents).await?;
+                    insert_many(&mut tx, backend, "INSERT INTO code_note (system, code, kind, seq, text, import_id)", "ON CONFLICT (system, code, kind, seq) DO UPDATE SET text = excluded.text, import_id = excluded.import_id", &[0, 1, 2, 3], notes).await?;
+                    insert_many(&mut tx, backend, "INSERT INTO code_parent (system, code, parent, title)", "ON CONFLICT (system, code) DO UPDATE SET parent = excluded.parent, title = COALESCE(excluded.title, code_parent.title)", &[0, 1], parents).await?;
                     counts.add("7th-character values", sevens.len() as u64);
-                    insert_many(&mut tx, backend, "INSERT INTO seven_chr (code, chr, meaning, import_id)", "ON CONFLICT (code, chr) DO UPDATE SET meaning = excluded.meaning, import_id = excluded.import_id", sevens).await?;
+                    insert_many(&mut tx, backend, "INSERT INTO seven_chr (code, chr, meaning, import_id)", "ON CONFLICT (code, chr) DO UPDATE SET meaning = excluded.meaning, import_id = excluded.import_id", &[0, 1], sevens).await?;
                 }
             }
             counts.add("replacements", repl.len() as u64);
-            insert_many(&mut tx, backend, "INSERT INTO code_replacement (system, old_code, new_code, effective, import_id)", "ON CONFLICT (system, old_code, new_code) DO NOTHING", repl).await?;
+            insert_many(&mut tx, backend, "INSERT INTO code_replacement (system, old_code, new_code, effective, import_id)", "ON CONFLICT (system, old_code, new_code) DO NOTHING", &[0, 1, 2], repl).await?;
             counts.add("MUE values", mue.len() as u64);
-            insert_many(&mut tx, backend, "INSERT INTO mue (setting, code, valid_from, value, mai, mai_text, rationale, import_id)", "ON CONFLICT (setting, code, valid_from) DO UPDATE SET value = excluded.value, mai = excluded.mai, mai_text = excluded.mai_text, rationale = excluded.rationale, import_id = excluded.import_id", mue).await?;
+            insert_many(&mut tx, backend, "INSERT INTO mue (setting, code, valid_from, value, mai, mai_text, rationale, import_id)", "ON CONFLICT (setting, code, valid_from) DO UPDATE SET value = excluded.value, mai = excluded.mai, mai_text = excluded.mai_text, rationale = excluded.rationale, import_id = excluded.import_id", &[0, 1, 2], mue).await?;
             counts.add("PTP edits", ptp.len() as u64);
-            insert_many(&mut tx, backend, "INSERT INTO ptp_edit (setting, col1, col2, effective, deletion, pre_1996, modifier, rationale, import_id)", "ON CONFLICT (col1, col2, setting, effective) DO UPDATE SET deletion = excluded.deletion, pre_1996 = excluded.pre_1996, modifier = excluded.modifier, rationale = excluded.rationale, import_id = excluded.import_id", ptp).await?;
+            insert_many(&mut tx, backend, "INSERT INTO ptp_edit (setting, col1, col2, effective, deletion, pre_1996, modifier, rationale, import_id)", "ON CONFLICT (col1, col2, setting, effective) DO UPDATE SET deletion = excluded.deletion, pre_1996 = excluded.pre_1996, modifier = excluded.modifier, rationale = excluded.rationale, import_id = excluded.import_id", &[1, 2, 0, 3], ptp).await?;
             counts.add("mappings", gem.len() as u64);
-            insert_many(&mut tx, backend, "INSERT INTO gem (direction, source, target, flags, import_id)", "ON CONFLICT (direction, source, target) DO UPDATE SET flags = excluded.flags, import_id = excluded.import_id", gem).await?;
+            insert_many(&mut tx, backend, "INSERT INTO gem (direction, source, target, flags, import_id)", "ON CONFLICT (direction, source, target) DO UPDATE SET flags = excluded.flags, import_id = excluded.import_id", &[0, 1, 2], gem).await?;
             Ok(())
         }
         .await;
@@ -600,6 +629,7 @@ async fn merge_codes(
         backend,
         "INSERT INTO code_version (system, code, valid_from, valid_to, billable, short_desc, long_desc, plain_desc, code_set, release, release_date, added, action, import_id)",
         "",
+        &[],
         inserts,
     )
     .await

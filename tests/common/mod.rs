@@ -152,20 +152,22 @@ pub fn sample() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/sample")
 }
 
-/// The real CMS code-set files, from CODEDESK_CODESETS. Tests that need them fail loudly when
-/// it is unset or wrong, saying how to set it.
-pub fn codesets() -> PathBuf {
-    let dir = std::env::var("CODEDESK_CODESETS").unwrap_or_else(|_| {
-        panic!(
-            "CODEDESK_CODESETS is not set: point it at the folder of the real CMS files \
-             (e.g. export CODEDESK_CODESETS=../shared/codesets)"
-        )
-    });
+/// The real CMS code-set files, from CODEDESK_CODESETS, or `None` (with a notice on stderr) when
+/// the variable is unset: the suite then runs on the project's own sample. CI always sets it
+/// (`.ci/run` fails when the folder is missing); a set but wrong path fails here.
+pub fn codesets() -> Option<PathBuf> {
+    let Ok(dir) = std::env::var("CODEDESK_CODESETS") else {
+        eprintln!(
+            "NOTICE: CODEDESK_CODESETS is not set, so this test of the real CMS files did not run \
+             (export CODEDESK_CODESETS=../shared/codesets to run it)"
+        );
+        return None;
+    };
     let path = PathBuf::from(dir);
     assert!(
         path.join("icd10cm").is_dir(),
         "CODEDESK_CODESETS={} does not hold the code-set folders (icd10cm/, hcpcs/, ncci/ ...)",
         path.display()
     );
-    path
+    Some(path)
 }

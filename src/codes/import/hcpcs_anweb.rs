@@ -141,12 +141,19 @@ pub fn parse(
     Ok(())
 }
 
-/// The latest action effective date in the file: the release it describes.
+/// The latest action effective date in the file: the release it describes. Lines that are not
+/// records are passed over here; the parser reports them with their line numbers.
 pub fn latest_action_date(bytes: &[u8]) -> Option<Date> {
-    rows(bytes, &|_| {})
-        .ok()?
-        .iter()
-        .filter_map(|r| r.action_effective.or(r.added))
+    numbered_lines(bytes)
+        .filter_map(|(_, raw, _)| {
+            let rec: Vec<char> = latin1(raw).chars().collect();
+            (is_record(&rec) && matches!(rec[10], '3' | '7'))
+                .then(|| {
+                    Date::parse_compact(&field(&rec, 277, 284))
+                        .or(Date::parse_compact(&field(&rec, 269, 276)))
+                })
+                .flatten()
+        })
         .max()
 }
 
