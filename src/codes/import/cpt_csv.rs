@@ -134,8 +134,7 @@ mod tests {
         let text = "Code\tShort Descriptor\tLong Descriptor\tConsumer Friendly Descriptor\n99213\tshort\tlong text\tplain text\n";
         let meta = detect::meta("cpt_2026.txt", text.as_bytes(), &Overrides::default()).unwrap();
         assert_eq!(meta.format, Format::CptCsv);
-        let mut out = Vec::new();
-        parse(&meta, text.as_bytes(), &mut |r| Ok(out.push(r))).unwrap();
+        let out = crate::codes::import::parse_named("cpt_2026.txt", text.as_bytes()).unwrap();
         let Record::Code(c) = &out[0] else { panic!() };
         assert_eq!(
             (

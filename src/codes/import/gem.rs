@@ -72,13 +72,8 @@ mod tests {
 
     #[test]
     fn tells_direction_from_the_first_line() {
-        let mut out = Vec::new();
-        parse(
-            b"7244  M5416   10000\r\n",
-            &mut |r| Ok(out.push(r)),
-            &|_| {},
-        )
-        .unwrap();
+        let named = crate::codes::import::parse_named;
+        let out = named("2018_I9gem.txt", b"7244  M5416   10000\r\n").unwrap();
         assert_eq!(
             out[0],
             Record::Gem {
@@ -88,13 +83,7 @@ mod tests {
                 flags: "10000".into()
             }
         );
-        let mut out = Vec::new();
-        parse(
-            b"M5416   7244  10000\r\n",
-            &mut |r| Ok(out.push(r)),
-            &|_| {},
-        )
-        .unwrap();
+        let out = named("2018_I10gem.txt", b"M5416   7244  10000\r\n").unwrap();
         let Record::Gem { direction, .. } = &out[0] else {
             panic!()
         };

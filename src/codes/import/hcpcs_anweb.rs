@@ -230,8 +230,7 @@ mod tests {
         let bytes = text.as_bytes();
         let meta = detect::meta("anweb.txt", bytes, &Overrides::default()).unwrap();
         assert_eq!(meta.version, "2024-04");
-        let mut out = Vec::new();
-        parse(&meta, bytes, &mut |r| Ok(out.push(r)), &|_| {}).unwrap();
+        let out = crate::codes::import::parse_named("anweb.txt", bytes).unwrap();
         let Record::Code(g) = &out[0] else { panic!() };
         assert_eq!(
             g.long_desc,

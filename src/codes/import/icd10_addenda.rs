@@ -162,13 +162,9 @@ pub fn parse(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::codes::import::{Overrides, detect};
 
     fn run(text: &str, name: &str) -> Vec<Record> {
-        let meta = detect::meta(name, text.as_bytes(), &Overrides::default()).unwrap();
-        let mut out = Vec::new();
-        parse(&meta, text.as_bytes(), &mut |r| Ok(out.push(r)), &|_| {}).unwrap();
-        out
+        crate::codes::import::parse_named(name, text.as_bytes()).unwrap()
     }
 
     #[test]

@@ -45,7 +45,7 @@ fn system_of(meta: &ImportMeta) -> CodeSystem {
 pub fn code_of(system: CodeSystem, raw: &str, line: usize) -> Result<String, ParseError> {
     let raw = raw.trim();
     if system == CodeSystem::Icd10Pcs && raw.len() < 7 {
-        if raw.len() >= 1 && raw.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        if !raw.is_empty() && raw.bytes().all(|b| b.is_ascii_alphanumeric()) {
             return Ok(raw.to_ascii_uppercase());
         }
     } else if let Some(code) = normalize(system, raw) {
@@ -153,17 +153,9 @@ pub fn parse_codes(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::codes::import::Overrides;
 
     fn collect(bytes: &[u8], name: &str) -> Result<Vec<Record>, ParseError> {
-        let meta = super::super::detect::meta(name, bytes, &Overrides::default()).unwrap();
-        let mut out = Vec::new();
-        let result = if matches!(meta.format, Format::Icd10CmCodes | Format::Icd10PcsCodes) {
-            parse_codes(&meta, bytes, &mut |r| Ok(out.push(r)), &|_| {})
-        } else {
-            parse_order(&meta, bytes, &mut |r| Ok(out.push(r)), &|_| {})
-        };
-        result.map(|()| out)
+        crate::codes::import::parse_named(name, bytes)
     }
 
     #[test]

@@ -361,8 +361,7 @@ mod tests {
     fn generates_seventh_character_codes_with_placeholders() {
         let meta = detect::meta("t.xml", XML.as_bytes(), &Overrides::default()).unwrap();
         assert_eq!(meta.version, "FY2026");
-        let mut out = Vec::new();
-        parse(&meta, XML.as_bytes(), &mut |r| Ok(out.push(r)), &|_| {}).unwrap();
+        let out = crate::codes::import::parse_named("t.xml", XML.as_bytes()).unwrap();
         let codes: Vec<(String, bool, String)> = out
             .iter()
             .filter_map(|r| match r {

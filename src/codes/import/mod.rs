@@ -268,7 +268,7 @@ pub async fn run(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| name.clone());
-    let meta = detect::meta(&file_name, &bytes, overrides).with_context(|| format!("{name}"))?;
+    let meta = detect::meta(&file_name, &bytes, overrides).with_context(|| name.clone())?;
     progress.set_length(bytes.len() as u64);
     progress.set_message(format!("{} {}", meta.format.label(), file_name));
 
@@ -287,7 +287,6 @@ pub async fn run(
             Ok(())
         };
         let result = parse(&parse_meta, &bytes, &mut sink, &|pos| bar.set_position(pos));
-        drop(sink);
         if result.is_ok() && !batch.is_empty() {
             let _ = tx.blocking_send(batch);
         }
@@ -304,6 +303,23 @@ pub async fn run(
     progress.finish_and_clear();
     let counts = written?;
     Ok(Outcome::Imported { meta, counts })
+}
+
+/// Parses bytes named like an official file into a list (tests of the parsers).
+#[cfg(test)]
+pub(crate) fn parse_named(name: &str, bytes: &[u8]) -> Result<Vec<Record>, ParseError> {
+    let meta = meta(name, bytes, &Overrides::default()).expect("a known format");
+    let mut out = Vec::new();
+    parse(
+        &meta,
+        bytes,
+        &mut |r| {
+            out.push(r);
+            Ok(())
+        },
+        &|_| {},
+    )?;
+    Ok(out)
 }
 
 /// Records per batch between the parser thread and the writer.

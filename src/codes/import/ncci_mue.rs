@@ -124,8 +124,7 @@ mod tests {
     #[test]
     fn skips_the_notice_and_multiline_header() {
         let csv = b"\"CPT codes, descriptions and other data only are copyright 2025 American Medical Association\xae.\nAll rights reserved.\",,,\n\"HCPCS/\nCPT Code\",Practitioner Services MUE Values,MUE Adjudication Indicator,MUE Rationale\n62322,1,3 Date of Service Edit: Clinical,Clinical: Data\n64483,1,2 Date of Service Edit: Policy,CMS Policy\n";
-        let mut out = Vec::new();
-        parse_csv(csv, &mut |r| Ok(out.push(r))).unwrap();
+        let out = crate::codes::import::parse_named("MUE_Eff_04-01-2026.csv", csv).unwrap();
         assert_eq!(
             out[0],
             Record::Mue {

@@ -105,8 +105,8 @@ mod tests {
         let text = format!(
             "{HEAD}0001A\t0591T\t\t20220101\t20231231\t1\tCPT Manual or CMS manual coding instruction\n62322\t99213\t*\t19960101\t*\t1\tMisuse\n"
         );
-        let mut out = Vec::new();
-        parse(text.as_bytes(), &mut |r| Ok(out.push(r)), &|_| {}).unwrap();
+        let out =
+            crate::codes::import::parse_named("ccipra-v320r0-f1.txt", text.as_bytes()).unwrap();
         assert_eq!(out.len(), 2);
         let Record::Ptp {
             col1,
