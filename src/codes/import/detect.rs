@@ -211,6 +211,13 @@ pub fn meta(file_name: &str, bytes: &[u8], overrides: &Overrides) -> Result<Impo
         | Format::Icd10PcsCodes
         | Format::Icd10PcsAddenda
         | Format::Gem => fiscal_year(year_in(file_name)),
+        Format::HcpcsAnweb | Format::HcpcsXlsx if hcpcs_release(file_name).is_some() => {
+            let d = hcpcs_release(file_name);
+            (d.map(|d| {
+                let (y, m, _) = d.ymd();
+                format!("{y}-{m:02}")
+            }), d)
+        }
         Format::HcpcsAnweb | Format::HcpcsXlsx => {
             let latest = match format {
                 Format::HcpcsAnweb => super::hcpcs_anweb::latest_action_date(bytes),
@@ -323,6 +330,20 @@ fn ncci_version(name: &str) -> Option<(String, Date)> {
     }
     let date = Date::from_ymd(1994 + major, 1 + 3 * minor, 1)?;
     Some((format!("v{major}.{minor}"), date))
+}
+
+/// The quarter of `HCPC2025_OCT_ANWEB...` (an annual file, `HCPC2019_...`, is January's).
+fn hcpcs_release(name: &str) -> Option<Date> {
+    let upper = name.to_ascii_uppercase();
+    let rest = &upper[upper.find("HCPC")? + 4..];
+    let year: i32 = rest.get(..4)?.parse().ok()?;
+    let month = match rest.get(4..8) {
+        Some("_APR") => 4,
+        Some("_JUL") => 7,
+        Some("_OCT") => 10,
+        _ => 1,
+    };
+    Date::from_ymd(year, month, 1)
 }
 
 /// `..._Eff_04-01-2026...` in MUE file names (MM-DD-YYYY).
