@@ -1,5 +1,6 @@
 //! The command line: arguments, the shared context every command starts from, one file per command.
 
+mod extract;
 mod import;
 mod lookup;
 mod search;
@@ -39,6 +40,8 @@ pub enum Command {
     Search(search::Args),
     /// Rebuild the search index from the database.
     Reindex,
+    /// Show what codedesk understands of a message: automatic or not, code references, new text.
+    Extract(extract::Args),
 }
 
 /// Runs the parsed command line.
@@ -49,6 +52,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Lookup(args) => lookup::run(&config, args).await,
         Command::Search(args) => search::run(&config, args).await,
         Command::Reindex => import::reindex(&config).await,
+        Command::Extract(args) => extract::run(args),
     }
 }
 
