@@ -201,14 +201,28 @@ impl<'t> Context<'t> {
                 continue;
             }
             if let Some(kw) = lexicon::keyword(self.lw(i)) {
-                // `EM` only in capitals; `em` is no word coders write for E/M.
-                if self.lw(i) != "em" || self.word(i) == "EM" {
+                // `EM` only in capitals; `em` is no word coders write for E/M. `error code`,
+                // `ZIP code`, `remark code` name other codes.
+                let other_code = kw == Keyword::Any && self.qualifier_before(i);
+                if !other_code && (self.lw(i) != "em" || self.word(i) == "EM") {
                     self.keyword[i] = Some((kw, i));
                     self.in_keyword[i] = true;
                 }
             }
             i += 1;
         }
+    }
+
+    /// Whether the word before `code` at `i` makes it another kind of code (`error code`).
+    fn qualifier_before(&self, i: usize) -> bool {
+        let p = if i >= 2 && self.kind(i - 1) == Some(Kind::Dash) {
+            i - 2
+        } else if i >= 1 {
+            i - 1
+        } else {
+            return false;
+        };
+        self.is_word(p) && lexicon::is_other_code_word(self.lw(p))
     }
 
     /// Keywords written over several tokens: `ICD-10-CM`, `ICD 10`, `ICD-9`, `E/M`, `E&M`,
@@ -294,7 +308,9 @@ impl<'t> Context<'t> {
             self.sentence_of.push(id);
             if t.kind == Kind::Word {
                 let w = self.lw(i);
-                if lexicon::is_billing_word(w) {
+                if lexicon::is_billing_word(w)
+                    && !(matches!(w, "code" | "codes") && self.qualifier_before(i))
+                {
                     cur.billing = true;
                 }
                 match self.keyword[i] {
@@ -368,28 +384,35 @@ impl<'t> Context<'t> {
         } else {
             i + 1
         };
-        if self.is_word(unit_at) && lexicon::is_unit_word(self.lw(unit_at)) {
+        if self.is_word(unit_at) {
             let w = self.lw(unit_at);
-            // Short units only count right after numbers; `99213 in the office` is a code.
-            let short = matches!(w, "u" | "g" | "m" | "l" | "mo" | "am" | "pm" | "ga" | "fr");
-            if !short || numeric && s.has(Shapes::MODIFIER) {
+            let number = numeric && s.any(Shapes::MODIFIER | Shapes::DIGITS3);
+            if lexicon::is_measure_unit(w) || number && lexicon::is_count_word(w) {
                 return true;
             }
+        }
+        if self.glued_to_identifier(i) {
+            return true;
         }
         if numeric && self.digit_joined(i) {
             return true;
         }
         // Identifiers: `claim # 12345`, `NPI: ...`, `Suite 200`, `ext. 12345`.
-        let skip = [Kind::Hash, Kind::Colon, Kind::Stop, Kind::Dash];
+        let skip = [Kind::Hash, Kind::Colon, Kind::Stop, Kind::Dash, Kind::Other];
         if let Some(p) = self.prev_word_skipping(i, &skip) {
-            let mut p = p;
+            let id = |k: usize| {
+                lexicon::is_id_word(self.lw(k)) && self.keyword[k].is_none()
+                    || matches!(self.lw(k), "code" | "codes") && self.qualifier_before(k)
+            };
+            if id(p) {
+                return true;
+            }
             if lexicon::is_id_filler(self.lw(p)) && self.keyword[p].is_none() {
                 if let Some(q) = self.prev_word_skipping(p, &skip) {
-                    p = q;
+                    if id(q) {
+                        return true;
+                    }
                 }
-            }
-            if lexicon::is_id_word(self.lw(p)) && self.keyword[p].is_none() {
-                return true;
             }
         }
         if i > 0 && self.kind(i - 1) == Some(Kind::Hash) {
@@ -419,6 +442,35 @@ impl<'t> Context<'t> {
             }
         }
         false
+    }
+
+    /// Whether token `i` is glued by `-`, `_` or `=` to a word that is neither a code nor a
+    /// keyword: part of an identifier (`1P1ce6-000Egt-GZ`, `id=22222`, `ABC-12345`).
+    fn glued_to_identifier(&self, i: usize) -> bool {
+        let glue = |k: usize| {
+            matches!(self.kind(k), Some(Kind::Dash | Kind::Slash))
+                || (self.kind(k) == Some(Kind::Other) && matches!(self.word(k), "_" | "="))
+        };
+        let foreign = |w: usize| {
+            self.is_word(w)
+                && self.shapes[w].is_empty()
+                && !self.in_keyword[w]
+                && self.word(w).bytes().any(|b| b.is_ascii_alphanumeric())
+        };
+        let left = i >= 2
+            && glue(i - 1)
+            && self.glued(i - 1, i)
+            && self.glued(i - 2, i - 1)
+            && foreign(i - 2);
+        let right =
+            glue(i + 1) && self.glued(i, i + 1) && self.glued(i + 1, i + 2) && foreign(i + 2);
+        // `22-gauge` and `90-minute` are units, judged above; words like `post-op` are fine.
+        left && !self.is_digits(i - 2) && self.word(i - 2).len() > 1 && self.has_digit(i - 2)
+            || right && self.has_digit(i + 2)
+    }
+
+    fn has_digit(&self, i: usize) -> bool {
+        self.word(i).bytes().any(|b| b.is_ascii_digit())
     }
 
     /// Whether numeric token `i` is glued by `-`, `/`, `:` or `.` to other digits in a way no

@@ -256,6 +256,45 @@ fn is_code5(b: &[u8]) -> bool {
         && (b[4].is_ascii_digit() || matches!(b[4], b'F' | b'T' | b'U'))
 }
 
+/// A long whitespace-free chunk that is encoded data rather than words: base64, uuencode,
+/// hashes, tokens. Lists of codes (`99213-25,99214-25,99215-25`) are not.
+fn is_encoded(chunk: &[u8]) -> bool {
+    if chunk.len() < 32 {
+        return false;
+    }
+    let odd = chunk
+        .iter()
+        .filter(|b| {
+            !b.is_ascii_alphanumeric()
+                && !matches!(
+                    b,
+                    b'.' | b','
+                        | b';'
+                        | b':'
+                        | b'/'
+                        | b'-'
+                        | b'('
+                        | b')'
+                        | b'#'
+                        | b'&'
+                        | b'\''
+                        | b'"'
+                )
+        })
+        .count();
+    let mut longest = 0;
+    let mut run = 0;
+    for b in chunk {
+        if b.is_ascii_alphanumeric() {
+            run += 1;
+            longest = longest.max(run);
+        } else {
+            run = 0;
+        }
+    }
+    odd >= 3 || longest >= 24
+}
+
 /// The end of an opaque chunk (URL, e-mail address) starting at `start`, without trailing
 /// punctuation, if the chunk `start..chunk_end` is one.
 fn opaque_end(text: &str, start: usize, chunk_end: usize) -> Option<usize> {
@@ -276,7 +315,7 @@ fn opaque_end(text: &str, start: usize, chunk_end: usize) -> Option<usize> {
             && chunk.get(at + 1).is_some_and(u8::is_ascii_alphanumeric)
             && chunk[at + 1..].contains(&b'.')
     });
-    if !is_url && !is_email {
+    if !is_url && !is_email && !is_encoded(chunk) {
         return None;
     }
     let mut end = chunk_end;
@@ -345,6 +384,16 @@ mod tests {
         assert!(at("This").break_before);
         assert!(!at("on").break_before);
         assert_eq!(at("on").line, 3);
+    }
+
+    #[test]
+    fn encoded_data_is_opaque() {
+        let uu = "M9E9V3FY>?D%A47%R26E9E$=Y1258[C^3D&15=4UM77U#8U.S<DM";
+        assert_eq!(words(uu), vec![uu]);
+        let b64 = "SGVsbG8gd29ybGQgdGhpcyBpcyBhIHRlc3Qgb2YgYmFzZTY0";
+        assert_eq!(words(b64), vec![b64]);
+        let list = "99213-25,99214-25,99215-25,20610-59,J3301";
+        assert_eq!(words(list).len(), 17);
     }
 
     #[test]

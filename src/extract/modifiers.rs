@@ -82,6 +82,37 @@ fn verb_before(cx: &Context, i: usize) -> bool {
         && cx.same_sentence(j - 1, i)
 }
 
+/// Whether token `i` stands as a word of its own: whitespace or ordinary punctuation on both
+/// sides, not glued into binary junk or an identifier.
+fn stands_alone(cx: &Context, i: usize) -> bool {
+    let open = |k: Option<Kind>| {
+        matches!(
+            k,
+            Some(
+                Kind::Open | Kind::Comma | Kind::Slash | Kind::Dash | Kind::Colon | Kind::Semicolon
+            )
+        )
+    };
+    let close = |k: Option<Kind>| {
+        matches!(
+            k,
+            None | Some(
+                Kind::Close
+                    | Kind::Comma
+                    | Kind::Slash
+                    | Kind::Stop
+                    | Kind::Colon
+                    | Kind::Semicolon
+                    | Kind::Dash
+                    | Kind::At
+            )
+        )
+    };
+    let before = i == 0 || cx.toks[i].space_before || open(cx.kind(i - 1));
+    let after = i + 1 >= cx.toks.len() || cx.toks[i + 1].space_before || close(cx.kind(i + 1));
+    before && after
+}
+
 fn side(word: &str) -> bool {
     matches!(word, "LT" | "RT")
 }
@@ -160,12 +191,13 @@ pub(super) fn find(cx: &Context, found: &[Found]) -> Vec<ModifierAt> {
             mods[i] = Some(None);
             continue;
         }
-        if up && lexicon::is_distinctive_modifier(w) {
+        if up && lexicon::is_distinctive_modifier(w) && stands_alone(cx, i) {
             mods[i] = Some(None);
             continue;
         }
         let pair_side = |j: usize| cx.is_word(j) && side(cx.word(j));
         if side(w)
+            && stands_alone(cx, i)
             && ((cx.kind(i + 1) == Some(Kind::Slash) && pair_side(i + 2))
                 || (i >= 2 && cx.kind(i - 1) == Some(Kind::Slash) && pair_side(i - 2)))
         {

@@ -243,6 +243,16 @@ pub fn detect(signs: &Signs<'_>) -> Option<Automatic> {
     if let Some(v) = header(signs, "Feedback-Type") {
         return auto(Feedback, format!("Feedback-Type: {}", clip(v)));
     }
+    let lower_subject = signs.subject.trim().to_ascii_lowercase();
+    // Hotmail's junk-mail reports and similar complaint loops.
+    if lower_subject.starts_with("complaint about message from")
+        || lower_subject.starts_with("abuse report")
+    {
+        return auto(
+            Feedback,
+            format!("Subject: {} (a complaint report)", clip(signs.subject)),
+        );
+    }
     match signs.from {
         Some(from) => {
             let local = from.split('@').next().unwrap_or(from);
@@ -536,6 +546,12 @@ mod tests {
                 None,
             ),
             (h(&[]), "a@b.org", "Rejected: claim for 99213", None),
+            (
+                h(&[]),
+                "staff@hotmail.example",
+                "complaint about message from 192.0.2.1",
+                Some(Feedback),
+            ),
         ];
         for (headers, from, subject, want) in cases {
             let got = detect(&signs(&headers, Some(from), subject)).map(|a| a.kind);
