@@ -206,26 +206,47 @@ fn contextual(cx: &Context, i: usize) -> Option<CodeSystem> {
     let s = cx.shapes[i];
     let w = cx.word(i);
     let sentence = cx.sentence(i);
-    let about_codes =
-        sentence.billing || sentence.has_code || sentence.modifier || sentence.diagnosis;
+    let about_codes = cx.about_codes(i);
     if s.any(Shapes::DIGITS5)
-        && (about_codes || paired(cx, i) || glued_modifier(cx, i) || claim_line(cx, i))
+        && (about_codes
+            || paired(cx, i)
+            || glued_modifier(cx, i)
+            || claim_line(cx, i)
+            || alone(cx, i))
     {
         return Some(CodeSystem::Cpt);
     }
-    if !cx.is_upper(i) {
-        return None;
-    }
     if s.any(Shapes::LETTER4) {
-        if leans_to_diagnosis(cx, i) || !hcpcs_letter(w) {
+        // Lower case is fine for HCPCS in a sentence about codes (`bill j3301`), not for ICD.
+        if !cx.is_upper(i) {
+            let hcpcs = hcpcs_letter(w) && !leans_to_diagnosis(cx, i);
+            return (hcpcs && (about_codes || paired(cx, i))).then_some(CodeSystem::Hcpcs);
+        }
+        // Listed with a procedure code it is HCPCS (`J7613 and 94640`), with a dotted ICD-10-CM
+        // code a diagnosis; else the nearest keyword decides.
+        let procedure_mate = neighbours(cx, i)
+            .any(|j| cx.shapes[j].any(Shapes::DIGITS5 | Shapes::CPT_ALPHA) && !cx.negative[j]);
+        let diagnosis_mate = neighbours(cx, i).any(|j| cx.shapes[j].any(Shapes::ICD_DOT));
+        let diagnosis =
+            !procedure_mate && (diagnosis_mate || leans_to_diagnosis(cx, i) || !hcpcs_letter(w));
+        if diagnosis {
             return (sentence.diagnosis || sentence.has_code).then_some(CodeSystem::Icd10Cm);
         }
         return (about_codes || paired(cx, i)).then_some(CodeSystem::Hcpcs);
     }
-    if s.any(Shapes::ICD_BARE) && w.len() >= 4 && sentence.diagnosis {
+    if s.any(Shapes::ICD_BARE) && w.len() >= 4 && sentence.diagnosis && cx.is_upper(i) {
         return Some(CodeSystem::Icd10Cm);
     }
     None
+}
+
+/// A word that is its whole sentence (`45378` on a line of its own, as an inline answer).
+fn alone(cx: &Context, i: usize) -> bool {
+    let before = i == 0 || !cx.same_sentence(i - 1, i);
+    let after = i + 1 >= cx.toks.len()
+        || !cx.same_sentence(i, i + 1)
+        || (cx.kind(i + 1) == Some(Kind::Stop) && !cx.same_sentence(i, i + 2));
+    before && after
 }
 
 /// A claim line: `64483 50 @ 1 unit`, `20610 RT`, `99213 @ 1`.

@@ -46,6 +46,15 @@ pub(super) struct Sentence {
     pub modifier: bool,
     /// A code was already found in it.
     pub has_code: bool,
+    /// The paragraph it belongs to (paragraphs are separated by blank lines).
+    pub paragraph: u32,
+}
+
+impl Sentence {
+    /// It talks about codes: billing words, code-system names, or codes found.
+    pub fn about_codes(&self) -> bool {
+        self.billing || self.has_code || self.modifier || self.diagnosis
+    }
 }
 
 /// Everything the rules need to know about the tokens of one text.
@@ -174,6 +183,20 @@ impl<'t> Context<'t> {
         &self.sentences[self.sentence_of[i] as usize]
     }
 
+    /// Whether token `i` stands in a sentence about codes, or next to one in its paragraph: a
+    /// question's sentences lean on each other (`We gave it IM with 96372.` after `How many units
+    /// of J1100 do we bill?`).
+    pub fn about_codes(&self, i: usize) -> bool {
+        let s = self.sentence_of[i] as usize;
+        let here = &self.sentences[s];
+        let near = |k: usize| {
+            self.sentences
+                .get(k)
+                .is_some_and(|o| o.paragraph == here.paragraph && o.about_codes())
+        };
+        here.about_codes() || (s > 0 && near(s - 1)) || near(s + 1)
+    }
+
     pub fn sentence_mut(&mut self, i: usize) -> &mut Sentence {
         let s = self.sentence_of[i] as usize;
         &mut self.sentences[s]
@@ -287,22 +310,34 @@ impl<'t> Context<'t> {
     fn split_sentences(&mut self) {
         let n = self.toks.len();
         let mut id = 0u32;
+        let mut paragraph = 0u32;
         let mut cur = Sentence::default();
         for i in 0..n {
             let t = self.toks[i];
+            let blank_line = i > 0
+                && self.text[self.toks[i - 1].end..t.start]
+                    .bytes()
+                    .filter(|&b| b == b'\n')
+                    .count()
+                    >= 2;
             let ends_before = i > 0 && {
                 let p = self.toks[i - 1];
-                let stop = p.kind == Kind::Semicolon
-                    || (p.kind == Kind::Stop
-                        && !(self.text[p.start..p.end] == *"."
-                            && i >= 2
-                            && is_abbreviation(self.lw(i - 2))
-                            && self.toks[i - 2].end == p.start));
+                let stop = (p.kind == Kind::Stop
+                    && !(self.text[p.start..p.end] == *"."
+                        && i >= 2
+                        && is_abbreviation(self.lw(i - 2))
+                        && self.toks[i - 2].end == p.start));
                 stop || t.break_before
             };
-            if ends_before {
+            if ends_before || blank_line {
                 self.sentences.push(cur);
-                cur = Sentence::default();
+                if blank_line {
+                    paragraph += 1;
+                }
+                cur = Sentence {
+                    paragraph,
+                    ..Sentence::default()
+                };
                 id += 1;
             }
             self.sentence_of.push(id);

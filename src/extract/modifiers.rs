@@ -228,11 +228,7 @@ pub(super) fn find(cx: &Context, found: &[Found]) -> Vec<ModifierAt> {
                 continue;
             }
         }
-        let about_codes = {
-            let st = cx.sentence(i);
-            st.billing || st.has_code || st.modifier
-        };
-        if verb_before(cx, i) && ends_cleanly(cx, i + 1) && about_codes {
+        if verb_before(cx, i) && ends_cleanly(cx, i + 1) && cx.about_codes(i) {
             mods[i] = Some(None);
             continue;
         }

@@ -116,7 +116,8 @@ fn separator(line: &str) -> Option<Sep> {
 /// not table rows under a recognised header).
 pub(super) fn cells_by_line(text: &str) -> Vec<Vec<Cell>> {
     let mut out: Vec<Vec<Cell>> = Vec::new();
-    let mut header: Option<(Sep, Vec<Role>)> = None;
+    // The header: separator, column roles, and column starts (relative to the line start).
+    let mut header: Option<(Sep, Vec<Role>, Vec<usize>)> = None;
     let mut offset = 0;
     for raw_line in text.split('\n') {
         let line = raw_line.strip_suffix('\r').unwrap_or(raw_line);
@@ -139,16 +140,29 @@ pub(super) fn cells_by_line(text: &str) -> Vec<Vec<Cell>> {
                     header = Some((
                         sep,
                         roles.iter().map(|r| r.unwrap_or(Role::Other)).collect(),
+                        spans.iter().map(|&(s, _)| s - offset).collect(),
                     ));
-                } else if let Some((hsep, hroles)) = &header {
+                } else if let Some((hsep, hroles, hstarts)) = &header {
                     if *hsep == sep && filled >= 2 {
                         row = spans
                             .iter()
                             .enumerate()
-                            .map(|(i, &(start, end))| Cell {
-                                start,
-                                end,
-                                role: hroles.get(i).copied().unwrap_or(Role::Other),
+                            .map(|(i, &(start, end))| {
+                                // Aligned text may leave a column empty: place each cell under
+                                // the header column it starts in.
+                                let column = if sep == Sep::Spaces {
+                                    hstarts
+                                        .iter()
+                                        .rposition(|&h| h <= start - offset + 1)
+                                        .unwrap_or(0)
+                                } else {
+                                    i
+                                };
+                                Cell {
+                                    start,
+                                    end,
+                                    role: hroles.get(column).copied().unwrap_or(Role::Other),
+                                }
                             })
                             .collect();
                     } else {
@@ -198,6 +212,18 @@ mod tests {
         assert_eq!(row.len(), 4);
         assert_eq!(row[3].role, Role::Diagnosis);
         assert_eq!(&text[row[3].start..row[3].end], "I10");
+        let text =
+            "DOS         CPT     Mod   Units   Dx\n04/02/2024  99024          1       Z48.815\n";
+        let roles: Vec<Role> = cells_by_line(text)[1].iter().map(|c| c.role).collect();
+        assert_eq!(
+            roles,
+            vec![
+                Role::Quantity,
+                Role::Procedure,
+                Role::Quantity,
+                Role::Diagnosis
+            ]
+        );
     }
 
     #[test]
