@@ -247,7 +247,6 @@ pub(super) fn is_id_word(w: &str) -> bool {
             | "step"
             | "tier"
             | "chapter"
-            | "section"
             | "lot"
             | "ndc"
             | "serial"
