@@ -26,25 +26,23 @@ pub(super) fn decide(cx: &mut Context, oracle: &dyn CodeOracle) -> Vec<Found> {
             && cx.role[i] != Some(Role::Modifier)
             && !(s == Shapes::MODIFIER)
     };
-    for i in 0..n {
+    for (i, slot) in found.iter_mut().enumerate() {
         if !candidate(cx, i) {
             continue;
         }
         if let Some(system) = strong(cx, i, oracle) {
             if let Some(code) = normalize(system, cx.word(i)) {
-                found[i] = Some((system, code));
+                *slot = Some((system, code));
                 cx.sentence_mut(i).has_code = true;
             }
         }
     }
-    for i in 0..n {
-        if found[i].is_some() || !candidate(cx, i) {
+    for (i, slot) in found.iter_mut().enumerate() {
+        if slot.is_some() || !candidate(cx, i) {
             continue;
         }
         if let Some(system) = contextual(cx, i) {
-            if let Some(code) = normalize(system, cx.word(i)) {
-                found[i] = Some((system, code));
-            }
+            *slot = normalize(system, cx.word(i)).map(|code| (system, code));
         }
     }
     spread_lists(cx, &mut found, candidate);
@@ -58,18 +56,14 @@ fn strong(cx: &Context, i: usize, oracle: &dyn CodeOracle) -> Option<CodeSystem>
     let up = cx.is_upper(i);
     let sentence = cx.sentence(i);
     match cx.role[i] {
-        Some(Role::Procedure) => {
-            if s.any(Shapes::DIGITS5 | Shapes::CPT_ALPHA) {
-                return Some(CodeSystem::Cpt);
-            }
-            if s.any(Shapes::LETTER4) && hcpcs_letter(w) {
-                return Some(CodeSystem::Hcpcs);
-            }
+        Some(Role::Procedure) if s.any(Shapes::DIGITS5 | Shapes::CPT_ALPHA) => {
+            return Some(CodeSystem::Cpt);
         }
-        Some(Role::Diagnosis) => {
-            if s.any(Shapes::ICD_DOT | Shapes::ICD_BARE | Shapes::LETTER4) {
-                return Some(CodeSystem::Icd10Cm);
-            }
+        Some(Role::Procedure) if s.any(Shapes::LETTER4) && hcpcs_letter(w) => {
+            return Some(CodeSystem::Hcpcs);
+        }
+        Some(Role::Diagnosis) if s.any(Shapes::ICD_DOT | Shapes::ICD_BARE | Shapes::LETTER4) => {
+            return Some(CodeSystem::Icd10Cm);
         }
         _ => {}
     }

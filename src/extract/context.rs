@@ -322,11 +322,11 @@ impl<'t> Context<'t> {
                     >= 2;
             let ends_before = i > 0 && {
                 let p = self.toks[i - 1];
-                let stop = (p.kind == Kind::Stop
+                let stop = p.kind == Kind::Stop
                     && !(self.text[p.start..p.end] == *"."
                         && i >= 2
                         && is_abbreviation(self.lw(i - 2))
-                        && self.toks[i - 2].end == p.start));
+                        && self.toks[i - 2].end == p.start);
                 stop || t.break_before
             };
             if ends_before || blank_line {

@@ -131,9 +131,7 @@ pub(super) fn shapes(word: &str) -> Shapes {
     }
     if n == 5 && b[0].is_ascii_uppercase() && digits(&b[1..]) {
         s.set(Shapes::LETTER4);
-    } else if (3..=7).contains(&n) && icd_category(b) && alnum(&b[3..]) {
-        s.set(Shapes::ICD_BARE);
-    } else if n == 3 && icd_category(b) {
+    } else if (3..=7).contains(&n) && icd_category(b) && (n == 3 || alnum(&b[3..])) {
         s.set(Shapes::ICD_BARE);
     }
     if n == 7

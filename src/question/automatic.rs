@@ -186,7 +186,7 @@ pub fn detect(signs: &Signs<'_>) -> Option<Automatic> {
         "X-Apple-Action",
     ] {
         if let Some(v) = header(signs, name) {
-            if !(name == "X-Apple-Action" && !v.eq_ignore_ascii_case("vacation")) {
+            if name != "X-Apple-Action" || v.eq_ignore_ascii_case("vacation") {
                 return auto(AutoReply, format!("{name}: {}", clip(v)));
             }
         }
@@ -446,7 +446,8 @@ mod tests {
     #[test]
     fn recognises_each_kind_by_its_headers() {
         use AutomaticKind::*;
-        let cases: Vec<(Vec<(String, String)>, &str, &str, Option<AutomaticKind>)> = vec![
+        type Case<'a> = (Vec<(String, String)>, &'a str, &'a str, Option<AutomaticKind>);
+        let cases: Vec<Case> = vec![
             (h(&[]), "coder@clinic.org", "99213?", None),
             (
                 h(&[("Auto-Submitted", "no")]),

@@ -353,8 +353,8 @@ fn attribution(lines: &[&str], i: usize, unquote: usize) -> Option<usize> {
     if !opener {
         return None;
     }
-    for k in i + 1..lines.len().min(i + 3) {
-        let l = lower_trim(strip_quote(lines[k], unquote));
+    for (k, line) in lines.iter().enumerate().take(i + 3).skip(i + 1) {
+        let l = lower_trim(strip_quote(line, unquote));
         if l.is_empty() || l.len() > 200 {
             return None;
         }
