@@ -446,7 +446,12 @@ mod tests {
     #[test]
     fn recognises_each_kind_by_its_headers() {
         use AutomaticKind::*;
-        type Case<'a> = (Vec<(String, String)>, &'a str, &'a str, Option<AutomaticKind>);
+        type Case<'a> = (
+            Vec<(String, String)>,
+            &'a str,
+            &'a str,
+            Option<AutomaticKind>,
+        );
         let cases: Vec<Case> = vec![
             (h(&[]), "coder@clinic.org", "99213?", None),
             (
