@@ -151,15 +151,15 @@ impl<'t> Context<'t> {
         cx
     }
 
-    /// The original text of token `i`.
+    /// The original text of token `i` ("" past the last token).
     pub fn word(&self, i: usize) -> &'t str {
-        let t = &self.toks[i];
-        &self.text[t.start..t.end]
+        self.toks.get(i).map_or("", |t| &self.text[t.start..t.end])
     }
 
-    /// The lower-cased word of token `i` ("" for punctuation and long words).
+    /// The lower-cased word of token `i` ("" for punctuation, long words, and past the last
+    /// token).
     pub fn lw(&self, i: usize) -> &str {
-        self.lower[i].as_str()
+        self.lower.get(i).map_or("", Lower::as_str)
     }
 
     pub fn kind(&self, i: usize) -> Option<Kind> {

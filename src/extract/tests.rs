@@ -204,6 +204,15 @@ fn spans_are_exact() {
     assert_eq!(json["range_end"], "99215");
 }
 
+/// Found by the fuzzer: a number at the very end after a modifier-shaped number made the
+/// claim-line check read the word after the last token.
+#[test]
+fn a_count_after_a_modifier_at_the_end_of_the_text() {
+    for text in ["R 22 2", "99213 25 1", "25 x", "64483 50 @"] {
+        let _ = extract(text, &NoCatalog);
+    }
+}
+
 fn arb_text() -> impl Strategy<Value = String> {
     let pieces = prop::collection::vec(
         prop_oneof![
@@ -225,6 +234,12 @@ fn arb_text() -> impl Strategy<Value = String> {
             Just("through".to_string()),
             Just("0SG00ZZ".to_string()),
             Just(".".to_string()),
+            Just("@".to_string()),
+            Just("x2".to_string()),
+            Just("unit".to_string()),
+            Just("LT/RT".to_string()),
+            Just("with a".to_string()),
+            "[0-9]{1,5}",
             "[ -~]{0,6}",
             "\\PC{0,3}",
         ],

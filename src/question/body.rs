@@ -60,6 +60,34 @@ pub(super) fn read(msg: &Message<'_>, limits: &Limits) -> Body {
     walk.body
 }
 
+/// The body of a message whose MIME structure could not be read: the bytes after the header
+/// block, as text.
+pub(super) fn raw(message: &[u8], limits: &Limits) -> Body {
+    let start = message
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map(|p| p + 4)
+        .or_else(|| message.windows(2).position(|w| w == b"\n\n").map(|p| p + 2))
+        .unwrap_or(message.len());
+    let text = String::from_utf8_lossy(&message[start..]);
+    let mut walk = Walk {
+        limits,
+        body: Body::default(),
+        parts_seen: 0,
+        text_seen: 0,
+        depth_hit: false,
+        parts_hit: false,
+    };
+    walk.push_text(&text, BodyKind::Plain);
+    if walk.text_seen > limits.max_text_bytes {
+        walk.body.limits_hit.push(LimitHit::TextLength {
+            limit: limits.max_text_bytes,
+            length: walk.text_seen,
+        });
+    }
+    walk.body
+}
+
 /// `type/subtype` in lower case; `text/plain` when the part says nothing.
 fn mime_type(part: &MessagePart<'_>) -> String {
     match part.content_type() {

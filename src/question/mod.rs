@@ -14,6 +14,7 @@ use crate::date::Date;
 use mail_parser::{Address, HeaderValue, Message, MessageParser};
 use serde::Serialize;
 use std::fmt;
+use std::panic::AssertUnwindSafe;
 use std::sync::LazyLock;
 
 /// Limits on what comes from outside; past one, the question says so instead of failing.
@@ -236,9 +237,17 @@ pub fn parse(raw: &[u8], limits: &Limits) -> Question {
         raw = &raw[..limits.max_message_bytes];
     }
     raw = skip_mbox_line(raw);
-    match PARSER.parse(raw) {
-        Some(msg) => from_message(&msg, raw, limits, limits_hit),
-        None => unparsed(raw, limits, limits_hit),
+    // mail-parser has `debug_assert!`s that malformed nesting can reach (found by fuzzing): in
+    // a build with debug assertions they panic. Then the headers are parsed alone and the body
+    // is read as raw text, so the question still exists.
+    let parsed = std::panic::catch_unwind(AssertUnwindSafe(|| PARSER.parse(raw)));
+    match parsed {
+        Ok(Some(msg)) => from_message(&msg, raw, limits, limits_hit, false),
+        Ok(None) => unparsed(raw, limits, limits_hit),
+        Err(_) => match std::panic::catch_unwind(AssertUnwindSafe(|| PARSER.parse_headers(raw))) {
+            Ok(Some(msg)) => from_message(&msg, raw, limits, limits_hit, true),
+            _ => unparsed(raw, limits, limits_hit),
+        },
     }
 }
 
@@ -335,11 +344,13 @@ fn ids(value: &HeaderValue<'_>) -> Vec<String> {
     .collect()
 }
 
+/// The question of a parsed message; with `headers_only`, its body is read as raw text.
 fn from_message(
     msg: &Message<'_>,
     raw: &[u8],
     limits: &Limits,
     mut limits_hit: Vec<LimitHit>,
+    headers_only: bool,
 ) -> Question {
     let headers: Vec<(String, String)> = msg
         .parts
@@ -361,7 +372,11 @@ fn from_message(
     let from = first_mailbox(msg.from());
     let has_from = headers.iter().any(|(n, _)| n.eq_ignore_ascii_case("From"));
     let subject = msg.subject().unwrap_or("").trim().to_string();
-    let body = body::read(msg, limits);
+    let body = if headers_only {
+        body::raw(raw, limits)
+    } else {
+        body::read(msg, limits)
+    };
     limits_hit.extend(body.limits_hit.iter().cloned());
 
     let automatic = automatic::detect(&automatic::Signs {

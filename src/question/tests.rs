@@ -247,6 +247,19 @@ fn no_headers_is_not_a_failure() {
     assert!(m.from.is_none());
 }
 
+/// Found by the fuzzer: mail-parser 0.11.9 hits a `debug_assert!` (message.rs, "Invalid part
+/// ID") on messages nested in messages with empty bodies; builds with debug assertions panicked.
+#[test]
+fn nested_empty_messages_that_trip_a_parser_assertion_still_give_a_question() {
+    let raw = b"R\xaarge\nContent-Type: multipart/mixed;\n boundary=\"=_2d98f6c3ddf4b54299ae2604b2717254\"3)\n\n \n--=_2d98f6c3ddf4b54299ae2604b2717254\nt\nContent-Type: message/rfc822;\n cht\n\nDel:\nt\nContent-Type: message/rfc822;2\n\n\ntedt\n--=_2d98f6c3ddf4b54299ae2604b2717254--\n";
+    let m = parse(raw, &Limits::default());
+    assert!(
+        m.full_text.contains("tedt"),
+        "the body is kept as text: {:?}",
+        m.full_text
+    );
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
