@@ -78,6 +78,26 @@ fn charsets_and_base64() {
 }
 
 #[test]
+fn east_asian_charsets() {
+    // ISO-2022-JP and Shift_JIS: "コード 99213" (code 99213).
+    let mut jis =
+        b"From: a@b.example\nSubject: x\nContent-Type: text/plain; charset=iso-2022-jp\n\n"
+            .to_vec();
+    jis.extend_from_slice(b"\x1b$B%3!<%I\x1b(B 99213\n");
+    assert_eq!(
+        parse(&jis, &Limits::default()).text,
+        "\u{30b3}\u{30fc}\u{30c9} 99213"
+    );
+    let mut sjis =
+        b"From: a@b.example\nSubject: x\nContent-Type: text/plain; charset=shift_jis\n\n".to_vec();
+    sjis.extend_from_slice(b"\x83R\x81[\x83h 99213\n");
+    assert_eq!(
+        parse(&sjis, &Limits::default()).text,
+        "\u{30b3}\u{30fc}\u{30c9} 99213"
+    );
+}
+
+#[test]
 fn html_only_mail_is_read_as_text_with_its_table() {
     let m = q(
         "From: a@b.example\nSubject: x\nContent-Type: text/html; charset=utf-8\n\n\
