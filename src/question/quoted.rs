@@ -190,19 +190,39 @@ fn strip_quote(line: &str, levels: usize) -> &str {
     &line[i..]
 }
 
-fn lower_trim(line: &str) -> String {
-    line.trim()
-        .trim_matches('*')
-        .trim()
-        .chars()
-        .take(120)
-        .collect::<String>()
-        .to_lowercase()
+/// The start of a line, trimmed, without `*` (bold in text from HTML), ASCII lower-cased, on
+/// the stack: every line is folded a few times, and markers are short.
+struct Folded {
+    buf: [u8; 128],
+    len: usize,
+}
+
+impl Folded {
+    fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.buf[..self.len]).unwrap_or("")
+    }
+}
+
+fn fold(line: &str) -> Folded {
+    let t = line.trim().trim_matches('*').trim();
+    let mut end = t.len().min(128);
+    while !t.is_char_boundary(end) {
+        end -= 1;
+    }
+    let mut f = Folded {
+        buf: [0; 128],
+        len: end,
+    };
+    for (d, b) in f.buf.iter_mut().zip(t[..end].bytes()) {
+        *d = b.to_ascii_lowercase();
+    }
+    f
 }
 
 /// A forwarded-message marker at line `i`; returns the line after it.
 fn forward_marker(lines: &[&str], i: usize, unquote: usize) -> Option<usize> {
-    let l = lower_trim(strip_quote(lines[i], unquote));
+    let l_folded = fold(strip_quote(lines[i], unquote));
+    let l = l_folded.as_str();
     let dashed = l.starts_with("---") || l.starts_with("___") || l.starts_with("===");
     let marker = l == "begin forwarded message:"
         || (dashed
@@ -219,7 +239,8 @@ fn forward_marker(lines: &[&str], i: usize, unquote: usize) -> Option<usize> {
 
 /// A header line of a quoted or forwarded message (`From: ...`, `Sent: ...`).
 fn header_label(line: &str) -> Option<&'static str> {
-    let l = lower_trim(line);
+    let l_folded = fold(line);
+    let l = l_folded.as_str();
     let labels: [(&str, &'static str); 22] = [
         ("from:", "from"),
         ("de :", "from"),
@@ -254,7 +275,8 @@ fn header_label(line: &str) -> Option<&'static str> {
 /// lines), an underscore rule before it, or `-----Original Message-----`; returns the line the
 /// headers start at.
 fn history_start(lines: &[&str], i: usize, unquote: usize) -> Option<usize> {
-    let l = lower_trim(strip_quote(lines[i], unquote));
+    let l_folded = fold(strip_quote(lines[i], unquote));
+    let l = l_folded.as_str();
     let original = (l.starts_with("--") || l.starts_with("__"))
         && (l.contains("original message")
             || l.contains("ursprüngliche nachricht")
@@ -327,38 +349,48 @@ fn skip_headers(lines: &[&str], k: usize, unquote: usize) -> (usize, Option<usiz
 /// "On Mon, Mar 4, 2024 at 9:12 AM Jane <jane@x.org> wrote:" over up to three lines, and the
 /// same in a few other languages; returns the line after it.
 fn attribution(lines: &[&str], i: usize, unquote: usize) -> Option<usize> {
-    let first = lower_trim(strip_quote(lines[i], unquote));
-    let ends = |l: &str| {
-        let l = l.trim_end();
-        l.ends_with("wrote:")
-            || l.ends_with("writes:")
-            || l.ends_with("a écrit :")
-            || l.ends_with("a écrit:")
-            || l.ends_with("schrieb:")
-            || l.ends_with("escribió:")
-            || l.ends_with("ha scritto:")
-            || l.ends_with("schreef:")
-            || l.ends_with("escreveu:")
-            || l.ends_with("wrote :")
+    // Compared on the raw line's end: attributions are often longer than a folded prefix.
+    let ends = |line: &str| {
+        let l = line.trim_end().trim_end_matches('*');
+        [
+            "wrote:",
+            "writes:",
+            "wrote :",
+            "a écrit :",
+            "a écrit:",
+            "schrieb:",
+            "escribió:",
+            "ha scritto:",
+            "schreef:",
+            "escreveu:",
+        ]
+        .iter()
+        .any(|p| {
+            l.len() >= p.len()
+                && l.is_char_boundary(l.len() - p.len())
+                && l[l.len() - p.len()..].eq_ignore_ascii_case(p)
+        })
     };
+    let first = strip_quote(lines[i], unquote);
     if first.len() > 300 {
         return None;
     }
-    if ends(&first) {
+    if ends(first) {
         return Some(i + 1);
     }
+    let folded = fold(first);
     let opener = ["on ", "am ", "le ", "el ", "il ", "op ", "em "]
         .iter()
-        .any(|p| first.starts_with(p));
+        .any(|p| folded.as_str().starts_with(p));
     if !opener {
         return None;
     }
     for (k, line) in lines.iter().enumerate().take(i + 3).skip(i + 1) {
-        let l = lower_trim(strip_quote(line, unquote));
-        if l.is_empty() || l.len() > 200 {
+        let l = strip_quote(line, unquote);
+        if l.trim().is_empty() || l.len() > 200 {
             return None;
         }
-        if ends(&l) {
+        if ends(l) {
             return Some(k + 1);
         }
     }
@@ -367,7 +399,8 @@ fn attribution(lines: &[&str], i: usize, unquote: usize) -> Option<usize> {
 
 /// Whether `line` is a sign-off on a line of its own ("Thanks,", "Best regards").
 fn is_closing(line: &str) -> bool {
-    let l = lower_trim(line);
+    let l_folded = fold(line);
+    let l = l_folded.as_str();
     let l = l.trim_end_matches([',', '!', '.', ' ', '-']);
     matches!(
         l,
@@ -405,7 +438,8 @@ fn is_closing(line: &str) -> bool {
 }
 
 fn is_disclaimer(line: &str) -> bool {
-    let l = lower_trim(line);
+    let l_folded = fold(line);
+    let l = l_folded.as_str();
     l.starts_with("confidentiality notice")
         || l.starts_with("confidentiality statement")
         || l.starts_with("this e-mail and any attachments")
@@ -421,7 +455,8 @@ fn is_disclaimer(line: &str) -> bool {
 }
 
 fn is_mobile_signature(line: &str) -> bool {
-    let l = lower_trim(line);
+    let l_folded = fold(line);
+    let l = l_folded.as_str();
     l.starts_with("sent from my ")
         || l.starts_with("sent from outlook")
         || l.starts_with("sent from mail for")
@@ -492,6 +527,11 @@ mod tests {
             (
                 "Q about J3301\n-----Original Message-----\nFrom: a\nOld J1100",
                 "Q about J3301",
+            ),
+            // An attribution longer than the folded prefix of a line.
+            (
+                "Then 99214?\n\nOn Monday, March 4, 2024 at 9:12:33 AM Central Standard Time, Jane Q. Doe-Smithson, CPC, CRC <jane.doe-smithson@a-long-clinic-name.example> wrote:\n> old 99213",
+                "Then 99214?",
             ),
             // Bottom-posted and interleaved.
             (
