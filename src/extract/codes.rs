@@ -1,6 +1,7 @@
 //! Decides which code-shaped words are codes, and of which system: first the words whose shape,
 //! keyword, table column or catalog entry says so, then bare numbers in sentences about
-//! billing, then lists spreading from a code to its neighbours.
+//! billing, then lists spreading from a code to its neighbours. Modifiers are not decided here
+//! (see `modifiers`), and nothing here looks beyond the tokens and the oracle.
 
 use super::CodeOracle;
 use super::context::{Context, hcpcs_letter};

@@ -1,6 +1,7 @@
 //! Per-token facts the rules read, computed in a few linear passes over the tokens: lower-cased
 //! words, keywords and the lists they govern, sentences and what they talk about, table roles,
-//! and the negative contexts (money, units, identifiers, ZIP codes, street numbers...).
+//! and the negative contexts (money, units, identifiers, ZIP codes, street numbers...). It
+//! decides no code itself.
 
 use super::lex::{Kind, Token};
 use super::lexicon::{self, Keyword};
@@ -369,9 +370,23 @@ impl<'t> Context<'t> {
             return;
         }
         let lines = table::cells_by_line(self.text);
+        // Tokens and cells are both in text order: one cursor per line keeps this linear even
+        // for a row of thousands of cells.
+        let mut line = u32::MAX;
+        let mut k = 0;
         for (i, t) in self.toks.iter().enumerate() {
-            if let Some(cells) = lines.get(t.line as usize) {
-                if let Some(c) = cells.iter().find(|c| c.start <= t.start && t.end <= c.end) {
+            if t.line != line {
+                line = t.line;
+                k = 0;
+            }
+            let Some(cells) = lines.get(line as usize) else {
+                continue;
+            };
+            while k < cells.len() && cells[k].end < t.end {
+                k += 1;
+            }
+            if let Some(c) = cells.get(k) {
+                if c.start <= t.start && t.end <= c.end {
                     self.role[i] = Some(c.role);
                 }
             }

@@ -1,5 +1,6 @@
 //! The words that give a token its context: code-system names, billing words, identifiers,
-//! units, places. Lists only; the rules that read them live in `rules`.
+//! units, places. Lists only; the rules that read them live in `context`, `codes` and
+//! `modifiers`.
 //!
 //! Every function takes a word already lower-cased (ASCII) unless it says otherwise.
 

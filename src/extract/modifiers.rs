@@ -1,5 +1,6 @@
 //! Finds modifiers (`99213-25`, `modifier 59`, `-XU`, `with a 25`, `LT/RT`, `64483 50 @ 1 unit`,
-//! a table's Mod column) and the procedure code each one modifies, when the text says.
+//! a table's Mod column) and the procedure code each one modifies, when the text says; it
+//! never guesses an attachment the text does not make.
 
 use super::codes::Found;
 use super::context::Context;

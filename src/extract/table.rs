@@ -1,6 +1,7 @@
 //! Claim-line tables in text: a header row (`CPT | Mod | Units | Dx`) gives each column a role,
 //! and the rows under it take that role cell by cell. Cells are split on `|`, tabs, or runs of
 //! two or more spaces; tables come from HTML conversion, pasted spreadsheets and aligned text.
+//! It only labels cells; whether a cell holds a code is decided elsewhere.
 
 /// What a column holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -34,6 +35,9 @@ enum Sep {
 
 /// The role of a header cell's text, if it names a column.
 fn header_role(cell: &str) -> Option<Role> {
+    if cell.len() > 24 {
+        return None;
+    }
     let key: String = cell
         .chars()
         .filter(|c| c.is_ascii_alphanumeric() || *c == '#' || *c == '/')

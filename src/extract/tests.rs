@@ -213,6 +213,16 @@ fn a_count_after_a_modifier_at_the_end_of_the_text() {
     }
 }
 
+#[test]
+fn a_table_row_of_many_cells_stays_fast() {
+    let text = format!("CPT | Mod | Units\n{}", "99213 | 25 | 1 | ".repeat(20_000));
+    let start = std::time::Instant::now();
+    let refs = extract(&text, &NoCatalog);
+    assert!(refs.len() >= 20_000);
+    // Linear work: well under a second even unoptimised; quadratic would take minutes.
+    assert!(start.elapsed().as_secs() < 10, "{:?}", start.elapsed());
+}
+
 fn arb_text() -> impl Strategy<Value = String> {
     let pieces = prop::collection::vec(
         prop_oneof![

@@ -1,6 +1,7 @@
 //! The new text of a message: quoted history (`> ` lines, "On ... wrote:", Outlook's
 //! From/Sent block, "-----Original Message-----") and signatures removed, forwarded messages
-//! kept, because a forwarded question is the question. Works on lines, in linear time.
+//! kept, because a forwarded question is the question. Works on the text's lines alone, in
+//! linear time; it never reads headers (the caller says whether the subject is a forward).
 
 /// The new text and what was taken out of it.
 #[derive(Debug, Default, PartialEq, Eq)]
