@@ -30,7 +30,8 @@ struct Output<'a> {
     /// Codes in the subject line (offsets into the subject).
     subject_codes: &'a [CodeRef],
     from: &'a Option<question::Mailbox>,
-    reply_to: Option<&'a question::Mailbox>,
+    /// Where a reply goes: Reply-To, else From.
+    reply_address: Option<&'a question::Mailbox>,
     message_id: &'a Option<String>,
     attachments: &'a [question::Attachment],
     limits_hit: &'a [question::LimitHit],
@@ -53,7 +54,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
             subject: &q.subject,
             subject_codes: &subject_codes,
             from: &q.from,
-            reply_to: q.reply_address(),
+            reply_address: q.reply_address(),
             message_id: &q.message_id,
             attachments: &q.attachments,
             limits_hit: &q.limits_hit,
