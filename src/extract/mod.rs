@@ -1,6 +1,6 @@
 //! Finds the code references in a question's text: CPT, HCPCS, ICD-10-CM, ICD-10-PCS, ICD-9-CM
 //! and modifiers, with ranges, lists and which code each modifier modifies. Pure: no I/O; the
-//! catalog is asked only through [`CodeOracle`].
+//! catalog is asked only through [`CodeOracle`](crate::extract::CodeOracle).
 //!
 //! One linear pass tokenizes the text; a few more give every token its context (keywords and
 //! the lists they govern, the sentence, the table column, negative signs such as `$`, units,

@@ -1,7 +1,8 @@
-//! Raw RFC 5322 bytes to a [`Question`]: who asks and where to reply, the thread ids, the body
-//! as text (HTML converted), the new text with quoted history and signatures removed, the
-//! attachments (listed, never read), and whether the message is automatic mail that must not be
-//! answered. Pure: no I/O, no clock; never fails and never panics, whatever the bytes.
+//! Raw RFC 5322 bytes to a [`Question`](crate::question::Question): who asks and where to
+//! reply, the thread ids, the body as text (HTML converted), the new text with quoted history
+//! and signatures removed, the attachments (listed, never read), and whether the message is
+//! automatic mail that must not be answered. Pure: no I/O, no clock; never fails and never
+//! panics, whatever the bytes.
 
 mod automatic;
 mod body;
