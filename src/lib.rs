@@ -8,6 +8,10 @@ pub mod cli;
 pub mod codes;
 pub mod config;
 pub mod date;
+/// Code references in a question's text (CPT, HCPCS, ICD-10-CM/PCS, ICD-9-CM, modifiers); pure.
+pub mod extract;
 pub mod mailbox;
 pub mod outbox;
+/// Raw RFC 5322 bytes to a `Question`: headers, new text, automatic-mail detection; pure.
+pub mod question;
 pub mod store;

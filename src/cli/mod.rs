@@ -1,6 +1,7 @@
 //! The command line: arguments, the shared context every command starts from, one file per command.
 
 mod demo;
+mod extract;
 mod import;
 mod lookup;
 mod search;
@@ -42,6 +43,8 @@ pub enum Command {
     Search(search::Args),
     /// Rebuild the search index from the database.
     Reindex,
+    /// Show what codedesk understands of a message: automatic or not, code references, new text.
+    Extract(extract::Args),
 }
 
 /// Runs the parsed command line.
@@ -53,6 +56,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Lookup(args) => lookup::run(&config, args).await,
         Command::Search(args) => search::run(&config, args).await,
         Command::Reindex => import::reindex(&config).await,
+        Command::Extract(args) => extract::run(args),
     }
 }
 

@@ -1,0 +1,298 @@
+//! Table-driven tests of the extractor: what coders write, and what must never be a code.
+
+use super::*;
+use proptest::prelude::*;
+
+/// The references of `text` in a compact form: `CPT 99213+25`, `CPT 99202..99215`, `MOD 25`.
+fn compact(text: &str, oracle: &dyn CodeOracle) -> Vec<String> {
+    extract(text, oracle)
+        .iter()
+        .map(|r| {
+            let sys = match r.system {
+                CodeSystem::Cpt => "CPT",
+                CodeSystem::Hcpcs => "HCPCS",
+                CodeSystem::Icd10Cm => "ICD",
+                CodeSystem::Icd10Pcs => "PCS",
+                CodeSystem::Modifier => "MOD",
+                CodeSystem::Icd9Cm => "ICD9",
+            };
+            let mut s = format!("{sys} {}", r.code);
+            if let Some(end) = &r.range_end {
+                s.push_str(&format!("..{end}"));
+            }
+            for m in &r.modifiers {
+                s.push_str(&format!("+{m}"));
+            }
+            s
+        })
+        .collect()
+}
+
+fn check(cases: &[(&str, &[&str])]) {
+    let mut failures = Vec::new();
+    for (text, want) in cases {
+        let got = compact(text, &NoCatalog);
+        if got != *want {
+            failures.push(format!("{text:?}\n   want {want:?}\n    got {got:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+#[test]
+fn the_issue_example() {
+    check(&[(
+        "Can 62322 be billed with 99213-25? Dx M54.16",
+        &["CPT 62322", "CPT 99213+25", "MOD 25", "ICD M54.16"],
+    )]);
+}
+
+#[test]
+fn code_shapes() {
+    check(&[
+        (
+            "Is 3074F reportable with 99214?",
+            &["CPT 3074F", "CPT 99214"],
+        ),
+        ("Does Medicare pay 0042T?", &["CPT 0042T"]),
+        ("PLA code 0001U for this lab", &["CPT 0001U"]),
+        ("J3301 x 4 units for the knee", &["HCPCS J3301"]),
+        ("G0283 billed with 97110", &["HCPCS G0283", "CPT 97110"]),
+        ("Dx M5416 and M51.26", &["ICD M54.16", "ICD M51.26"]),
+        ("dx: S72.001A", &["ICD S72.001A"]),
+        ("T84.50XA for the infection", &["ICD T84.50XA"]),
+        ("S72001A initial encounter", &["ICD S72.001A"]),
+        ("ICD-10-PCS 0SG00ZZ for the fusion", &["PCS 0SG00ZZ"]),
+        ("inpatient, coded 0SR9019", &["PCS 0SR9019"]),
+        (
+            "Dx I10, E11.9 and Z79.4",
+            &["ICD I10", "ICD E11.9", "ICD Z79.4"],
+        ),
+        ("the old ICD-9 code was 724.4", &["ICD9 724.4"]),
+        ("ICD-9 V58.61 is now Z79.01", &["ICD9 V58.61", "ICD Z79.01"]),
+    ]);
+}
+
+#[test]
+fn modifiers_attached_and_named() {
+    check(&[
+        ("26615-59", &["CPT 26615+59", "MOD 59"]),
+        ("Billed 26615-59 today", &["CPT 26615+59", "MOD 59"]),
+        (
+            "Do I need modifier 25 on 99214?",
+            &["MOD 25", "CPT 99214+25"],
+        ),
+        ("mod 59 or XU?", &["MOD 59", "MOD XU"]),
+        (
+            "Bill 97140 -XU with 97530",
+            &["CPT 97140+XU", "MOD XU", "CPT 97530"],
+        ),
+        (
+            "Should I bill 99213 with a 25?",
+            &["CPT 99213+25", "MOD 25"],
+        ),
+        (
+            "use modifiers LT/RT on 20610",
+            &["MOD LT", "MOD RT", "CPT 20610+LT+RT"],
+        ),
+        ("Line 1: 64483 50 @ 1 unit", &["CPT 64483+50", "MOD 50"]),
+        (
+            "20610 RT and 20610 LT",
+            &["CPT 20610+RT", "MOD RT", "CPT 20610+LT", "MOD LT"],
+        ),
+        (
+            "99213-25-59 billed",
+            &["CPT 99213+25+59", "MOD 25", "MOD 59"],
+        ),
+        ("the 59 modifier on 20552", &["MOD 59", "CPT 20552+59"]),
+        (
+            "Billed 99214 with modifier 25 and 20610.",
+            &["CPT 99214+25", "MOD 25", "CPT 20610"],
+        ),
+    ]);
+}
+
+#[test]
+fn ranges_and_lists() {
+    check(&[
+        ("E/M codes 99202-99215", &["CPT 99202..99215"]),
+        ("99202 through 99215", &["CPT 99202..99215"]),
+        ("codes 99202–99215", &["CPT 99202..99215"]),
+        (
+            "from 99202 to 99215 are office visits",
+            &["CPT 99202..99215"],
+        ),
+        (
+            "Should I use 99213, 99214 or 99215?",
+            &["CPT 99213", "CPT 99214", "CPT 99215"],
+        ),
+        ("62322/99213 same day?", &["CPT 62322", "CPT 99213"]),
+    ]);
+}
+
+#[test]
+fn never_codes() {
+    check(&[
+        ("The lesion was 19.9 cm and we gave 2 mg.", &[]),
+        ("Used a 22 gauge needle for 90 minutes", &[]),
+        ("The fee is $125.00 or 50% of $12500", &[]),
+        ("Suite 200, Dallas TX 75201", &[]),
+        ("Hartford, CT 06103-1234", &[]),
+        ("NPI 1234567893, claim #20240115001", &[]),
+        ("CPT 2024 book, page 45", &[]),
+        ("DOS 03/15/2024 at 10:30 AM", &[]),
+        ("Call 214-555-0199 ext. 12345 or fax (214) 555-0123", &[]),
+        ("Claim 12345 was denied", &[]),
+        ("Our office is at 12345 Preston Rd", &[]),
+        ("see https://www.cms.gov/files/99213-guide.pdf", &[]),
+        ("mail me at coder99213@clinic.org", &[]),
+        ("Vitamin B12 and A1C were drawn", &[]),
+        ("MRI showed stenosis at T12-L1 and L4-L5", &[]),
+        ("we have 15000 patients a year", &[]),
+        ("Account # 55512, invoice 77123", &[]),
+        ("a 25 year old patient", &[]),
+        ("ZIP 90210", &[]),
+        ("POS 22 versus POS 11", &[]),
+    ]);
+}
+
+#[test]
+fn five_digit_numbers_need_a_code_context_or_the_catalog() {
+    check(&[("We moved in 75201 and loved it", &[])]);
+    let known = CodeSet::new([(CodeSystem::Cpt, "75201")]);
+    assert_eq!(
+        compact("We moved in 75201 and loved it", &known),
+        ["CPT 75201"]
+    );
+}
+
+#[test]
+fn catalog_decides_ambiguous_letter_codes() {
+    let known = CodeSet::new([(CodeSystem::Icd10Cm, "J10.30")]);
+    assert_eq!(compact("what about J1030 here", &known), ["ICD J10.30"]);
+    let known = CodeSet::new([(CodeSystem::Hcpcs, "J1030")]);
+    assert_eq!(compact("what about J1030 here", &known), ["HCPCS J1030"]);
+}
+
+#[test]
+fn table_columns() {
+    let text =
+        "Line | CPT | Mod | Units | Dx\n1 | 64483 | 50 | 1 | M54.16\n2 | 99213 | 25 | 1 | M5416";
+    check(&[(
+        text,
+        &[
+            "CPT 64483+50",
+            "MOD 50",
+            "ICD M54.16",
+            "CPT 99213+25",
+            "MOD 25",
+            "ICD M54.16",
+        ],
+    )]);
+}
+
+#[test]
+fn spans_are_exact() {
+    let text = "Bill 99202-99215 and M54.16.";
+    let refs = extract(text, &NoCatalog);
+    assert_eq!(refs.len(), 2);
+    assert_eq!((refs[0].start, refs[0].end), (5, 16));
+    assert_eq!(refs[0].text, "99202-99215");
+    assert_eq!(refs[1].text, "M54.16");
+    let json = serde_json::to_value(&refs[0]).unwrap();
+    assert_eq!(json["system"], "CPT");
+    assert_eq!(json["range_end"], "99215");
+}
+
+/// Found by the fuzzer: a number at the very end after a modifier-shaped number made the
+/// claim-line check read the word after the last token.
+#[test]
+fn a_count_after_a_modifier_at_the_end_of_the_text() {
+    for text in ["R 22 2", "99213 25 1", "25 x", "64483 50 @"] {
+        let _ = extract(text, &NoCatalog);
+    }
+}
+
+#[test]
+fn a_table_row_of_many_cells_stays_fast() {
+    let text = format!("CPT | Mod | Units\n{}", "99213 | 25 | 1 | ".repeat(20_000));
+    let start = std::time::Instant::now();
+    let refs = extract(&text, &NoCatalog);
+    assert!(refs.len() >= 20_000);
+    // Linear work: well under a second even unoptimised; quadratic would take minutes.
+    assert!(start.elapsed().as_secs() < 10, "{:?}", start.elapsed());
+}
+
+fn arb_text() -> impl Strategy<Value = String> {
+    let pieces = prop::collection::vec(
+        prop_oneof![
+            Just("99213".to_string()),
+            Just("-".to_string()),
+            Just("25".to_string()),
+            Just(" ".to_string()),
+            Just("M54.16".to_string()),
+            Just("modifier".to_string()),
+            Just("CPT".to_string()),
+            Just("\n".to_string()),
+            Just(",".to_string()),
+            Just("$".to_string()),
+            Just("é".to_string()),
+            Just("–".to_string()),
+            Just("|".to_string()),
+            Just("Dx".to_string()),
+            Just("ICD-10".to_string()),
+            Just("through".to_string()),
+            Just("0SG00ZZ".to_string()),
+            Just(".".to_string()),
+            Just("@".to_string()),
+            Just("x2".to_string()),
+            Just("unit".to_string()),
+            Just("LT/RT".to_string()),
+            Just("with a".to_string()),
+            "[0-9]{1,5}",
+            "[ -~]{0,6}",
+            "\\PC{0,3}",
+        ],
+        0..40,
+    );
+    pieces.prop_map(|p| p.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn references_are_exact_sorted_disjoint_and_normal(text in arb_text()) {
+        let refs = extract(&text, &NoCatalog);
+        let mut last_end = 0;
+        for r in &refs {
+            prop_assert!(r.start < r.end && r.end <= text.len());
+            prop_assert!(text.is_char_boundary(r.start) && text.is_char_boundary(r.end));
+            prop_assert_eq!(&text[r.start..r.end], r.text.as_str());
+            prop_assert!(r.start >= last_end, "overlap in {:?}", text);
+            last_end = r.end;
+            let again = normalize(r.system, &r.code);
+            prop_assert_eq!(again.as_deref(), Some(r.code.as_str()));
+            if let Some(end) = &r.range_end {
+                let again = normalize(r.system, end);
+                prop_assert_eq!(again.as_deref(), Some(end.as_str()));
+                prop_assert!(r.code < *end);
+            }
+            for m in &r.modifiers {
+                prop_assert!(r.system.is_procedure());
+                prop_assert!(refs.iter().any(|o| o.system == CodeSystem::Modifier && &o.code == m));
+            }
+        }
+    }
+
+    #[test]
+    fn never_panics_on_any_string(text in "\\PC{0,200}") {
+        let _ = extract(&text, &NoCatalog);
+    }
+
+    #[test]
+    fn never_panics_on_any_bytes_as_text(bytes in prop::collection::vec(any::<u8>(), 0..300)) {
+        let text = String::from_utf8_lossy(&bytes);
+        let _ = extract(&text, &NoCatalog);
+    }
+}
