@@ -4,9 +4,13 @@
 //! the shell (`store`, `codes` import and index, `mailbox`, `outbox`, `worker`, `web`) does the I/O
 //! around it. See DESIGN.md in the shared folder for the architecture.
 
+/// What a reply says: each code's facts, NCCI pair edits, suggestions, a confidence; pure.
+pub mod answer;
 pub mod cli;
 pub mod codes;
 pub mod config;
+/// From raw message bytes to the answer, with the catalog.
+pub mod consult;
 pub mod date;
 /// Code references in a question's text (CPT, HCPCS, ICD-10-CM/PCS, ICD-9-CM, modifiers); pure.
 pub mod extract;

@@ -213,10 +213,13 @@ pub fn meta(file_name: &str, bytes: &[u8], overrides: &Overrides) -> Result<Impo
         | Format::Gem => fiscal_year(year_in(file_name)),
         Format::HcpcsAnweb | Format::HcpcsXlsx if hcpcs_release(file_name).is_some() => {
             let d = hcpcs_release(file_name);
-            (d.map(|d| {
-                let (y, m, _) = d.ymd();
-                format!("{y}-{m:02}")
-            }), d)
+            (
+                d.map(|d| {
+                    let (y, m, _) = d.ymd();
+                    format!("{y}-{m:02}")
+                }),
+                d,
+            )
         }
         Format::HcpcsAnweb | Format::HcpcsXlsx => {
             let latest = match format {

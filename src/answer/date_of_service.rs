@@ -1,0 +1,152 @@
+//! The date of service a question names ("DOS 03/15/2024", "date of service: 2024-03-15",
+//! "service date March 15, 2024"), so facts are given as of that day.
+
+use crate::date::Date;
+
+/// Words that introduce a date of service, lower case.
+const CUES: &[&str] = &[
+    "date of service",
+    "dates of service",
+    "service date",
+    "d.o.s.",
+    "dos",
+];
+
+const MONTHS: [&str; 12] = [
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+];
+
+/// The first date that follows a date-of-service cue within a few words.
+pub fn date_of_service(text: &str) -> Option<Date> {
+    let lower = text.to_ascii_lowercase();
+    for cue in CUES {
+        let mut from = 0;
+        while let Some(at) = lower[from..].find(cue) {
+            let start = from + at;
+            let end = start + cue.len();
+            from = end;
+            // "dos" must be a word of its own ("DOS", not "doses").
+            let before_ok = lower[..start]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !c.is_ascii_alphanumeric());
+            let after_ok = lower[end..]
+                .chars()
+                .next()
+                .is_none_or(|c| !c.is_ascii_alphanumeric());
+            if !(before_ok && after_ok) {
+                continue;
+            }
+            let window: String = lower[end..].chars().take(40).collect();
+            if let Some(d) = first_date(&window) {
+                return Some(d);
+            }
+        }
+    }
+    None
+}
+
+/// The first date in a short text: MM/DD/YYYY, M/D/YY, YYYY-MM-DD, MM-DD-YYYY, "march 15, 2024",
+/// "15 march 2024".
+fn first_date(window: &str) -> Option<Date> {
+    let words: Vec<&str> = window
+        .split(|c: char| {
+            c.is_whitespace() || c == ',' || c == ':' || c == ';' || c == '(' || c == ')'
+        })
+        .filter(|w| !w.is_empty())
+        .take(5)
+        .collect();
+    for (i, w) in words.iter().enumerate() {
+        let w = w.trim_end_matches('.');
+        if let Some(d) = numeric_date(w) {
+            return Some(d);
+        }
+        if let Some(m) = month(w) {
+            let day = words.get(i + 1).and_then(|d| {
+                d.trim_end_matches(|c: char| !c.is_ascii_digit())
+                    .parse()
+                    .ok()
+            });
+            let year = words
+                .get(i + 2)
+                .and_then(|y| y.trim_end_matches('.').parse().ok());
+            if let (Some(d), Some(y)) = (day, year) {
+                return Date::from_ymd(y, m, d);
+            }
+        }
+        if let (Ok(d), Some(m)) = (w.parse::<u32>(), words.get(i + 1).and_then(|m| month(m))) {
+            if let Some(y) = words
+                .get(i + 2)
+                .and_then(|y| y.trim_end_matches('.').parse().ok())
+            {
+                return Date::from_ymd(y, m, d);
+            }
+        }
+    }
+    None
+}
+
+fn month(word: &str) -> Option<u32> {
+    let w = word.trim_end_matches('.');
+    if w.len() < 3 {
+        return None;
+    }
+    MONTHS
+        .iter()
+        .position(|m| w.starts_with(m))
+        .map(|i| i as u32 + 1)
+}
+
+fn numeric_date(w: &str) -> Option<Date> {
+    let sep = if w.contains('/') {
+        '/'
+    } else if w.contains('-') {
+        '-'
+    } else {
+        return Date::parse_compact(w);
+    };
+    let parts: Vec<&str> = w.split(sep).collect();
+    if parts.len() != 3
+        || !parts
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return None;
+    }
+    let n: Vec<i32> = parts.iter().filter_map(|p| p.parse().ok()).collect();
+    if parts[0].len() == 4 {
+        return Date::from_ymd(n[0], n[1] as u32, n[2] as u32);
+    }
+    let year = match parts[2].len() {
+        2 => 2000 + n[2],
+        4 => n[2],
+        _ => return None,
+    };
+    Date::from_ymd(year, n[0] as u32, n[1] as u32)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_ways_coders_write_it() {
+        for (text, want) in [
+            ("DOS 03/15/2024, can we bill 99213?", Some("2024-03-15")),
+            ("Date of service: 2024-03-15", Some("2024-03-15")),
+            ("dos 3/5/24 pt seen for LBP", Some("2024-03-05")),
+            ("service date March 15, 2024", Some("2024-03-15")),
+            ("D.O.S. 15 Mar 2024", Some("2024-03-15")),
+            ("DOS was 20240315", Some("2024-03-15")),
+            ("two doses 03/15/2024", None),
+            ("born 03/15/1950, no service date given", None),
+            ("DOS 13/45/2024", None),
+        ] {
+            assert_eq!(
+                date_of_service(text).map(|d| d.to_string()).as_deref(),
+                want,
+                "{text}"
+            );
+        }
+    }
+}

@@ -1,0 +1,521 @@
+//! What the reply says: each code's facts as of the date of service, the NCCI edits between the
+//! procedure codes asked about, modifiers, ICD-9 mappings, suggestions for questions in words,
+//! and a confidence with its reasons. Pure: it judges [`Findings`] the shell gathered from the
+//! catalog; it never looks anything up itself and takes its dates as arguments.
+
+mod confidence;
+mod date_of_service;
+mod pairs;
+
+pub use confidence::{Confidence, Level, Reason};
+pub use date_of_service::date_of_service;
+pub use pairs::{MAX_PAIRED_CODES, PairFinding, PairStatus};
+
+use crate::codes::{
+    ChildCode, CodeEntry, CodeSystem, MueLimit, NoteKind, PtpEdit, Replacement, SevenChr, Validity,
+};
+use crate::date::Date;
+use crate::extract::CodeRef;
+use serde::Serialize;
+use std::collections::BTreeSet;
+
+/// Everything the shell looked up for one question.
+#[derive(Debug, Clone, Default)]
+pub struct Findings {
+    /// The entries found for the codes referred to (and for the members of ranges, the targets
+    /// of ICD-9 mappings and the modifiers).
+    pub entries: Vec<CodeEntry>,
+    /// Every PTP edit between two of the procedure codes asked about.
+    pub ptp: Vec<PtpEdit>,
+    /// Ranked codes for the question's words.
+    pub suggestions: Vec<Suggestion>,
+    /// ICD-9-CM code -> its ICD-10-CM targets and GEM flags.
+    pub gems: Vec<(String, Vec<(String, String)>)>,
+    /// The releases loaded, as cited: "ICD-10-CM FY2026".
+    pub code_sets: Vec<String>,
+    /// Whether a licensed CPT file is loaded (CPT descriptions exist).
+    pub cpt_licensed: bool,
+}
+
+impl Findings {
+    /// The entry of a code, if found.
+    pub fn entry(&self, system: CodeSystem, code: &str) -> Option<&CodeEntry> {
+        self.entries
+            .iter()
+            .find(|e| e.system == system && e.code == code)
+    }
+}
+
+/// A ranked code for the question's words.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Suggestion {
+    /// The system.
+    pub system: CodeSystem,
+    /// The code.
+    pub code: String,
+    /// Its current description.
+    pub description: String,
+    /// Billable or header.
+    pub billable: bool,
+    /// Relevance, highest first.
+    pub score: f32,
+}
+
+/// The answer to one question.
+#[derive(Debug, Clone, Serialize)]
+pub struct Answer {
+    /// The date the facts are given for.
+    pub date_of_service: Date,
+    /// Whether the question named that date (else it is the day of the answer).
+    pub date_given: bool,
+    /// Each code asked about, in the order first written.
+    pub codes: Vec<CodeFinding>,
+    /// Ranges asked about (99202-99215), with the codes found in them.
+    pub ranges: Vec<RangeFinding>,
+    /// The NCCI PTP answer for each pair of procedure codes.
+    pub pairs: Vec<PairFinding>,
+    /// Modifiers asked about.
+    pub modifiers: Vec<ModifierFinding>,
+    /// ICD-9-CM codes and their ICD-10-CM candidates.
+    pub icd9: Vec<Icd9Finding>,
+    /// Suggestions for a question in words (clearly suggestions, not answers).
+    pub suggestions: Vec<Suggestion>,
+    /// Codes not found, with what was consulted.
+    pub unknown: Vec<UnknownCode>,
+    /// The code sets and releases consulted.
+    pub code_sets: Vec<String>,
+    /// How sure the answer is, and why.
+    pub confidence: Confidence,
+}
+
+/// A note group as the reply shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NoteGroup {
+    /// "Excludes1", "Code first", ...
+    pub label: &'static str,
+    /// The notes, with the code, section or chapter they stand at.
+    pub notes: Vec<NoteLine>,
+}
+
+/// One instructional note.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NoteLine {
+    /// The note as published.
+    pub text: String,
+    /// Where it is written (the code itself, or an ancestor).
+    pub at: String,
+}
+
+/// The MUE of a code as the reply states it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MueFinding {
+    /// Units allowed.
+    pub value: u32,
+    /// Adjudication indicator digit.
+    pub mai: u8,
+    /// As CMS words it.
+    pub mai_text: String,
+    /// What it means on a claim.
+    pub meaning: &'static str,
+    /// CMS's rationale.
+    pub rationale: String,
+    /// Practitioner, hospital, DME.
+    pub setting: String,
+    /// The table it comes from.
+    pub table_from: Date,
+}
+
+impl From<&MueLimit> for MueFinding {
+    fn from(m: &MueLimit) -> Self {
+        MueFinding {
+            value: m.value,
+            mai: m.mai,
+            mai_text: m.mai_text.clone(),
+            meaning: m.mai_meaning(),
+            rationale: m.rationale.clone(),
+            setting: m.setting.clone(),
+            table_from: m.valid_from,
+        }
+    }
+}
+
+/// One code asked about, as of the date of service.
+#[derive(Debug, Clone, Serialize)]
+pub struct CodeFinding {
+    /// The system.
+    pub system: CodeSystem,
+    /// "ICD-10-CM", "HCPCS Level II", ...
+    pub system_label: &'static str,
+    /// The code in normal form.
+    pub code: String,
+    /// How the question wrote it.
+    pub as_written: String,
+    /// The official description (none for CPT without a licensed file).
+    pub description: Option<String>,
+    /// The short description.
+    pub short_description: Option<String>,
+    /// A plain-language description (licensed CPT files may carry one).
+    pub plain_description: Option<String>,
+    /// Valid for claims on the date.
+    pub billable: bool,
+    /// A header: needs more characters.
+    pub header: bool,
+    /// `valid`, `deleted`, `not-yet-valid`, `no-descriptor`.
+    pub status: &'static str,
+    /// The status in words.
+    pub status_text: String,
+    /// The loaded releases do not reach back to the date of service.
+    pub before_coverage: bool,
+    /// First valid day of the version used.
+    pub valid_from: Option<Date>,
+    /// Last valid day of the version used.
+    pub valid_to: Option<Date>,
+    /// The release the text is from.
+    pub release: Option<String>,
+    /// For a header: the codes one level below.
+    pub children: Vec<ChildCode>,
+    /// For a header: how many billable codes are below it.
+    pub billable_descendants: u32,
+    /// When the code is short of its 7th character: where it is defined and its values.
+    pub seventh_character: Option<SevenChr>,
+    /// Instructional notes that apply (excludes, code first, use additional code, code also).
+    pub notes: Vec<NoteGroup>,
+    /// What replaced a deleted code.
+    pub replaced_by: Vec<Replacement>,
+    /// The MUE on the date.
+    pub mue: Option<MueFinding>,
+    /// HCPCS: when it was added.
+    pub added: Option<Date>,
+    /// Modifiers written on this code (99213-25).
+    pub modifiers: Vec<String>,
+}
+
+/// A range asked about.
+#[derive(Debug, Clone, Serialize)]
+pub struct RangeFinding {
+    /// The system.
+    pub system: CodeSystem,
+    /// First code.
+    pub start: String,
+    /// Last code.
+    pub end: String,
+    /// As written.
+    pub as_written: String,
+    /// The codes found in it: (code, description or null, status).
+    pub members: Vec<RangeMember>,
+}
+
+/// One code of a range.
+#[derive(Debug, Clone, Serialize)]
+pub struct RangeMember {
+    /// The code.
+    pub code: String,
+    /// Its description, if loaded.
+    pub description: Option<String>,
+    /// `valid`, `deleted`, ...
+    pub status: &'static str,
+}
+
+/// A modifier asked about.
+#[derive(Debug, Clone, Serialize)]
+pub struct ModifierFinding {
+    /// The modifier.
+    pub code: String,
+    /// Its description, when a file that defines it is loaded.
+    pub description: Option<String>,
+    /// Where the description comes from ("HCPCS 2025-10", "CPT 2026").
+    pub release: Option<String>,
+    /// The codes it was written on.
+    pub on_codes: Vec<String>,
+    /// Whether NCCI accepts it to bypass a PTP edit with indicator 1.
+    pub ptp_associated: bool,
+}
+
+/// An ICD-9-CM code and its ICD-10-CM candidates.
+#[derive(Debug, Clone, Serialize)]
+pub struct Icd9Finding {
+    /// The ICD-9-CM code.
+    pub code: String,
+    /// How the question wrote it.
+    pub as_written: String,
+    /// Candidates: code, description, and whether the mapping is approximate.
+    pub candidates: Vec<Icd9Candidate>,
+}
+
+/// One GEM target.
+#[derive(Debug, Clone, Serialize)]
+pub struct Icd9Candidate {
+    /// The ICD-10-CM code.
+    pub code: String,
+    /// Its description, if loaded.
+    pub description: Option<String>,
+    /// The GEM says the match is approximate.
+    pub approximate: bool,
+    /// The GEM says a combination of codes is needed.
+    pub combination: bool,
+}
+
+/// A code not found.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnknownCode {
+    /// The system it looks like.
+    pub system: CodeSystem,
+    /// The code in normal form.
+    pub code: String,
+    /// How the question wrote it.
+    pub as_written: String,
+    /// Why nothing is said about it.
+    pub reason: String,
+}
+
+/// Answers a question from its code references and what the catalog returned.
+pub fn answer(text: &str, refs: &[CodeRef], findings: &Findings, today: Date) -> Answer {
+    let given = date_of_service(text);
+    let date = given.unwrap_or(today);
+    let sets = if findings.code_sets.is_empty() {
+        "no code sets are loaded".to_string()
+    } else {
+        findings.code_sets.join(", ")
+    };
+    let mut codes: Vec<CodeFinding> = Vec::new();
+    let mut ranges = Vec::new();
+    let mut icd9 = Vec::new();
+    let mut unknown: Vec<UnknownCode> = Vec::new();
+    let mut modifiers: Vec<ModifierFinding> = Vec::new();
+    let mut seen: BTreeSet<(CodeSystem, String)> = BTreeSet::new();
+    for r in refs {
+        match r.system {
+            CodeSystem::Modifier => {
+                if !modifiers.iter().any(|m| m.code == r.code) {
+                    modifiers.push(modifier_finding(&r.code, findings, date, refs));
+                }
+                continue;
+            }
+            CodeSystem::Icd9Cm => {
+                if seen.insert((r.system, r.code.clone())) {
+                    icd9.push(icd9_finding(r, findings));
+                }
+                continue;
+            }
+            _ => {}
+        }
+        if let Some(end) = &r.range_end {
+            ranges.push(range_finding(r, end, findings, date));
+            continue;
+        }
+        if let Some(existing) = codes
+            .iter_mut()
+            .find(|c| c.system == r.system && c.code == r.code)
+        {
+            for m in &r.modifiers {
+                if !existing.modifiers.contains(m) {
+                    existing.modifiers.push(m.clone());
+                }
+            }
+            continue;
+        }
+        if !seen.insert((r.system, r.code.clone())) {
+            continue;
+        }
+        match findings.entry(r.system, &r.code) {
+            Some(e) => codes.push(code_finding(e, r, date)),
+            None => unknown.push(UnknownCode {
+                system: r.system,
+                code: r.code.clone(),
+                as_written: r.text.clone(),
+                reason: unknown_reason(r.system, findings.cpt_licensed, &sets),
+            }),
+        }
+    }
+    let pairs = pairs::pair_findings(&codes, &findings.ptp, date);
+    let suggestions = if codes.is_empty() && ranges.is_empty() && icd9.is_empty() {
+        findings.suggestions.clone()
+    } else {
+        Vec::new()
+    };
+    let confidence = confidence::judge(&codes, &unknown, &ranges, &icd9, &suggestions, refs.len());
+    Answer {
+        date_of_service: date,
+        date_given: given.is_some(),
+        codes,
+        ranges,
+        pairs,
+        modifiers,
+        icd9,
+        suggestions,
+        unknown,
+        code_sets: findings.code_sets.clone(),
+        confidence,
+    }
+}
+
+fn unknown_reason(system: CodeSystem, cpt_licensed: bool, sets: &str) -> String {
+    match system {
+        CodeSystem::Cpt if !cpt_licensed => format!(
+            "not found in the loaded code sets ({sets}); CPT codes can only be confirmed with a licensed CPT file, which is not loaded"
+        ),
+        _ => format!("not in the loaded code sets ({sets})"),
+    }
+}
+
+/// Notes a coder acts on, in the order the tabular list gives them weight.
+const NOTE_KINDS: [NoteKind; 6] = [
+    NoteKind::Excludes1,
+    NoteKind::Excludes2,
+    NoteKind::CodeFirst,
+    NoteKind::UseAdditionalCode,
+    NoteKind::CodeAlso,
+    NoteKind::Includes,
+];
+
+/// How many notes of one kind a reply lists.
+const NOTES_PER_KIND: usize = 12;
+
+fn code_finding(e: &CodeEntry, r: &CodeRef, date: Date) -> CodeFinding {
+    let resolved = e.as_of(date);
+    let v = resolved.version;
+    let billable = v.is_some_and(|v| v.billable);
+    let status_text = match &resolved.validity {
+        Validity::Valid if resolved.before_coverage => format!(
+            "in the loaded {} release from {}; the loaded releases do not reach back to {date}",
+            v.map(|v| v.release.as_str()).unwrap_or(""),
+            v.map(|v| v.valid_from.to_string()).unwrap_or_default()
+        ),
+        Validity::Valid => format!("valid on {date}"),
+        Validity::Deleted { last_day } => {
+            format!("deleted: valid through {last_day}, not on {date}")
+        }
+        Validity::NotYetValid { from } => format!("not yet valid on {date}: valid from {from}"),
+        Validity::NoDescriptor => "known from the NCCI files; no description loaded".to_string(),
+    };
+    let notes = NOTE_KINDS
+        .iter()
+        .filter_map(|kind| {
+            let lines: Vec<NoteLine> = e
+                .notes
+                .iter()
+                .filter(|n| n.kind == *kind)
+                .take(NOTES_PER_KIND)
+                .map(|n| NoteLine {
+                    text: n.text.clone(),
+                    at: n.at.clone(),
+                })
+                .collect();
+            (!lines.is_empty()).then(|| NoteGroup {
+                label: kind.label(),
+                notes: lines,
+            })
+        })
+        .collect();
+    CodeFinding {
+        system: e.system,
+        system_label: e.system.label(),
+        code: e.code.clone(),
+        as_written: r.text.clone(),
+        description: v.map(|v| v.long_desc.clone()),
+        short_description: v.and_then(|v| v.short_desc.clone()),
+        plain_description: v.and_then(|v| v.plain_desc.clone()),
+        billable,
+        header: v.is_some() && !billable,
+        status: resolved.validity.as_str(),
+        status_text,
+        before_coverage: resolved.before_coverage,
+        valid_from: v.map(|v| v.valid_from),
+        valid_to: v.and_then(|v| v.valid_to),
+        release: v.map(|v| v.release.clone()),
+        children: if billable {
+            Vec::new()
+        } else {
+            e.children.clone()
+        },
+        billable_descendants: e.billable_descendants,
+        seventh_character: e.seven_chr.clone(),
+        notes,
+        replaced_by: e.replaced_by.clone(),
+        mue: resolved.mue.map(MueFinding::from),
+        added: e.added,
+        modifiers: r.modifiers.clone(),
+    }
+}
+
+/// The numbers a numeric CPT range spans (99202-99215), at most `limit` of them.
+pub fn range_members(start: &str, end: &str, limit: usize) -> Vec<String> {
+    let (Ok(a), Ok(b)) = (start.parse::<u32>(), end.parse::<u32>()) else {
+        return Vec::new();
+    };
+    if start.len() != 5 || end.len() != 5 || b < a || (b - a) as usize >= limit {
+        return Vec::new();
+    }
+    (a..=b).map(|n| format!("{n:05}")).collect()
+}
+
+fn range_finding(r: &CodeRef, end: &str, findings: &Findings, date: Date) -> RangeFinding {
+    let members = range_members(&r.code, end, 100)
+        .into_iter()
+        .filter_map(|code| {
+            let e = findings.entry(r.system, &code)?;
+            let resolved = e.as_of(date);
+            Some(RangeMember {
+                code,
+                description: resolved.version.map(|v| v.long_desc.clone()),
+                status: resolved.validity.as_str(),
+            })
+        })
+        .collect();
+    RangeFinding {
+        system: r.system,
+        start: r.code.clone(),
+        end: end.to_string(),
+        as_written: r.text.clone(),
+        members,
+    }
+}
+
+fn modifier_finding(
+    code: &str,
+    findings: &Findings,
+    date: Date,
+    refs: &[CodeRef],
+) -> ModifierFinding {
+    let entry = findings.entry(CodeSystem::Modifier, code);
+    let v = entry.and_then(|e| e.as_of(date).version);
+    ModifierFinding {
+        code: code.to_string(),
+        description: v.map(|v| v.long_desc.clone()),
+        release: v.map(|v| v.release.clone()),
+        on_codes: refs
+            .iter()
+            .filter(|r| r.modifiers.iter().any(|m| m == code))
+            .map(|r| r.code.clone())
+            .collect(),
+        ptp_associated: crate::codes::entry::PTP_BYPASS_MODIFIERS.contains(&code),
+    }
+}
+
+fn icd9_finding(r: &CodeRef, findings: &Findings) -> Icd9Finding {
+    let targets = findings
+        .gems
+        .iter()
+        .find(|(c, _)| *c == r.code)
+        .map(|(_, t)| t.clone())
+        .unwrap_or_default();
+    Icd9Finding {
+        code: r.code.clone(),
+        as_written: r.text.clone(),
+        candidates: targets
+            .into_iter()
+            .filter(|(code, _)| code != "NoDx")
+            .map(|(code, flags)| Icd9Candidate {
+                description: findings
+                    .entry(CodeSystem::Icd10Cm, &code)
+                    .and_then(|e| e.latest().map(|v| v.long_desc.clone())),
+                approximate: flags.starts_with('1'),
+                combination: flags.as_bytes().get(2) == Some(&b'1'),
+                code,
+            })
+            .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests;

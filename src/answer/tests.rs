@@ -1,0 +1,215 @@
+//! Answers judged from hand-made findings: what a coder must be told.
+
+use super::*;
+use crate::codes::{CodeVersion, MueLimit};
+
+fn d(s: &str) -> Date {
+    s.parse().unwrap()
+}
+
+fn version(desc: &str, billable: bool, from: &str, to: Option<&str>) -> CodeVersion {
+    CodeVersion {
+        valid_from: d(from),
+        valid_to: to.map(d),
+        billable,
+        short_desc: None,
+        long_desc: desc.into(),
+        plain_desc: None,
+        release: "test release".into(),
+    }
+}
+
+fn entry(system: CodeSystem, code: &str, versions: Vec<CodeVersion>) -> CodeEntry {
+    CodeEntry {
+        system,
+        code: code.into(),
+        versions,
+        added: None,
+        action: None,
+        notes: vec![],
+        seven_chr: None,
+        children: vec![],
+        billable_descendants: 0,
+        replaced_by: vec![],
+        mue: vec![],
+        ancestors: vec![],
+    }
+}
+
+fn cref(system: CodeSystem, code: &str, modifiers: &[&str]) -> CodeRef {
+    CodeRef {
+        system,
+        code: code.into(),
+        range_end: None,
+        start: 0,
+        end: code.len(),
+        text: code.into(),
+        modifiers: modifiers.iter().map(|m| m.to_string()).collect(),
+    }
+}
+
+fn findings() -> Findings {
+    let mut cpt = entry(CodeSystem::Cpt, "62322", vec![]);
+    cpt.mue = vec![MueLimit {
+        setting: "practitioner".into(),
+        valid_from: d("2026-04-01"),
+        value: 1,
+        mai: 3,
+        mai_text: "3 Date of Service Edit: Clinical".into(),
+        rationale: "Clinical: Data".into(),
+    }];
+    let mut j1030 = entry(
+        CodeSystem::Hcpcs,
+        "J1030",
+        vec![version(
+            "Injection, methylprednisolone acetate, 40 mg",
+            true,
+            "1982-01-01",
+            Some("2024-03-31"),
+        )],
+    );
+    j1030.replaced_by = vec![crate::codes::Replacement {
+        code: "J1010".into(),
+        effective: d("2024-04-01"),
+    }];
+    Findings {
+        entries: vec![
+            entry(
+                CodeSystem::Icd10Cm,
+                "M54.16",
+                vec![version(
+                    "Radiculopathy, lumbar region",
+                    true,
+                    "2025-10-01",
+                    None,
+                )],
+            ),
+            entry(
+                CodeSystem::Icd10Cm,
+                "M54.5",
+                vec![version("Low back pain", false, "2025-10-01", None)],
+            ),
+            cpt,
+            entry(CodeSystem::Cpt, "99213", vec![]),
+            j1030,
+        ],
+        ptp: vec![PtpEdit {
+            setting: "practitioner".into(),
+            col1: "62322".into(),
+            col2: "99213".into(),
+            effective: d("2020-01-01"),
+            deletion: None,
+            pre_1996: false,
+            modifier: 1,
+            rationale: "Misuse of column two code with column one code".into(),
+        }],
+        suggestions: vec![],
+        gems: vec![],
+        code_sets: vec!["ICD-10-CM FY2026".into(), "NCCI-MUE 2026-04-01".into()],
+        cpt_licensed: false,
+    }
+}
+
+#[test]
+fn the_classic_question_gets_edit_modifier_and_mue() {
+    let refs = [
+        cref(CodeSystem::Cpt, "62322", &[]),
+        cref(CodeSystem::Cpt, "99213", &["25"]),
+        cref(CodeSystem::Modifier, "25", &[]),
+        cref(CodeSystem::Icd10Cm, "M54.16", &[]),
+    ];
+    let a = answer(
+        "Can 62322 be billed with 99213-25? Dx M54.16 DOS 06/02/2026",
+        &refs,
+        &findings(),
+        d("2026-11-26"),
+    );
+    assert_eq!(a.date_of_service, d("2026-06-02"));
+    assert!(a.date_given);
+    assert_eq!(a.codes.len(), 3);
+    assert_eq!(a.pairs.len(), 1);
+    let p = &a.pairs[0];
+    assert_eq!(p.status, PairStatus::Active);
+    assert_eq!(
+        p.bypass,
+        Some(true),
+        "25 on the E/M column 2 code bypasses indicator 1"
+    );
+    assert!(
+        p.advice.contains("62322 is column 1") && p.advice.contains("99213"),
+        "{}",
+        p.advice
+    );
+    let cpt = a.codes.iter().find(|c| c.code == "62322").unwrap();
+    assert_eq!(cpt.mue.as_ref().map(|m| m.value), Some(1));
+    assert_eq!(cpt.status, "no-descriptor");
+    assert_eq!(a.modifiers[0].on_codes, vec!["99213"]);
+    assert_eq!(a.confidence.level, Level::High);
+}
+
+#[test]
+fn a_deleted_code_says_when_and_what_replaced_it_and_lowers_confidence() {
+    let refs = [cref(CodeSystem::Hcpcs, "J1030", &[])];
+    let a = answer("is J1030 still good?", &refs, &findings(), d("2026-01-10"));
+    let j = &a.codes[0];
+    assert_eq!(j.status, "deleted");
+    assert!(j.status_text.contains("2024-03-31"));
+    assert_eq!(j.replaced_by[0].code, "J1010");
+    assert_eq!(a.confidence.level, Level::Medium);
+    // Before its termination it is valid.
+    let a = answer("DOS 2024-03-01 J1030", &refs, &findings(), d("2026-01-10"));
+    assert_eq!(a.codes[0].status, "valid");
+}
+
+#[test]
+fn unknown_codes_name_what_was_consulted_and_make_it_low() {
+    let refs = [
+        cref(CodeSystem::Icd10Cm, "Z99.99", &[]),
+        cref(CodeSystem::Cpt, "12345", &[]),
+    ];
+    let a = answer("Z99.99 and 12345?", &refs, &findings(), d("2026-01-10"));
+    assert_eq!(a.unknown.len(), 2);
+    assert!(a.unknown[0].reason.contains("ICD-10-CM FY2026"));
+    assert!(a.unknown[1].reason.contains("licensed CPT file"));
+    assert_eq!(a.confidence.level, Level::Low);
+}
+
+#[test]
+fn a_header_is_not_billable_and_lowers_confidence() {
+    let refs = [cref(CodeSystem::Icd10Cm, "M54.5", &[])];
+    let a = answer("M54.5 for LBP?", &refs, &findings(), d("2026-01-10"));
+    assert!(a.codes[0].header && !a.codes[0].billable);
+    assert_eq!(a.confidence.level, Level::Medium);
+}
+
+#[test]
+fn no_code_gives_suggestions_and_low_confidence() {
+    let mut f = findings();
+    f.suggestions = vec![Suggestion {
+        system: CodeSystem::Icd10Cm,
+        code: "E11.9".into(),
+        description: "Type 2 diabetes mellitus without complications".into(),
+        billable: true,
+        score: 3.0,
+    }];
+    let a = answer(
+        "code for type 2 diabetes without complications?",
+        &[],
+        &f,
+        d("2026-01-10"),
+    );
+    assert_eq!(a.suggestions.len(), 1);
+    assert_eq!(a.confidence.level, Level::Low);
+    assert_eq!(a.confidence.reasons, vec![Reason::OnlySuggestions]);
+}
+
+#[test]
+fn repeated_codes_are_answered_once_with_all_their_modifiers() {
+    let refs = [
+        cref(CodeSystem::Cpt, "99213", &["25"]),
+        cref(CodeSystem::Cpt, "99213", &["57"]),
+    ];
+    let a = answer("99213-25 or 99213-57", &refs, &findings(), d("2026-01-10"));
+    assert_eq!(a.codes.len(), 1);
+    assert_eq!(a.codes[0].modifiers, vec!["25", "57"]);
+}

@@ -1,0 +1,155 @@
+//! A consultation: from raw message bytes to the answer, with the catalog. Parses the question,
+//! finds its code references (the catalog confirming ambiguous ones), gathers what the catalog
+//! knows of them and hands it to the pure `answer`. The only I/O is catalog reads.
+
+use crate::answer::{self, Answer, Findings, Suggestion};
+use crate::codes::{Catalog, CodeSystem};
+use crate::date::Date;
+use crate::extract::{self, CodeOracle, CodeRef};
+use crate::question::{self, Limits, Question};
+use anyhow::Result;
+use std::collections::BTreeSet;
+
+impl CodeOracle for Catalog {
+    fn is_known(&self, system: CodeSystem, code: &str) -> bool {
+        Catalog::is_known(self, system, code)
+    }
+}
+
+/// A question, what it refers to, and the answer.
+#[derive(Debug, Clone)]
+pub struct Consultation {
+    /// The parsed message.
+    pub question: Question,
+    /// The code references in its new text.
+    pub refs: Vec<CodeRef>,
+    /// The answer (also given for automatic mail, which is never sent).
+    pub answer: Answer,
+}
+
+/// How many suggestions a question in words gets.
+const SUGGESTIONS: usize = 5;
+
+/// Parses, extracts and answers one raw message as of `today`.
+pub async fn consult(
+    catalog: &Catalog,
+    raw: &[u8],
+    limits: &Limits,
+    today: Date,
+) -> Result<Consultation> {
+    let question = question::parse(raw, limits);
+    let refs = extract::extract(&question.text, catalog);
+    let findings = gather(catalog, &question, &refs).await?;
+    let answer = answer::answer(&question.text, &refs, &findings, today);
+    Ok(Consultation {
+        question,
+        refs,
+        answer,
+    })
+}
+
+/// Looks up everything the answer needs for these references.
+pub async fn gather(catalog: &Catalog, question: &Question, refs: &[CodeRef]) -> Result<Findings> {
+    let mut wanted: BTreeSet<(CodeSystem, String)> = BTreeSet::new();
+    let mut gems = Vec::new();
+    for r in refs {
+        wanted.insert((r.system, r.code.clone()));
+        if let Some(end) = &r.range_end {
+            for code in answer::range_members(&r.code, end, 100) {
+                wanted.insert((r.system, code));
+            }
+            wanted.insert((r.system, end.clone()));
+        }
+        if r.system == CodeSystem::Icd9Cm && !gems.iter().any(|(c, _): &(String, _)| *c == r.code) {
+            let targets = catalog.icd9_to_icd10(&r.code).await?;
+            for (t, _) in &targets {
+                wanted.insert((CodeSystem::Icd10Cm, t.clone()));
+            }
+            gems.push((r.code.clone(), targets));
+        }
+        for m in &r.modifiers {
+            wanted.insert((CodeSystem::Modifier, m.clone()));
+        }
+    }
+    let mut entries = Vec::new();
+    for (system, code) in &wanted {
+        if let Some(e) = catalog.entry(*system, code)? {
+            entries.push(e);
+        }
+    }
+    let mut procs: Vec<&str> = Vec::new();
+    for r in refs
+        .iter()
+        .filter(|r| r.system.is_procedure() && r.range_end.is_none())
+    {
+        if !procs.contains(&r.code.as_str()) && procs.len() < answer::MAX_PAIRED_CODES {
+            procs.push(&r.code);
+        }
+    }
+    let mut ptp = Vec::new();
+    for (i, a) in procs.iter().enumerate() {
+        for b in &procs[i + 1..] {
+            ptp.extend(catalog.ptp_between(a, b).await?);
+        }
+    }
+    let suggestions = if refs.is_empty() {
+        suggest(catalog, question)?
+    } else {
+        Vec::new()
+    };
+    let releases = catalog.releases().await?;
+    let mut code_sets: Vec<String> = Vec::new();
+    for r in &releases {
+        let label = format!("{} {}", set_label(&r.code_set), r.version);
+        if !code_sets.contains(&label) {
+            code_sets.push(label);
+        }
+    }
+    let cpt_licensed = releases.iter().any(|r| r.code_set == "CPT");
+    Ok(Findings {
+        entries,
+        ptp,
+        suggestions,
+        gems,
+        code_sets,
+        cpt_licensed,
+    })
+}
+
+fn set_label(code_set: &str) -> &str {
+    match code_set {
+        "ICD10CM" => "ICD-10-CM",
+        "ICD10PCS" => "ICD-10-PCS",
+        "NCCI-PTP" => "NCCI PTP edits",
+        "NCCI-MUE" => "NCCI MUEs",
+        "GEMS" => "ICD-9/ICD-10 GEMs",
+        other => other,
+    }
+}
+
+/// Ranked codes for a question in words, restricted to a system when the question names one.
+fn suggest(catalog: &Catalog, question: &Question) -> Result<Vec<Suggestion>> {
+    let words: String = question.text.chars().take(600).collect();
+    let lower = words.to_ascii_lowercase();
+    let system = if lower.contains("icd") || lower.contains("diagnos") || lower.contains(" dx") {
+        Some(CodeSystem::Icd10Cm)
+    } else if lower.contains("hcpcs") || lower.contains("j-code") || lower.contains("j code") {
+        Some(CodeSystem::Hcpcs)
+    } else {
+        None
+    };
+    let hits = catalog.search(&words, system, SUGGESTIONS)?;
+    Ok(hits
+        .into_iter()
+        .filter_map(|h| {
+            let v = h.entry.latest()?;
+            Some(Suggestion {
+                system: h.entry.system,
+                code: h.entry.code.clone(),
+                description: v.long_desc.clone(),
+                billable: v.billable,
+                score: h.score,
+            })
+        })
+        .collect())
+}
