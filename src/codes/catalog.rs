@@ -23,9 +23,14 @@ pub struct Catalog {
     ancestors: Mutex<HashMap<(CodeSystem, String), Arc<CodeEntry>>>,
 }
 
-/// The database state an index must match: how many imports and the newest one.
+/// The database state an index must match: how many imports it is built from and the newest.
+/// PTP edits and GEMs are read from the database, not the index, so their imports do not count.
 async fn generation(store: &Store) -> Result<String> {
-    let imports = sql::imports(store).await?;
+    let imports: Vec<ImportSummary> = sql::imports(store)
+        .await?
+        .into_iter()
+        .filter(|i| i.format != "ncci-ptp" && i.format != "icd-gem")
+        .collect();
     Ok(format!(
         "{}:{}",
         imports.len(),
