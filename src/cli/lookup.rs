@@ -225,7 +225,16 @@ pub fn render(v: &LookupView) -> String {
         let _ = writeln!(out, "  Added {added}");
     }
     for r in &e.replaced_by {
-        let _ = writeln!(out, "  Replaced by {} (from {})", r.code, r.effective);
+        let basis = if r.inferred {
+            "; inferred: the same item, added the day after"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            out,
+            "  Replaced by {} (from {}{basis})",
+            r.code, r.effective
+        );
     }
     if !e.ancestors.is_empty() {
         let chain: Vec<String> = e

@@ -98,6 +98,7 @@ pub fn assemble(dump: CatalogDump) -> (Vec<CodeEntry>, Vec<Node>) {
                     .map(|(code, effective)| Replacement {
                         code: code.clone(),
                         effective: *effective,
+                        inferred: false,
                     })
                     .collect();
             }
@@ -167,6 +168,7 @@ fn link_hcpcs_successors(entries: &mut BTreeMap<(CodeSystem, String), CodeEntry>
                 .map(|c| Replacement {
                     code: c.clone(),
                     effective: next,
+                    inferred: true,
                 })
                 .collect();
         }

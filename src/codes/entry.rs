@@ -142,6 +142,10 @@ pub struct Replacement {
     pub code: String,
     /// From when.
     pub effective: Date,
+    /// Inferred rather than stated by the file (HCPCS: a code for the same item added the day
+    /// after the old one ended).
+    #[serde(default)]
+    pub inferred: bool,
 }
 
 /// A Medically Unlikely Edit: the most units of a code one beneficiary gets on one date.
