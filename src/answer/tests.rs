@@ -71,6 +71,7 @@ fn findings() -> Findings {
     j1030.replaced_by = vec![crate::codes::Replacement {
         code: "J1010".into(),
         effective: d("2024-04-01"),
+        inferred: true,
     }];
     Findings {
         entries: vec![
