@@ -323,13 +323,17 @@ impl Walk<'_> {
             (k, l) if k == l => k,
             _ => BodyKind::Mixed,
         };
-        let room = self.room();
+        // The blank line between parts counts against the limit too.
+        let separator = if self.body.text.is_empty() {
+            ""
+        } else {
+            "\n\n"
+        };
+        let room = self.room().saturating_sub(separator.len());
         if room == 0 {
             return;
         }
-        if !self.body.text.is_empty() {
-            self.body.text.push_str("\n\n");
-        }
+        self.body.text.push_str(separator);
         let mut end = text.len().min(room);
         while !text.is_char_boundary(end) {
             end -= 1;

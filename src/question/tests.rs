@@ -259,6 +259,28 @@ fn limits_are_reported_not_fatal() {
     assert!(m.text.contains("part 0") && !m.text.contains("part 9"));
 }
 
+/// Found by the fuzzer: the blank line put between two text parts was not counted against the
+/// text limit, so the full text could end two bytes over it.
+#[test]
+fn text_parts_that_fill_the_text_limit_stay_within_it() {
+    let limits = Limits {
+        max_text_bytes: 50,
+        ..Limits::default()
+    };
+    let first = "a".repeat(49);
+    let raw = format!(
+        "From: a@b.example\nSubject: x\nContent-Type: multipart/mixed; boundary=\"b\"\n\n\
+         --b\nContent-Type: text/plain\n\n{first}\n--b\nContent-Type: text/plain\n\nmore text\n--b--\n"
+    );
+    let m = parse(raw.as_bytes(), &limits);
+    assert!(m.full_text.len() <= 50, "{} bytes", m.full_text.len());
+    assert!(
+        m.limits_hit
+            .iter()
+            .any(|h| matches!(h, LimitHit::TextLength { .. }))
+    );
+}
+
 #[test]
 fn no_headers_is_not_a_failure() {
     let m = parse(b"", &Limits::default());
