@@ -38,7 +38,12 @@ pub async fn consult(
     today: Date,
 ) -> Result<Consultation> {
     let question = question::parse(raw, limits);
-    let refs = extract::extract(&question.text, catalog);
+    let mut refs = extract::extract(&question.text, catalog);
+    if refs.is_empty() {
+        // "see subject": a body without codes asks about the codes in the subject line. Their
+        // offsets are into the subject, which the answer never quotes.
+        refs = extract::extract(question.bare_subject(), catalog);
+    }
     let findings = gather(catalog, &question, &refs).await?;
     let answer = answer::answer(&question.text, &refs, &findings, today);
     Ok(Consultation {

@@ -1,8 +1,11 @@
 //! `codedesk extract`: what codedesk understands of one message (automatic or not, the code
 //! references, the new text), for a person or as JSON. Reads the file; the rest is the pure core.
 
-use crate::extract::{self, CodeRef, NoCatalog};
+use crate::codes::Catalog;
+use crate::config::Config;
+use crate::extract::{self, CodeOracle, CodeRef, NoCatalog};
 use crate::question::{self, Limits, Question};
+use crate::store::Store;
 use anyhow::{Context, Result};
 use serde::Serialize;
 use std::io::Read;
@@ -37,15 +40,27 @@ struct Output<'a> {
     limits_hit: &'a [question::LimitHit],
 }
 
-/// Runs `codedesk extract`.
-pub fn run(args: Args) -> Result<ExitCode> {
+/// Runs `codedesk extract`. With a search index in place, ambiguous tokens are confirmed against
+/// the catalog; without one, codes are found by shape and context alone (said on stderr).
+pub async fn run(config: &Config, args: Args) -> Result<ExitCode> {
     let raw = read(&args.file)?;
     let q = question::parse(&raw, &Limits::default());
-    // The real catalog (codes::Catalog) goes here once it implements CodeOracle; until then
-    // codes are found by shape and context alone.
-    let oracle = NoCatalog;
-    let codes = extract::extract(&q.text, &oracle);
-    let subject_codes = extract::extract(&q.subject, &oracle);
+    let catalog = if config.index.dir.join("meta.json").exists() {
+        let store = Store::connect(&config.database.url).await?;
+        Some(Catalog::open(store, &config.index.dir).await?)
+    } else {
+        eprintln!(
+            "note: no catalog at {} (run codedesk import): codes are found by shape and context only",
+            config.index.dir.display()
+        );
+        None
+    };
+    let oracle: &dyn CodeOracle = match &catalog {
+        Some(c) => c,
+        None => &NoCatalog,
+    };
+    let codes = extract::extract(&q.text, oracle);
+    let subject_codes = extract::extract(&q.subject, oracle);
     if args.json {
         let out = Output {
             automatic: &q.automatic,

@@ -56,7 +56,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Lookup(args) => lookup::run(&config, args).await,
         Command::Search(args) => search::run(&config, args).await,
         Command::Reindex => import::reindex(&config).await,
-        Command::Extract(args) => extract::run(args),
+        Command::Extract(args) => extract::run(&config, args).await,
     }
 }
 
