@@ -18,4 +18,6 @@ pub mod mailbox;
 pub mod outbox;
 /// Raw RFC 5322 bytes to a `Question`: headers, new text, automatic-mail detection; pure.
 pub mod question;
+/// The reply email: text and HTML from templates, threaded to the question; pure.
+pub mod reply;
 pub mod store;

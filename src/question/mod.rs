@@ -9,7 +9,7 @@ mod body;
 mod html;
 mod quoted;
 
-pub use automatic::{Automatic, AutomaticKind, CASE_HEADER};
+pub use automatic::{Automatic, AutomaticKind, CASE_HEADER, strip_prefixes};
 
 use crate::date::Date;
 use mail_parser::{Address, HeaderValue, Message, MessageParser};
