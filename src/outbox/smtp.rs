@@ -125,6 +125,23 @@ impl SmtpOutbox {
         }
     }
 
+    /// Connects (TLS, AUTH as configured) and says hello, without sending anything.
+    pub async fn check(&self) -> Result<(), SendError> {
+        let context = format!("cannot connect to {}", self.describe());
+        match tokio::time::timeout(self.timeout, self.transport.test_connection()).await {
+            Ok(Ok(true)) => Ok(()),
+            Ok(Ok(false)) => Err(SendError::Transient {
+                context,
+                reason: "the server did not answer NOOP".into(),
+            }),
+            Ok(Err(e)) => Err(self.classify(&context, &e)),
+            Err(_) => Err(SendError::Transient {
+                context,
+                reason: format!("no answer within {} s", self.timeout.as_secs_f32()),
+            }),
+        }
+    }
+
     fn classify(&self, context: &str, e: &lettre::transport::smtp::Error) -> SendError {
         let server_says = || e.source().map(|s| s.to_string()).unwrap_or_default();
         match e.status() {
