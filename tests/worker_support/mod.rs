@@ -26,6 +26,7 @@ pub struct Desk {
     pub config: PathBuf,
     pub worker: Option<Child>,
     pub log: PathBuf,
+    pub rig: &'static Rig,
     starts: u32,
 }
 
@@ -33,27 +34,22 @@ pub struct Desk {
 #[derive(Clone, Debug)]
 pub struct DeskOptions {
     pub review: &'static str,
-    pub smtp_port: Option<u16>,
-    pub imap_port: Option<u16>,
-    pub rig_ca: Option<PathBuf>,
-    pub rig_password: Option<String>,
+    /// Another rig than the shared one (for tests that stop servers).
+    pub rig: Option<&'static Rig>,
 }
 
 impl Default for DeskOptions {
     fn default() -> Self {
         DeskOptions {
             review: "never",
-            smtp_port: None,
-            imap_port: None,
-            rig_ca: None,
-            rig_password: None,
+            rig: None,
         }
     }
 }
 
 impl Desk {
     pub async fn new(engine: Engine, label: &str, options: DeskOptions) -> Desk {
-        let r: &Rig = rig();
+        let r: &'static Rig = options.rig.unwrap_or_else(rig);
         let db = TestDb::new(engine).await;
         let dir = TempDir::new(label);
         let index = dir.path().join("index");
@@ -65,12 +61,16 @@ impl Desk {
             .stdin(Stdio::null())
             .output()
             .expect("run codedesk import");
-        assert!(out.status.success(), "import failed: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "import failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let consult = format!("{}@example.test", unique(&format!("consult-{label}")));
         let asker = format!("{}@example.test", unique(&format!("asker-{label}")));
         let password = dir.path().join("password");
-        std::fs::write(&password, format!("{}\n", options.rig_password.clone().unwrap_or_else(|| r.password.clone()))).unwrap();
-        let ca = options.rig_ca.clone().unwrap_or_else(|| r.ca_cert.clone());
+        std::fs::write(&password, format!("{}\n", r.password)).unwrap();
+        let ca = r.ca_cert.clone();
         let config = dir.path().join("codedesk.toml");
         let toml = format!(
             r#"[database]
@@ -104,22 +104,36 @@ message_id_domain = "desk.example.test"
 "#,
             url = db.url,
             index = index.display(),
-            imap = options.imap_port.unwrap_or(r.imap_port),
-            smtp = options.smtp_port.unwrap_or(r.submission_port),
+            imap = r.imap_port,
+            smtp = r.submission_port,
             ca = ca.display(),
             password = password.display(),
             review = options.review,
         );
         std::fs::write(&config, toml).unwrap();
         let log = dir.path().join("worker.log");
-        Desk { db, dir, consult, asker, config, worker: None, log, starts: 0 }
+        Desk {
+            db,
+            dir,
+            consult,
+            asker,
+            config,
+            worker: None,
+            log,
+            rig: r,
+            starts: 0,
+        }
     }
 
     /// Starts `codedesk worker` (its log goes to a file in the test folder).
     pub fn start(&mut self) {
         assert!(self.worker.is_none(), "the worker runs already");
         self.starts += 1;
-        let log = std::fs::OpenOptions::new().create(true).append(true).open(&self.log).unwrap();
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&self.log)
+            .unwrap();
         let child = Command::new(binary())
             .arg("--config")
             .arg(&self.config)
@@ -154,7 +168,10 @@ message_id_domain = "desk.example.test"
             }
             if Instant::now() > deadline {
                 child.kill().ok();
-                panic!("the worker did not stop within {within:?} of SIGTERM; log:\n{}", self.log_text());
+                panic!(
+                    "the worker did not stop within {within:?} of SIGTERM; log:\n{}",
+                    self.log_text()
+                );
             }
             std::thread::sleep(Duration::from_millis(50));
         }
@@ -177,7 +194,12 @@ message_id_domain = "desk.example.test"
 
     /// Delivers over SMTP (port 2525, like the internet).
     pub async fn deliver(&self, raw: &[u8]) {
-        rig().deliver(&self.consult, raw).await;
+        self.rig.deliver(&self.consult, raw).await;
+    }
+
+    /// Every message in the asker's INBOX.
+    pub async fn replies(&self) -> Vec<Seen> {
+        inbox_with(self.rig, &self.asker).await
     }
 
     /// Cases in each state.
@@ -186,9 +208,15 @@ message_id_domain = "desk.example.test"
     }
 
     pub async fn count(&self, state: CaseState) -> i64 {
-        cases::count(&self.db.store, &CaseFilter { states: vec![state], ..CaseFilter::default() })
-            .await
-            .unwrap()
+        cases::count(
+            &self.db.store,
+            &CaseFilter {
+                states: vec![state],
+                ..CaseFilter::default()
+            },
+        )
+        .await
+        .unwrap()
     }
 
     /// Waits until `check` holds, or fails with the worker's log.
@@ -264,7 +292,12 @@ pub async fn inbox(user: &str) -> Vec<Seen> {
 
 /// Appends `raw` to `user`'s INBOX directly (IMAP APPEND), for messages SMTP would alter.
 pub async fn append(user: &str, raw: &[u8]) {
-    let mut session = rig().peek(user).await;
+    append_with(rig(), user, raw).await;
+}
+
+/// [`append`] on another rig.
+pub async fn append_with(r: &Rig, user: &str, raw: &[u8]) {
+    let mut session = r.peek(user).await;
     session.append("INBOX", None, None, raw).await.unwrap();
     session.logout().await.ok();
 }
@@ -285,4 +318,131 @@ pub fn eml_files(dir: &Path) -> Vec<PathBuf> {
     }
     out.sort();
     out
+}
+
+/// A second rig of its own (MAILRIG_DIR=/tmp/codedesk-rig-chaos, ports 11xxx/12xxx) for tests
+/// that stop and start servers, so tests on the shared rig are not disturbed.
+pub fn chaos_rig() -> &'static Rig {
+    static RIG: std::sync::OnceLock<Rig> = std::sync::OnceLock::new();
+    RIG.get_or_init(|| {
+        let dir = PathBuf::from("/tmp/codedesk-rig-chaos");
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/mail-rig");
+        let log =
+            std::env::temp_dir().join(format!("codedesk-chaos-rig-{}.log", std::process::id()));
+        let out = std::fs::File::create(&log).unwrap();
+        let status = Command::new("bash")
+            .arg(&script)
+            .arg("start")
+            .env("MAILRIG_DIR", &dir)
+            .env("MAILRIG_IMAP_PORT", "11143")
+            .env("MAILRIG_IMAPS_PORT", "11993")
+            .env("MAILRIG_LMTP_PORT", "12424")
+            .env("MAILRIG_SMTP_PORT", "12525")
+            .env("MAILRIG_SUBMISSION_PORT", "12587")
+            .env("MAILRIG_SMTPS_PORT", "12465")
+            .stdin(Stdio::null())
+            .stdout(out.try_clone().unwrap())
+            .stderr(out)
+            .status()
+            .expect("run scripts/mail-rig");
+        assert!(
+            status.success(),
+            "the second mail rig (MAILRIG_DIR={}) did not start:\n{}",
+            dir.display(),
+            std::fs::read_to_string(&log).unwrap_or_default()
+        );
+        let text = std::fs::read_to_string(dir.join("rig.env")).unwrap();
+        let get = |k: &str| {
+            text.lines()
+                .filter_map(|l| l.strip_prefix("export ")?.split_once('='))
+                .find(|(key, _)| *key == k)
+                .map(|(_, v)| v.to_string())
+                .unwrap_or_else(|| panic!("{k} missing from the chaos rig's rig.env"))
+        };
+        let port = |k: &str| get(k).parse::<u16>().unwrap();
+        Rig {
+            dir,
+            password: get("MAILRIG_PASSWORD"),
+            imap_port: port("MAILRIG_IMAP_PORT"),
+            imaps_port: port("MAILRIG_IMAPS_PORT"),
+            smtp_port: port("MAILRIG_SMTP_PORT"),
+            submission_port: port("MAILRIG_SUBMISSION_PORT"),
+            smtps_port: port("MAILRIG_SMTPS_PORT"),
+            ca_cert: PathBuf::from(get("MAILRIG_CA_CERT")),
+            dovecot_conf: PathBuf::from(get("MAILRIG_DOVECOT_CONF")),
+        }
+    })
+}
+
+fn run_quietly(cmd: &mut Command) {
+    let status = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success(), "{cmd:?}: {status}");
+}
+
+/// Stops the rig's Dovecot (every IMAP session ends) and starts it again after `down`.
+pub async fn restart_dovecot(r: &Rig, down: Duration) {
+    run_quietly(
+        Command::new("doveadm")
+            .arg("-c")
+            .arg(&r.dovecot_conf)
+            .arg("stop"),
+    );
+    tokio::time::sleep(down).await;
+    run_quietly(Command::new("dovecot").arg("-c").arg(&r.dovecot_conf));
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while std::net::TcpStream::connect((HOST, r.imap_port)).is_err() {
+        assert!(
+            Instant::now() < deadline,
+            "Dovecot did not come back on port {}",
+            r.imap_port
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // Postfix deferred what it could not hand to LMTP while Dovecot was down: retry it now
+    // rather than in five minutes (a real MTA would, later).
+    flush_postfix(r);
+}
+
+/// Makes Postfix retry its deferred mail now.
+pub fn flush_postfix(r: &Rig) {
+    run_quietly(
+        Command::new("postqueue")
+            .arg("-c")
+            .arg(r.dir.join("etc/postfix"))
+            .arg("-f"),
+    );
+}
+
+/// Stops the rig's Postfix (every SMTP port closes).
+pub fn stop_postfix(r: &Rig) {
+    run_quietly(
+        Command::new("postfix")
+            .arg("-c")
+            .arg(r.dir.join("etc/postfix"))
+            .arg("stop"),
+    );
+}
+
+/// Starts the rig's Postfix again.
+pub fn start_postfix(r: &Rig) {
+    run_quietly(
+        Command::new("postfix")
+            .arg("-c")
+            .arg(r.dir.join("etc/postfix"))
+            .arg("start"),
+    );
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while std::net::TcpStream::connect((HOST, r.submission_port)).is_err() {
+        assert!(
+            Instant::now() < deadline,
+            "Postfix did not come back on port {}",
+            r.submission_port
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }
