@@ -1,5 +1,6 @@
 //! The command line: arguments, the shared context every command starts from, one file per command.
 
+mod answer;
 mod demo;
 mod extract;
 mod import;
@@ -45,6 +46,8 @@ pub enum Command {
     Reindex,
     /// Show what codedesk understands of a message: automatic or not, code references, new text.
     Extract(extract::Args),
+    /// Answer one message from the catalog: print the reply (RFC 5322) or, with --json, the answer.
+    Answer(answer::Args),
 }
 
 /// Runs the parsed command line.
@@ -57,6 +60,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Search(args) => search::run(&config, args).await,
         Command::Reindex => import::reindex(&config).await,
         Command::Extract(args) => extract::run(&config, args).await,
+        Command::Answer(args) => answer::run(&config, args).await,
     }
 }
 
