@@ -20,7 +20,10 @@ use std::time::{Duration, Instant};
 use worker_support::{Desk, DeskOptions};
 
 fn count(var: &str, default: usize) -> usize {
-    std::env::var(var).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    std::env::var(var)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -29,7 +32,12 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 }
 
 /// Watches the asker's INBOX and records when each reply (by In-Reply-To) first appears.
-async fn watch_replies(desk_rig: &'static rig::Rig, user: String, want: usize, arrived: std::sync::Arc<std::sync::Mutex<HashMap<String, Instant>>>) {
+async fn watch_replies(
+    desk_rig: &'static rig::Rig,
+    user: String,
+    want: usize,
+    arrived: std::sync::Arc<std::sync::Mutex<HashMap<String, Instant>>>,
+) {
     let mut session = desk_rig.peek(&user).await;
     session.select("INBOX").await.unwrap();
     let mut next_uid = 1u32;
@@ -37,7 +45,10 @@ async fn watch_replies(desk_rig: &'static rig::Rig, user: String, want: usize, a
     while arrived.lock().unwrap().len() < want && Instant::now() < deadline {
         session.noop().await.unwrap();
         let fetched: Vec<_> = session
-            .uid_fetch(format!("{next_uid}:*"), "(UID BODY.PEEK[HEADER.FIELDS (IN-REPLY-TO)])")
+            .uid_fetch(
+                format!("{next_uid}:*"),
+                "(UID BODY.PEEK[HEADER.FIELDS (IN-REPLY-TO)])",
+            )
             .await
             .unwrap()
             .try_collect()
@@ -52,7 +63,11 @@ async fn watch_replies(desk_rig: &'static rig::Rig, user: String, want: usize, a
             next_uid = uid + 1;
             let header = String::from_utf8_lossy(f.header().unwrap_or_default()).to_string();
             if let (Some(a), Some(b)) = (header.find('<'), header.rfind('>')) {
-                arrived.lock().unwrap().entry(header[a + 1..b].to_string()).or_insert(now);
+                arrived
+                    .lock()
+                    .unwrap()
+                    .entry(header[a + 1..b].to_string())
+                    .or_insert(now);
             }
         }
         tokio::time::sleep(Duration::from_millis(10)).await;
@@ -92,7 +107,11 @@ async fn main() {
     let mut accepted = HashMap::new();
     for i in 0..paced {
         let id = format!("bench-p{i}-{}@asker.example.test", std::process::id());
-        let raw = desk.question(&id, &format!("Paced {i}"), "Can 99214-25 go with 96372? Dx M54.16");
+        let raw = desk.question(
+            &id,
+            &format!("Paced {i}"),
+            "Can 99214-25 go with 96372? Dx M54.16",
+        );
         desk.deliver(&raw).await;
         accepted.insert(id, Instant::now());
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -101,7 +120,11 @@ async fn main() {
     let arrived = arrived.lock().unwrap().clone();
     let mut delays: Vec<Duration> = accepted
         .iter()
-        .filter_map(|(id, at)| arrived.get(id).map(|got| got.saturating_duration_since(*at)))
+        .filter_map(|(id, at)| {
+            arrived
+                .get(id)
+                .map(|got| got.saturating_duration_since(*at))
+        })
         .collect();
     delays.sort();
     assert_eq!(delays.len(), paced, "every paced question answered");
@@ -119,7 +142,11 @@ async fn main() {
     let questions: Vec<Vec<u8>> = (0..burst)
         .map(|i| {
             let id = format!("bench-b{i}-{}@asker.example.test", std::process::id());
-            desk.question(&id, &format!("Burst {i}"), "Is 99213 with 36415 fine? Dx E11.9")
+            desk.question(
+                &id,
+                &format!("Burst {i}"),
+                "Is 99213 with 36415 fine? Dx E11.9",
+            )
         })
         .collect();
     let desk_ref = &desk;
@@ -138,7 +165,10 @@ async fn main() {
         burst as f64 / took.as_secs_f64()
     );
     match peak_rss_kb(pid) {
-        Some(kb) => println!("worker/memory: peak RSS {:.1} MB (target < 150 MB)", kb as f64 / 1024.0),
+        Some(kb) => println!(
+            "worker/memory: peak RSS {:.1} MB (target < 150 MB)",
+            kb as f64 / 1024.0
+        ),
         None => println!("worker/memory: /proc/{pid}/status unreadable"),
     }
     desk.terminate(Duration::from_secs(30));

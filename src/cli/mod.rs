@@ -1,5 +1,6 @@
 //! The command line: arguments, the shared context every command starts from, one file per command.
 
+mod answer;
 mod check_config;
 mod demo;
 mod demo_mail;
@@ -56,6 +57,8 @@ pub enum Command {
     Queue(queue::Args),
     /// Validate the configuration and try each connection (database, index, mailbox, outbox).
     CheckConfig,
+    /// Answer one message from the catalog: print the reply (RFC 5322) or, with --json, the answer.
+    Answer(answer::Args),
 }
 
 /// Runs the parsed command line.
@@ -71,6 +74,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Worker(args) => worker::run(&config, args).await,
         Command::Queue(args) => queue::run(&config, args).await,
         Command::CheckConfig => check_config::run(&config).await,
+        Command::Answer(args) => answer::run(&config, args).await,
     }
 }
 

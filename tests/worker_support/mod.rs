@@ -101,7 +101,11 @@ review = "{review}"
 rate_per_hour = 100000
 [reply]
 message_id_domain = "desk.example.test"
+templates = "{templates}"
 "#,
+            templates = Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("templates")
+                .display(),
             url = db.url,
             index = index.display(),
             imap = r.imap_port,
