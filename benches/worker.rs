@@ -35,6 +35,7 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 async fn watch_replies(
     desk_rig: &'static rig::Rig,
     user: String,
+    prefix: &'static str,
     want: usize,
     arrived: std::sync::Arc<std::sync::Mutex<HashMap<String, Instant>>>,
 ) {
@@ -62,7 +63,9 @@ async fn watch_replies(
             }
             next_uid = uid + 1;
             let header = String::from_utf8_lossy(f.header().unwrap_or_default()).to_string();
-            if let (Some(a), Some(b)) = (header.find('<'), header.rfind('>')) {
+            if let (Some(a), Some(b)) = (header.find('<'), header.rfind('>'))
+                && header[a + 1..b].starts_with(prefix)
+            {
                 arrived
                     .lock()
                     .unwrap()
@@ -103,7 +106,13 @@ async fn main() {
 
     // 1. Latency: questions one at a time, 10 a second.
     let arrived = std::sync::Arc::new(std::sync::Mutex::new(HashMap::new()));
-    let watcher = tokio::spawn(watch_replies(r, desk.asker.clone(), paced, arrived.clone()));
+    let watcher = tokio::spawn(watch_replies(
+        r,
+        desk.asker.clone(),
+        "bench-p",
+        paced,
+        arrived.clone(),
+    ));
     let mut accepted = HashMap::new();
     for i in 0..paced {
         let id = format!("bench-p{i}-{}@asker.example.test", std::process::id());
@@ -137,7 +146,13 @@ async fn main() {
 
     // 2. Burst: deliver everything as fast as 8 SMTP clients can, until every reply is in.
     let arrived = std::sync::Arc::new(std::sync::Mutex::new(HashMap::new()));
-    let watcher = tokio::spawn(watch_replies(r, desk.asker.clone(), burst, arrived.clone()));
+    let watcher = tokio::spawn(watch_replies(
+        r,
+        desk.asker.clone(),
+        "bench-b",
+        burst,
+        arrived.clone(),
+    ));
     let started = Instant::now();
     let questions: Vec<Vec<u8>> = (0..burst)
         .map(|i| {

@@ -66,7 +66,7 @@ impl SmtpOutbox {
             .timeout(Some(options.timeout))
             .pool_config(
                 PoolConfig::new()
-                    .max_size(4)
+                    .max_size(8)
                     .idle_timeout(Duration::from_secs(60)),
             );
         if !server.username.is_empty() {

@@ -5,7 +5,6 @@
 use super::Worker;
 use super::send::SendOutcome;
 use crate::mailbox::{Mailbox, Wake};
-use crate::store::cases;
 use anyhow::Result;
 use std::sync::Arc;
 use std::time::Duration;
@@ -169,45 +168,35 @@ async fn ingest_loop(
     Ok(stored)
 }
 
-async fn work_loop(
-    worker: Arc<Worker>,
-    sent_folder: Option<Mutex<Mailbox>>,
+/// Runs `step` whenever `wake` fires (or every tick), until shutdown; database errors back off.
+async fn step_loop<F, Fut>(
+    name: &'static str,
     mut shutdown: watch::Receiver<bool>,
     wake: Arc<Notify>,
-    options: RunOptions,
-    report: &mut RunReport,
-) -> Result<()> {
+    tick: Duration,
+    mut step: F,
+) where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<usize>>,
+{
     let mut errors = 0u32;
-    let mut last_recover = std::time::Instant::now();
     while !stopping(&shutdown) {
-        let step = async {
-            if last_recover.elapsed() >= Duration::from_secs(5) {
-                worker.recover().await?;
-                last_recover = std::time::Instant::now();
-            }
-            let processed = worker.process_pending().await?;
-            let sent = worker.send_pending(sent_folder.as_ref()).await?;
-            anyhow::Ok((processed, sent))
-        }
-        .await;
-        match step {
-            Ok((processed, sent)) => {
+        match step().await {
+            Ok(done) => {
                 errors = 0;
-                report.processed += processed;
-                tally(report, &sent);
-                if processed > 0 || !sent.is_empty() {
+                if done > 0 {
                     continue;
                 }
                 tokio::select! {
                     _ = wake.notified() => {}
-                    _ = tokio::time::sleep(options.tick) => {}
+                    _ = tokio::time::sleep(tick) => {}
                     _ = shutdown.wait_for(|s| *s) => break,
                 }
             }
             Err(e) => {
                 errors += 1;
                 let delay = backoff(errors);
-                tracing::error!(error = %format!("{e:#}"), retry_in_ms = delay.as_millis() as u64, "database error; retrying");
+                tracing::error!(step = name, error = %format!("{e:#}"), retry_in_ms = delay.as_millis() as u64, "database error; retrying");
                 tokio::select! {
                     _ = tokio::time::sleep(delay) => {}
                     _ = shutdown.wait_for(|s| *s) => break,
@@ -215,9 +204,61 @@ async fn work_loop(
             }
         }
     }
+}
+
+/// Processing and sending side by side: processing wakes on new mail and wakes sending when it
+/// approved something; sending also looks for due retries every tick. Recovery runs every 5 s.
+async fn work_loop(
+    worker: Arc<Worker>,
+    sent_folder: Option<Mutex<Mailbox>>,
+    shutdown: watch::Receiver<bool>,
+    wake: Arc<Notify>,
+    options: RunOptions,
+    report: &mut RunReport,
+) -> Result<()> {
+    let send_wake = Arc::new(Notify::new());
+    let processed = std::sync::atomic::AtomicUsize::new(0);
+    let sent = std::sync::Mutex::new(RunReport::default());
+    let last_recover = std::sync::Mutex::new(std::time::Instant::now());
+    let process = step_loop("process", shutdown.clone(), wake, options.tick, || async {
+        let n = worker.process_pending().await?;
+        if n > 0 {
+            processed.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+            send_wake.notify_one();
+        }
+        Ok(n)
+    });
+    let send = step_loop(
+        "send",
+        shutdown.clone(),
+        send_wake.clone(),
+        options.tick,
+        || async {
+            let due = last_recover
+                .lock()
+                .map(|t| t.elapsed() >= Duration::from_secs(5))
+                .unwrap_or(true);
+            if due {
+                worker.recover().await?;
+                if let Ok(mut t) = last_recover.lock() {
+                    *t = std::time::Instant::now();
+                }
+            }
+            let outcomes = worker.send_pending(sent_folder.as_ref()).await?;
+            if let Ok(mut r) = sent.lock() {
+                tally(&mut r, &outcomes);
+            }
+            Ok(outcomes.len())
+        },
+    );
+    tokio::join!(process, send);
+    report.processed += processed.into_inner();
+    let sent = sent.into_inner().unwrap_or_default();
+    report.sent += sent.sent;
+    report.retried += sent.retried;
+    report.failed += sent.failed;
     if let Some(folder) = sent_folder {
         folder.into_inner().disconnect().await;
     }
-    let _ = cases::counts_by_state(worker.store()).await;
     Ok(())
 }
