@@ -136,7 +136,13 @@ async fn main() {
         })
         .collect();
     delays.sort();
-    assert_eq!(delays.len(), paced, "every paced question answered");
+    if delays.is_empty() {
+        delays.push(Duration::ZERO);
+    }
+    assert!(
+        delays.len() == paced || paced == 0,
+        "every paced question answered"
+    );
     println!(
         "worker/latency ({engine:?}, {paced} questions at 10/s): SMTP accepted -> reply in INBOX p50 {:.0} ms, p99 {:.0} ms, max {:.0} ms (targets 700 / 1500 ms)",
         percentile(&delays, 0.50).as_secs_f64() * 1e3,
@@ -217,6 +223,9 @@ async fn main() {
         None => println!("worker/memory: /proc/{pid}/status unreadable"),
     }
     desk.terminate(Duration::from_secs(30));
+    if let Ok(path) = std::env::var("CODEDESK_BENCH_LOG") {
+        std::fs::copy(&desk.log, &path).unwrap();
+    }
 }
 
 use futures::StreamExt;

@@ -335,6 +335,48 @@ impl ImapMailbox {
         Ok(Marked::Moved)
     }
 
+    /// See [`super::Mailbox::mark_processed_all`].
+    pub async fn mark_processed_all(
+        &mut self,
+        uidvalidity: u32,
+        uids: &[u32],
+    ) -> Result<Marked, MailboxError> {
+        if uids.is_empty() {
+            return Ok(Marked::Seen);
+        }
+        self.connect().await?;
+        let t = self.options.timeout;
+        let set = uids
+            .iter()
+            .map(u32::to_string)
+            .collect::<Vec<_>>()
+            .join(",");
+        let context = format!(
+            "cannot flag {} messages as seen in {:?}",
+            uids.len(),
+            self.folder
+        );
+        let (session, facts) = self.live()?;
+        if facts.uidvalidity != uidvalidity {
+            return Ok(Marked::Stale);
+        }
+        let can_move = facts.can_move;
+        let stored = tokio::time::timeout(t, async {
+            let stream = session.uid_store(&set, "+FLAGS.SILENT (\\Seen)").await?;
+            stream.try_collect::<Vec<Fetch>>().await
+        })
+        .await;
+        self.settle(stored, &context)?;
+        let Some(target) = self.processed_folder.clone().filter(|_| can_move) else {
+            return Ok(Marked::Seen);
+        };
+        let context = format!("cannot move {} messages to {target:?}", uids.len());
+        let (session, _) = self.live()?;
+        let moved = tokio::time::timeout(t, session.uid_mv(&set, &target)).await;
+        self.settle(moved, &context)?;
+        Ok(Marked::Moved)
+    }
+
     /// See [`super::Mailbox::wait_for_mail`].
     pub async fn wait_for_mail(
         &mut self,

@@ -207,6 +207,25 @@ impl Mailbox {
         }
     }
 
+    /// [`Mailbox::mark_processed`] for several messages of one UIDVALIDITY in one command
+    /// (IMAP) — what the worker uses after storing a batch.
+    pub async fn mark_processed_all(
+        &mut self,
+        uidvalidity: u32,
+        uids: &[u32],
+    ) -> Result<Marked, MailboxError> {
+        match self {
+            Mailbox::Imap(m) => m.mark_processed_all(uidvalidity, uids).await,
+            Mailbox::Maildir(m) => {
+                let mut last = Marked::Seen;
+                for uid in uids {
+                    last = m.mark_processed(uidvalidity, *uid)?;
+                }
+                Ok(last)
+            }
+        }
+    }
+
     /// Waits until new mail may be there, `max_wait` passes, or `shutdown` becomes true (or its
     /// sender is dropped). IMAP uses IDLE (re-issued every `idle_renew`), else NOOP polling;
     /// Maildir polls its `new/` folder.

@@ -23,8 +23,13 @@ pub struct Ingested {
 }
 
 impl Worker {
-    /// Reads every new message from `mailbox` into the database, then marks it on the server.
-    pub async fn ingest(&self, mailbox: &mut Mailbox) -> Result<Ingested> {
+    /// Reads every new message from `mailbox` into the database, then marks it on the server;
+    /// `wake` is notified after each batch that stored something new.
+    pub async fn ingest(
+        &self,
+        mailbox: &mut Mailbox,
+        wake: Option<&tokio::sync::Notify>,
+    ) -> Result<Ingested> {
         let name = mailbox.describe();
         let mut cursor = cases::cursor(&self.store, &name)
             .await?
@@ -41,11 +46,15 @@ impl Worker {
             for m in &batch.messages {
                 self.store_message(&name, m, &mut done).await?;
             }
-            for m in &batch.messages {
-                mailbox
-                    .mark_processed(m.uidvalidity, m.uid)
-                    .await
-                    .context("cannot mark a stored message as processed")?;
+            let uids: Vec<u32> = batch.messages.iter().map(|m| m.uid).collect();
+            mailbox
+                .mark_processed_all(batch.uidvalidity, &uids)
+                .await
+                .context("cannot mark stored messages as processed")?;
+            if let Some(wake) = wake
+                && done.new > 0
+            {
+                wake.notify_one();
             }
             cases::save_cursor(
                 &self.store,

@@ -61,7 +61,7 @@ pub async fn run(
     worker.recover().await?;
     if options.once {
         mailbox.connect().await?;
-        report.stored += worker.ingest(&mut mailbox).await?.new;
+        report.stored += worker.ingest(&mut mailbox, None).await?.new;
         mailbox.disconnect().await;
         loop {
             let processed = worker.process_pending().await?;
@@ -131,7 +131,7 @@ async fn ingest_loop(
     let mut errors = 0u32;
     while !stopping(&shutdown) {
         let step = async {
-            let got = worker.ingest(&mut mailbox).await?;
+            let got = worker.ingest(&mut mailbox, Some(wake.as_ref())).await?;
             stored += got.new;
             if got.new > 0 {
                 wake.notify_one();
