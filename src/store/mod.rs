@@ -2,6 +2,7 @@
 //! the crate writes SQL.
 
 pub mod catalog;
+pub mod staff;
 
 use anyhow::{Context, Result, bail};
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
@@ -31,12 +32,20 @@ struct Migration {
     postgres: &'static str,
 }
 
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "catalog",
-    sqlite: include_str!("../../migrations/sqlite/0001_catalog.sql"),
-    postgres: include_str!("../../migrations/postgres/0001_catalog.sql"),
-}];
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "catalog",
+        sqlite: include_str!("../../migrations/sqlite/0001_catalog.sql"),
+        postgres: include_str!("../../migrations/postgres/0001_catalog.sql"),
+    },
+    Migration {
+        version: 3,
+        name: "staff",
+        sqlite: include_str!("../../migrations/sqlite/0003_staff.sql"),
+        postgres: include_str!("../../migrations/postgres/0003_staff.sql"),
+    },
+];
 
 impl Store {
     /// Connects to `url` (`sqlite://file.db`, `sqlite::memory:`, `postgres://...`), creating a
