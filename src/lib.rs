@@ -21,3 +21,4 @@ pub mod question;
 /// The reply email: text and HTML from templates, threaded to the question; pure.
 pub mod reply;
 pub mod store;
+pub mod web;

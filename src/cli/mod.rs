@@ -5,6 +5,8 @@ mod extract;
 mod import;
 mod lookup;
 mod search;
+mod user;
+mod web;
 
 use crate::config::Config;
 use anyhow::Result;
@@ -45,6 +47,10 @@ pub enum Command {
     Reindex,
     /// Show what codedesk understands of a message: automatic or not, code references, new text.
     Extract(extract::Args),
+    /// Staff accounts of the staff page: add, passwd, list.
+    User(user::Args),
+    /// The staff page alone, on `[web] listen` (default 127.0.0.1:8025).
+    Web(web::Args),
 }
 
 /// Runs the parsed command line.
@@ -57,6 +63,8 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Search(args) => search::run(&config, args).await,
         Command::Reindex => import::reindex(&config).await,
         Command::Extract(args) => extract::run(&config, args).await,
+        Command::User(args) => user::run(&config, args).await,
+        Command::Web(args) => web::run(&config, args).await,
     }
 }
 

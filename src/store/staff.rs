@@ -74,7 +74,9 @@ pub async fn create_user(
     password_hash: &str,
 ) -> Result<i64> {
     if find_user(store, email).await?.is_some() {
-        bail!("a staff account for {email} already exists: use `codedesk user passwd` to change its password");
+        bail!(
+            "a staff account for {email} already exists: use `codedesk user passwd` to change its password"
+        );
     }
     let now = now_rfc3339();
     let row = sqlx::query(
@@ -176,11 +178,10 @@ pub async fn update_user(store: &Store, id: i64, role: Role, disabled: bool) -> 
 
 /// The number of enabled admin accounts (the last one cannot be demoted).
 pub async fn admin_count(store: &Store) -> Result<i64> {
-    let (n,): (i64,) = sqlx::query_as(
-        "SELECT COUNT(*) FROM staff_user WHERE role = 'admin' AND disabled = 0",
-    )
-    .fetch_one(store.pool())
-    .await?;
+    let (n,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM staff_user WHERE role = 'admin' AND disabled = 0")
+            .fetch_one(store.pool())
+            .await?;
     Ok(n)
 }
 
