@@ -336,12 +336,15 @@ pub async fn login(
         Some(0),
         state.secure_cookies,
     );
-    Ok((
-        axum::http::StatusCode::SEE_OTHER,
-        [(header::SET_COOKIE, session), (header::SET_COOKIE, clear)],
-        [(header::LOCATION, "/")],
-    )
-        .into_response())
+    let mut res = (axum::http::StatusCode::SEE_OTHER, [(header::LOCATION, "/")]).into_response();
+    // Two cookies: `append`, since a header array would keep only the last.
+    for c in [session, clear] {
+        res.headers_mut().append(
+            header::SET_COOKIE,
+            c.parse().context("a cookie value is not a header value")?,
+        );
+    }
+    Ok(res)
 }
 
 /// `POST /logout`: ends the session.
