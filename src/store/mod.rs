@@ -1,6 +1,7 @@
 //! The database: connect (SQLite or PostgreSQL by the URL), migrate, and all SQL. Nothing else in
 //! the crate writes SQL.
 
+pub mod cases;
 pub mod catalog;
 pub mod staff;
 
@@ -38,6 +39,12 @@ const MIGRATIONS: &[Migration] = &[
         name: "catalog",
         sqlite: include_str!("../../migrations/sqlite/0001_catalog.sql"),
         postgres: include_str!("../../migrations/postgres/0001_catalog.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "cases",
+        sqlite: include_str!("../../migrations/sqlite/0002_cases.sql"),
+        postgres: include_str!("../../migrations/postgres/0002_cases.sql"),
     },
     Migration {
         version: 3,
