@@ -113,3 +113,79 @@ async fn page_settings_override_the_config_file_key_by_key() {
         assert_eq!((page.guest_quota, page.rate_per_hour), (8, 30));
     }
 }
+
+#[tokio::test]
+async fn the_queue_pages_by_id_and_searches_sender_subject_and_reply_on_both_engines() {
+    use codedesk::store::cases::{self, CaseState, NewCase};
+    use codedesk::store::staff_cases::{self, QueueQuery};
+    for engine in ENGINES {
+        let db = TestDb::new(engine).await;
+        let s = &db.store;
+        for n in 1..=5u32 {
+            let sender = format!("pat{n}@clinic.example");
+            let subject = format!("Question {n} about 9921{n}");
+            let raw = b"Subject: x\r\n\r\nbody\r\n";
+            let new = NewCase {
+                mailbox: "t",
+                uidvalidity: 1,
+                uid: n,
+                message_id: None,
+                raw,
+                sender: Some(&sender),
+                subject: Some(&subject),
+            };
+            cases::insert_received(s, &new, "test", 1_000 + i64::from(n))
+                .await
+                .unwrap();
+        }
+        let all = QueueQuery {
+            limit: 2,
+            ..Default::default()
+        };
+        let (page1, more) = staff_cases::queue(s, &all).await.unwrap();
+        assert_eq!(
+            page1.iter().map(|r| r.id).collect::<Vec<_>>(),
+            [5, 4],
+            "{engine:?}"
+        );
+        assert!(more);
+        let next = QueueQuery {
+            before: Some(4),
+            ..all.clone()
+        };
+        let (page2, _) = staff_cases::queue(s, &next).await.unwrap();
+        assert_eq!(page2.iter().map(|r| r.id).collect::<Vec<_>>(), [3, 2]);
+        let search = QueueQuery {
+            state: Some(CaseState::Received),
+            search: Some("PAT2@".into()),
+            limit: 50,
+            before: None,
+        };
+        let (found, more) = staff_cases::queue(s, &search).await.unwrap();
+        assert_eq!((found.len(), more), (1, false), "{engine:?}");
+        assert_eq!(found[0].sender.as_deref(), Some("pat2@clinic.example"));
+        let code = QueueQuery {
+            search: Some("99213".into()),
+            limit: 50,
+            ..Default::default()
+        };
+        assert_eq!(staff_cases::queue(s, &code).await.unwrap().0.len(), 1);
+        let none = QueueQuery {
+            search: Some("100%".into()),
+            limit: 50,
+            ..Default::default()
+        };
+        assert!(
+            staff_cases::queue(s, &none).await.unwrap().0.is_empty(),
+            "% is literal"
+        );
+        let held = QueueQuery {
+            state: Some(CaseState::Held),
+            limit: 50,
+            ..Default::default()
+        };
+        assert!(staff_cases::queue(s, &held).await.unwrap().0.is_empty());
+        let dash = staff_cases::dashboard(s, 1_003).await.unwrap();
+        assert_eq!((dash.questions, dash.replies, dash.held), (3, 0, 0));
+    }
+}

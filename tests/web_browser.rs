@@ -6,6 +6,7 @@
 mod common;
 use codedesk::config::Config;
 use codedesk::store::Store;
+use codedesk::store::cases::{self, CaseId, CaseState, NewCase, StoredReply};
 use codedesk::store::staff::{self, Role};
 use codedesk::web::{AppState, auth::hash_password, router};
 use common::{Engine, TestDb};
@@ -28,6 +29,100 @@ async fn accounts(store: &Store) {
         let hash = hash_password(password).unwrap();
         staff::create_user(store, email, role, &hash).await.unwrap();
     }
+}
+
+/// A question as it could arrive: plain text, or with hostile markup in subject, sender and body.
+fn question(n: u32, subject: &str, body: &str) -> Vec<u8> {
+    format!(
+        "From: Pat Coder <pat{n}@clinic.example>\r\nTo: desk@codedesk.example\r\n\
+         Subject: {subject}\r\nMessage-ID: <q{n}@clinic.example>\r\n\
+         Date: Thu, 26 Nov 2026 09:00:00 +0000\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n"
+    )
+    .into_bytes()
+}
+
+/// A drafted reply with a text and an HTML part (the HTML may carry hostile markup too).
+fn reply(n: u32, text: &str, html: &str) -> Vec<u8> {
+    format!(
+        "From: desk@codedesk.example\r\nTo: pat{n}@clinic.example\r\nSubject: Re: question {n}\r\n\
+         Message-ID: <r{n}@codedesk.example>\r\nIn-Reply-To: <q{n}@clinic.example>\r\n\
+         Auto-Submitted: auto-replied\r\nMIME-Version: 1.0\r\n\
+         Content-Type: multipart/alternative; boundary=\"b\"\r\n\r\n--b\r\n\
+         Content-Type: text/plain; charset=utf-8\r\n\r\n{text}\r\n--b\r\n\
+         Content-Type: text/html; charset=utf-8\r\n\r\n{html}\r\n--b--\r\n"
+    )
+    .into_bytes()
+}
+
+/// Stores a case as the worker would, and moves it to `to` (held, approved, failed or sent).
+async fn seed(store: &Store, n: u32, subject: &str, body: &str, to: CaseState) -> i64 {
+    let raw = question(n, subject, body);
+    let sender = format!("pat{n}@clinic.example");
+    let message_id = format!("q{n}@clinic.example");
+    let new = NewCase {
+        mailbox: "test",
+        uidvalidity: 1,
+        uid: n,
+        message_id: Some(&message_id),
+        raw: &raw,
+        sender: Some(&sender),
+        subject: Some(subject),
+    };
+    let now = codedesk::web::now_unix();
+    let id = cases::insert_received(store, &new, "worker", now)
+        .await
+        .unwrap()
+        .id();
+    let claimed = cases::claim(store, CaseState::Received, "seed", now, 60, 1)
+        .await
+        .unwrap();
+    assert_eq!(claimed, [id]);
+    let text = format!("Answer to question {n}: 99213 is an office visit code.");
+    let stored = StoredReply {
+        kind: "answer".into(),
+        message_id: format!("r{n}@codedesk.example"),
+        to: sender.clone(),
+        subject: format!("Re: question {n}"),
+        text: text.clone(),
+        raw: reply(
+            n,
+            &text,
+            &format!("<p>{text}</p><img src=x onerror=\"window.__pwned='reply'\">"),
+        ),
+        case_ref: format!("CD-{n}"),
+        thread_of: None,
+        confidence: Some("unsure".into()),
+    };
+    assert!(
+        cases::record_reply(store, id, "seed", &stored, now)
+            .await
+            .unwrap()
+    );
+    match to {
+        CaseState::Failed => {
+            assert!(
+                cases::fail(
+                    store,
+                    id,
+                    Some("seed"),
+                    "seed",
+                    "550 mailbox unavailable",
+                    now
+                )
+                .await
+                .unwrap()
+            );
+        }
+        CaseState::Held | CaseState::Approved => {
+            assert!(
+                cases::route(store, id, "seed", to, "confidence unsure", now)
+                    .await
+                    .unwrap()
+            );
+        }
+        other => panic!("seed cannot make a {other} case"),
+    }
+    id.0
 }
 
 /// Serves the page on 127.0.0.1 (any free port) in this test's runtime; returns its base URL.
@@ -131,4 +226,137 @@ async fn staff_cannot_open_admin_pages_and_admins_change_accounts_and_senders() 
         audit.contains("user.add") && audit.contains("senders.update"),
         "{audit}"
     );
+}
+
+async fn state_of(store: &Store, id: i64) -> CaseState {
+    cases::case_state(store, CaseId(id)).await.unwrap().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_queue_lists_held_cases_and_a_case_is_approved_edited_rejected_and_resent() {
+    let db = TestDb::new(Engine::Sqlite).await;
+    accounts(&db.store).await;
+    let approve = seed(
+        &db.store,
+        1,
+        "Is 99213 right for a follow-up?",
+        "Patient seen for J06.9, billed 99213.",
+        CaseState::Held,
+    )
+    .await;
+    let edit = seed(
+        &db.store,
+        2,
+        "Modifier 25 with 99214",
+        "Can we bill 99214-25 with 20610?",
+        CaseState::Held,
+    )
+    .await;
+    let reject = seed(
+        &db.store,
+        3,
+        "Lunch on Friday?",
+        "Not a coding question.",
+        CaseState::Held,
+    )
+    .await;
+    let resend = seed(
+        &db.store,
+        4,
+        "G0439 frequency",
+        "How often is G0439 covered?",
+        CaseState::Failed,
+    )
+    .await;
+    let url = start(&db.store).await;
+    let found = browser(
+        "cases",
+        &url,
+        serde_json::json!({ "approve": approve, "edit": edit, "reject": reject, "resend": resend }),
+    )
+    .await;
+    assert_eq!(found["held_rows"], 3, "{found}");
+    assert_eq!(state_of(&db.store, approve).await, CaseState::Approved);
+    assert_eq!(state_of(&db.store, edit).await, CaseState::Approved);
+    assert_eq!(state_of(&db.store, reject).await, CaseState::Ignored);
+    assert_eq!(state_of(&db.store, resend).await, CaseState::Approved);
+    let edited = cases::get(&db.store, CaseId(edit)).await.unwrap().unwrap();
+    assert!(
+        edited
+            .reply_text
+            .unwrap()
+            .contains("Edited by staff: modifier 25 applies")
+    );
+    let raw = cases::reply_raw(&db.store, CaseId(edit))
+        .await
+        .unwrap()
+        .unwrap();
+    let raw = String::from_utf8(raw).unwrap();
+    assert!(
+        raw.contains("Edited by staff: modifier 25 applies")
+            && raw.contains("Message-ID: <r2@codedesk.example>"),
+        "{raw}"
+    );
+    let audit = staff::audit_of_case(&db.store, reject).await.unwrap();
+    assert_eq!(audit.len(), 1);
+    assert_eq!(
+        (
+            audit[0].action.as_str(),
+            audit[0].detail.as_str(),
+            audit[0].staff_email.as_str()
+        ),
+        ("reject", "not a coding question", STAFF.0)
+    );
+    let events = cases::events(&db.store, CaseId(approve)).await.unwrap();
+    assert_eq!(events.last().unwrap().actor, STAFF.0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_subject_sender_and_body_are_shown_inert() {
+    let db = TestDb::new(Engine::Sqlite).await;
+    accounts(&db.store).await;
+    let id = seed(
+        &db.store,
+        7,
+        "<script>window.__pwned='subject'</script><img src=x onerror=\"window.__pwned='img'\">",
+        "Please check 99213 <script>window.__pwned='body'</script> <img src=x onerror=\"alert('body')\"> thanks",
+        CaseState::Held,
+    )
+    .await;
+    let url = start(&db.store).await;
+    let found = browser("hostile", &url, serde_json::json!({ "case": id })).await;
+    assert_eq!(found["pwned"], serde_json::Value::Null, "{found}");
+    assert_eq!(found["dialogs"], 0, "{found}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_staff_acting_on_one_case_at_once_one_wins_the_other_is_told() {
+    let db = TestDb::new(Engine::Sqlite).await;
+    accounts(&db.store).await;
+    let id = seed(
+        &db.store,
+        9,
+        "Two reviewers",
+        "Is 99213 fine?",
+        CaseState::Held,
+    )
+    .await;
+    let url = start(&db.store).await;
+    let found = browser("conflict", &url, serde_json::json!({ "case": id })).await;
+    assert!(
+        found["message"]
+            .as_str()
+            .unwrap()
+            .contains("changed since you opened it"),
+        "{found}"
+    );
+    assert_eq!(state_of(&db.store, id).await, CaseState::Approved);
+    let events = cases::events(&db.store, CaseId(id)).await.unwrap();
+    let approvals = events
+        .iter()
+        .filter(|e| e.to_state == CaseState::Approved)
+        .count();
+    assert_eq!(approvals, 1, "approved once: {events:?}");
+    let audit = staff::audit_of_case(&db.store, id).await.unwrap();
+    assert_eq!(audit.len(), 1, "only the winner acted: {audit:?}");
 }

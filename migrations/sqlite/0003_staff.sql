@@ -40,3 +40,7 @@ CREATE TABLE staff_setting (
     updated_at TEXT NOT NULL,
     updated_by TEXT NOT NULL
 );
+
+-- The queue lists one state newest first; the dashboard counts today's replies.
+CREATE INDEX mail_case_state_id ON mail_case (state, id);
+CREATE INDEX mail_case_sent_at ON mail_case (sent_at);

@@ -4,6 +4,7 @@
 pub mod cases;
 pub mod catalog;
 pub mod staff;
+pub mod staff_cases;
 
 use anyhow::{Context, Result, bail};
 use sqlx::any::{AnyPoolOptions, install_default_drivers};

@@ -4,12 +4,16 @@
 
 mod admin;
 pub mod auth;
+mod case;
 mod error;
+mod format;
 mod headers;
-mod home;
+mod queue;
 pub mod render;
+mod reply_edit;
 
 pub use error::WebError;
+pub use format::now as now_unix;
 
 use crate::config::Config;
 use crate::store::Store;
@@ -77,7 +81,12 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/login", get(auth::login_page).post(auth::login))
         .route("/logout", post(auth::logout))
-        .route("/", get(home::home))
+        .route("/", get(queue::queue))
+        .route("/case/{id}", get(case::show))
+        .route("/case/{id}/approve", post(case::approve))
+        .route("/case/{id}/edit", post(case::edit))
+        .route("/case/{id}/reject", post(case::reject))
+        .route("/case/{id}/resend", post(case::resend))
         .route("/audit", get(admin::audit))
         .route("/admin/users", get(admin::users).post(admin::add_user))
         .route("/admin/users/{id}", post(admin::update_user))

@@ -11,7 +11,8 @@ const EMBEDDED: &[(&str, &str)] = &[
     ("base.html", include_str!("../../templates/web/base.html")),
     ("login.html", include_str!("../../templates/web/login.html")),
     ("error.html", include_str!("../../templates/web/error.html")),
-    ("home.html", include_str!("../../templates/web/home.html")),
+    ("queue.html", include_str!("../../templates/web/queue.html")),
+    ("case.html", include_str!("../../templates/web/case.html")),
     ("users.html", include_str!("../../templates/web/users.html")),
     (
         "senders.html",
@@ -33,6 +34,8 @@ fn embedded(name: &str) -> Option<String> {
 /// The template environment: a file in `dir` (if given) wins over the built-in copy.
 pub fn environment(dir: Option<PathBuf>) -> Environment<'static> {
     let mut env = Environment::new();
+    env.add_filter("time", super::format::time);
+    env.add_filter("age", super::format::age);
     env.set_loader(move |name| {
         if let Some(dir) = &dir {
             if !name.contains("..") {

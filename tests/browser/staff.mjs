@@ -136,6 +136,112 @@ const scenarios = {
   },
 };
 
+async function openCase(page, id) {
+  const r = await page.goto(`${base}/case/${id}`);
+  assert.equal(r.status(), 200, `case ${id} opens`);
+}
+
+async function submit(page, selector) {
+  const [resp] = await Promise.all([page.waitForNavigation(), page.click(selector)]);
+  return resp;
+}
+
+scenarios.cases = async (browser) => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await login(page, params.staff.email, params.staff.password);
+  // The queue opens on held cases, newest first, with counts per state.
+  const rows = page.locator('#queue tbody tr');
+  found.held_rows = await rows.count();
+  assert.match(await rows.first().textContent(), /Lunch on Friday/, 'newest first');
+  assert.match(await page.textContent('.counts a.current'), /held\s*3/);
+  assert.match(await page.textContent('.counts'), /failed\s*1/);
+  assert.equal((await page.textContent('#stat-held')).trim(), '3');
+  await shot(page, 'queue');
+  // Search by code finds the case whose reply names it; by sender finds one.
+  await page.fill('input[name=q]', 'pat2@');
+  await submit(page, 'form.search button');
+  assert.equal(await rows.count(), 1);
+  assert.match(await rows.first().textContent(), /Modifier 25/);
+
+  // Approve.
+  await openCase(page, params.approve);
+  assert.match(await page.textContent('#question'), /J06\.9/);
+  assert.equal(await page.locator('#question mark.code').count() >= 2, true, 'codes are marked');
+  await shot(page, 'case');
+  await submit(page, '#approve');
+  assert.equal((await page.textContent('#case-state')).trim(), 'approved');
+  assert.match(await page.textContent('#history'), new RegExp(params.staff.email));
+
+  // Edit, then send.
+  await openCase(page, params.edit);
+  await page.fill('#reply-text', 'Edited by staff: modifier 25 applies to 99214 here.');
+  await submit(page, '#edit-send');
+  assert.equal((await page.textContent('#case-state')).trim(), 'approved');
+  assert.match(await page.textContent('#reply'), /Edited by staff/);
+
+  // Reject with a reason.
+  await openCase(page, params.reject);
+  await page.fill('#reason-input', 'not a coding question');
+  await submit(page, '#reject');
+  assert.equal((await page.textContent('#case-state')).trim(), 'ignored');
+  assert.match(await page.textContent('#audit'), /not a coding question/);
+
+  // Resend a failed case.
+  await openCase(page, params.resend);
+  assert.match(await page.textContent('#reason'), /550 mailbox unavailable/);
+  await submit(page, '#resend');
+  assert.equal((await page.textContent('#case-state')).trim(), 'approved');
+  await context.close();
+};
+
+scenarios.hostile = async (browser) => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const seen = watchScripts(page);
+  await login(page, params.staff.email, params.staff.password);
+  assert.match(await page.textContent('#queue'), /<script>window\.__pwned='subject'<\/script>/, 'the subject is shown as text in the queue');
+  await openCase(page, params.case);
+  // The markup is there as text, not as elements.
+  assert.match(await page.textContent('#subject'), /<script>/);
+  assert.match(await page.textContent('#question'), /<img src=x onerror=/);
+  assert.equal(await page.locator('main script').count(), 0, 'no script element in the page');
+  assert.equal(await page.locator('main img').count(), 0, 'no img element in the page');
+  // The reply's HTML is rendered in a sandboxed frame that runs nothing.
+  await page.click('details summary >> text=As HTML');
+  const frame = page.frameLocator('iframe.reply-html');
+  assert.match(await frame.locator('p').textContent(), /99213/);
+  await page.waitForTimeout(300);
+  found.pwned = await page.evaluate(() => window.__pwned ?? null);
+  const frameEl = await page.$('iframe.reply-html');
+  const inner = await frameEl.contentFrame();
+  const framePwned = await inner.evaluate(() => window.__pwned ?? null).catch(() => null);
+  assert.equal(framePwned, null, 'no script ran in the reply frame');
+  found.dialogs = seen.dialogs.length;
+  await shot(page, 'case-hostile');
+  await context.close();
+};
+
+scenarios.conflict = async (browser) => {
+  const a = await (await browser.newContext()).newPage();
+  const b = await (await browser.newContext()).newPage();
+  await login(a, params.staff.email, params.staff.password);
+  await login(b, params.admin.email, params.admin.password);
+  await openCase(a, params.case);
+  await openCase(b, params.case);
+  // Both pressed at once: A's approval and B's rejection race; exactly one is applied.
+  const [ra, rb] = await Promise.all([submit(a, '#approve'), (async () => {
+    await b.fill('#reason-input', 'duplicate');
+    return null;
+  })()]);
+  assert.equal(ra.status(), 200);
+  const late = await submit(b, '#approve');
+  assert.equal(late.status(), 409, 'the second approval is refused');
+  found.message = await b.textContent('#message');
+  await openCase(b, params.case);
+  assert.equal((await b.textContent('#case-state')).trim(), 'approved');
+};
+
 const run = scenarios[scenario];
 if (!run) {
   console.error(`unknown scenario ${scenario}: known are ${Object.keys(scenarios).join(', ')}`);
