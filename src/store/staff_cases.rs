@@ -1,8 +1,8 @@
 //! SQL the staff page needs beyond `cases`: the queue page (one state, a search, keyset paging that
 //! stays fast at 100,000 cases), the dashboard figures, and a case's version for conflict checks.
 
-use super::Store;
 use super::cases::{CaseId, CaseState};
+use super::{Backend, Store};
 use anyhow::{Context, Result};
 use sqlx::Row;
 
@@ -54,9 +54,14 @@ pub async fn queue(store: &Store, q: &QueueQuery) -> Result<(Vec<QueueRow>, bool
             .replace('_', "\\_");
         binds.push(format!("%{escaped}%"));
         let n = binds.len();
+        // SQLite's LIKE ignores ASCII case already; LOWER() on every row would double the scan.
+        let like = match store.backend() {
+            Backend::Sqlite => "LIKE",
+            Backend::Postgres => "ILIKE",
+        };
         clauses.push(format!(
-            "(LOWER(sender) LIKE ${n} ESCAPE '\\' OR LOWER(subject) LIKE ${n} ESCAPE '\\' \
-             OR LOWER(reply_text) LIKE ${n} ESCAPE '\\')"
+            "(sender {like} ${n} ESCAPE '\\' OR subject {like} ${n} ESCAPE '\\' \
+             OR reply_text {like} ${n} ESCAPE '\\')"
         ));
     }
     let mut sql = String::from(
