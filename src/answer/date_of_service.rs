@@ -57,7 +57,8 @@ fn first_date(window: &str) -> Option<Date> {
         .take(5)
         .collect();
     for (i, w) in words.iter().enumerate() {
-        let w = w.trim_end_matches('.');
+        // A question often ends on its date: "still valid DOS 03/02/2026?".
+        let w = w.trim_end_matches(['.', '?', '!']);
         if let Some(d) = numeric_date(w) {
             return Some(d);
         }
@@ -133,6 +134,7 @@ mod tests {
     fn reads_the_ways_coders_write_it() {
         for (text, want) in [
             ("DOS 03/15/2024, can we bill 99213?", Some("2024-03-15")),
+            ("Is J1030 still valid DOS 03/02/2026?", Some("2026-03-02")),
             ("Date of service: 2024-03-15", Some("2024-03-15")),
             ("dos 3/5/24 pt seen for LBP", Some("2024-03-05")),
             ("service date March 15, 2024", Some("2024-03-15")),

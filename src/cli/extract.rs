@@ -81,7 +81,7 @@ pub async fn run(config: &Config, args: Args) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn read(file: &PathBuf) -> Result<Vec<u8>> {
+pub(super) fn read(file: &PathBuf) -> Result<Vec<u8>> {
     let mut raw = Vec::new();
     if file.as_os_str() == "-" {
         std::io::stdin()

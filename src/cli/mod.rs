@@ -1,5 +1,6 @@
 //! The command line: arguments, the shared context every command starts from, one file per command.
 
+mod answer;
 mod demo;
 mod extract;
 mod import;
@@ -47,6 +48,8 @@ pub enum Command {
     Reindex,
     /// Show what codedesk understands of a message: automatic or not, code references, new text.
     Extract(extract::Args),
+    /// Answer one message from the catalog: print the reply (RFC 5322) or, with --json, the answer.
+    Answer(answer::Args),
     /// Staff accounts of the staff page: add, passwd, list.
     User(user::Args),
     /// The staff page alone, on `[web] listen` (default 127.0.0.1:8025).
@@ -63,6 +66,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Search(args) => search::run(&config, args).await,
         Command::Reindex => import::reindex(&config).await,
         Command::Extract(args) => extract::run(&config, args).await,
+        Command::Answer(args) => answer::run(&config, args).await,
         Command::User(args) => user::run(&config, args).await,
         Command::Web(args) => web::run(&config, args).await,
     }

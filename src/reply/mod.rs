@@ -1,12 +1,18 @@
 //! The reply email: an `Answer` (or a notice) to an RFC 5322 message with text and HTML parts,
-//! threaded to the question; pure. It must not look anything up, send anything or read the clock.
-//!
-//! This file fixes the API the worker builds on. The rendering below is the interim plain form;
-//! the templated rendering (minijinja, `templates/`) replaces it behind the same signatures.
+//! threaded to the question; pure. It must not look anything up, send anything or read the clock:
+//! the templates are read once by [`Replier::new`], and the moment of the reply is an argument.
+
+mod context;
+mod message;
+mod render;
+mod subject;
+mod wrap;
+
+pub use render::{REQUIRED_TEMPLATES, TEMPLATE_FUEL};
+pub use subject::reply_subject;
 
 use crate::answer::Answer;
 use crate::question::Question;
-use std::fmt::Write as _;
 
 /// What kind of reply to write.
 #[derive(Debug, Clone, Copy)]
@@ -80,18 +86,46 @@ pub enum ReplyError {
         /// What went wrong.
         reason: String,
     },
+    /// An address of the reply is not a valid mailbox.
+    #[error("the reply's {field} address {value:?} is not a valid mailbox: {reason}")]
+    Address {
+        /// `From` (the `[outbox] from` setting) or `To` (the asker's address).
+        field: &'static str,
+        /// The address as given.
+        value: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The message could not be assembled.
+    #[error("cannot assemble the reply message: {0}")]
+    Message(String),
 }
 
 /// Composes replies.
 #[derive(Debug, Clone)]
 pub struct Replier {
     settings: ReplySettings,
+    from: lettre::message::Mailbox,
+    templates: render::Templates,
 }
 
 impl Replier {
     /// A replier with these settings; loads the templates once (edit them and restart).
     pub fn new(settings: ReplySettings) -> Result<Replier, ReplyError> {
-        Ok(Replier { settings })
+        let from = settings
+            .from
+            .parse()
+            .map_err(|e: lettre::address::AddressError| ReplyError::Address {
+                field: "From",
+                value: settings.from.clone(),
+                reason: e.to_string(),
+            })?;
+        let templates = render::Templates::load(&settings.templates)?;
+        Ok(Replier {
+            settings,
+            from,
+            templates,
+        })
     }
 
     /// Writes the reply of `kind` to `question` for case `case_ref`, dated `now_unix` (seconds).
@@ -102,46 +136,30 @@ impl Replier {
         case_ref: &str,
         now_unix: i64,
     ) -> Result<OutgoingReply, ReplyError> {
-        let to = question
-            .reply_address()
-            .ok_or(ReplyError::NoRecipient)?
-            .address
-            .clone();
+        let to = question.reply_address().ok_or(ReplyError::NoRecipient)?;
         let message_id = message_id(case_ref, now_unix, &self.settings.message_id_domain);
         let subject = reply_subject(&question.subject, case_ref);
-        let mut text = String::new();
-        match kind {
-            ReplyKind::Answer(answer) => {
-                for c in &answer.codes {
-                    let _ = writeln!(
-                        text,
-                        "{} {}: {}",
-                        c.system_label,
-                        c.code,
-                        c.description.as_deref().unwrap_or("not found")
-                    );
-                }
-            }
-            ReplyKind::NotRegistered => text.push_str("This address is not registered.\n"),
-            ReplyKind::OverQuota { quota } => {
-                let _ = writeln!(text, "You have had {quota} answers in 30 days.");
-            }
-            ReplyKind::Unprocessable(why) => {
-                let _ = writeln!(text, "Your message could not be processed: {why}.");
-            }
-        }
-        let _ = write!(text, "\n-- \n{}\n", self.settings.footer);
-        let html = format!("<pre>{}</pre>", escape_html(&text));
-        let mut reply = OutgoingReply {
-            message_id,
+        let ctx = context::ReplyContext::new(kind, question, case_ref, &self.settings.footer);
+        let (text, html) = self.templates.render(&ctx)?;
+        let raw = message::assemble(&message::Parts {
+            from: &self.from,
             to,
+            subject: &subject,
+            message_id: &message_id,
+            question,
+            case_ref,
+            now_unix,
+            text: &text,
+            html: &html,
+        })?;
+        Ok(OutgoingReply {
+            message_id,
+            to: to.address.clone(),
             subject,
             text,
             html,
-            raw: Vec::new(),
-        };
-        reply.raw = build_raw(&self.settings.from, &reply, question, now_unix, case_ref);
-        Ok(reply)
+            raw,
+        })
     }
 }
 
@@ -170,77 +188,17 @@ pub fn case_ref_in(question: &Question) -> Option<String> {
     Some(tag[..end].to_string())
 }
 
-fn reply_subject(subject: &str, case_ref: &str) -> String {
-    let bare = crate::question::strip_prefixes(subject);
-    if bare.contains(&format!("[{case_ref}]")) {
-        format!("Re: {bare}")
-    } else {
-        format!("Re: {bare} [{case_ref}]")
-    }
+/// A case reference derived from the question alone (`CD-` and 8 hex digits of a hash of its
+/// Message-ID, else of its bytes): stable for the same message, for the command line.
+pub fn case_ref_for(question: &Question, raw: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = match &question.message_id {
+        Some(id) => Sha256::digest(id.as_bytes()),
+        None => Sha256::digest(raw),
+    };
+    let hex: String = digest[..4].iter().map(|b| format!("{b:02X}")).collect();
+    format!("CD-{hex}")
 }
 
-fn escape_html(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
-
-fn build_raw(
-    from: &str,
-    reply: &OutgoingReply,
-    question: &Question,
-    now_unix: i64,
-    case_ref: &str,
-) -> Vec<u8> {
-    let OutgoingReply {
-        to,
-        subject,
-        message_id,
-        text,
-        ..
-    } = reply;
-    let mut out = String::new();
-    let _ = write!(out, "From: {from}\r\nTo: {to}\r\nSubject: {subject}\r\n");
-    let _ = write!(out, "Date: {}\r\n", rfc2822(now_unix));
-    let _ = write!(out, "Message-ID: <{message_id}>\r\n");
-    if let Some(id) = &question.message_id {
-        let mut refs: Vec<String> = question
-            .references
-            .iter()
-            .map(|r| format!("<{r}>"))
-            .collect();
-        refs.push(format!("<{id}>"));
-        let _ = write!(
-            out,
-            "In-Reply-To: <{id}>\r\nReferences: {}\r\n",
-            refs.join(" ")
-        );
-    }
-    out.push_str("Auto-Submitted: auto-replied\r\nX-Auto-Response-Suppress: All\r\n");
-    let _ = write!(out, "{}: {case_ref}\r\n", crate::question::CASE_HEADER);
-    out.push_str("MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n");
-    out.push_str("Content-Transfer-Encoding: 8bit\r\n\r\n");
-    for line in text.lines() {
-        out.push_str(line);
-        out.push_str("\r\n");
-    }
-    out.into_bytes()
-}
-
-fn rfc2822(now_unix: i64) -> String {
-    const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    let days = now_unix.div_euclid(86_400);
-    let secs = now_unix.rem_euclid(86_400);
-    let (y, m, d) = crate::date::Date::from_days(days as i32).ymd();
-    format!(
-        "{}, {d} {} {y} {:02}:{:02}:{:02} +0000",
-        DAYS[days.rem_euclid(7) as usize],
-        MONTHS[(m - 1) as usize],
-        secs / 3600,
-        secs % 3600 / 60,
-        secs % 60
-    )
-}
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,85 @@
+//! What the templates see: the answer as it is, the kind of reply, and the few words around it
+//! (the asker's name, the case reference, the footer). Nothing of the question's body: the reply
+//! must not echo patient details back.
+
+use super::ReplyKind;
+use crate::answer::Answer;
+use crate::question::Question;
+use serde::Serialize;
+
+/// The context every reply template renders with.
+#[derive(Debug, Serialize)]
+pub struct ReplyContext<'a> {
+    /// The template pair used: `answer`, `no_code`, `not_registered`, `over_quota`, `unprocessable`.
+    pub kind: &'static str,
+    /// The asker's display name, when the message gave one.
+    pub name: Option<&'a str>,
+    /// The case reference, quoted so a follow-up can be tied to its case.
+    pub case_ref: &'a str,
+    /// The configured disclaimer.
+    pub footer: &'a str,
+    /// The answer (only for `answer` and `no_code`).
+    pub answer: Option<&'a Answer>,
+    /// The code sets and releases the answer used (empty for notices).
+    pub code_sets: &'a [String],
+    /// Answers a guest gets per 30 days (`over_quota`).
+    pub quota: Option<u32>,
+    /// Why the message could not be processed (`unprocessable`).
+    pub reason: Option<&'a str>,
+}
+
+impl<'a> ReplyContext<'a> {
+    /// The context of a reply of `kind` to `question`.
+    pub fn new(
+        kind: ReplyKind<'a>,
+        question: &'a Question,
+        case_ref: &'a str,
+        footer: &'a str,
+    ) -> ReplyContext<'a> {
+        let name = question
+            .reply_address()
+            .and_then(|m| m.name.as_deref())
+            .map(str::trim)
+            .filter(|n| !n.is_empty() && !n.contains('@'));
+        let mut ctx = ReplyContext {
+            kind: "answer",
+            name,
+            case_ref,
+            footer,
+            answer: None,
+            code_sets: &[],
+            quota: None,
+            reason: None,
+        };
+        match kind {
+            ReplyKind::Answer(answer) => {
+                ctx.kind = if has_codes(answer) {
+                    "answer"
+                } else {
+                    "no_code"
+                };
+                ctx.answer = Some(answer);
+                ctx.code_sets = &answer.code_sets;
+            }
+            ReplyKind::NotRegistered => ctx.kind = "not_registered",
+            ReplyKind::OverQuota { quota } => {
+                ctx.kind = "over_quota";
+                ctx.quota = Some(quota);
+            }
+            ReplyKind::Unprocessable(why) => {
+                ctx.kind = "unprocessable";
+                ctx.reason = Some(why);
+            }
+        }
+        ctx
+    }
+}
+
+/// Whether the answer speaks of codes the asker wrote (else it only has suggestions).
+fn has_codes(a: &Answer) -> bool {
+    !(a.codes.is_empty()
+        && a.ranges.is_empty()
+        && a.icd9.is_empty()
+        && a.modifiers.is_empty()
+        && a.unknown.is_empty())
+}

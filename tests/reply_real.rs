@@ -1,0 +1,502 @@
+//! Replies to fixture questions (tests/fixtures/answers) answered from the real CMS files
+//! (CODEDESK_CODESETS, imported once per run with the real binary): the official facts a coder
+//! needs, the right headers, text snapshots (tests/snapshots, `UPDATE_SNAPSHOTS=1` rewrites them),
+//! the `codedesk answer` command, and the HTML reply rendered by headless Chromium.
+
+mod common;
+
+use codedesk::codes::Catalog;
+use codedesk::consult::{Consultation, consult};
+use codedesk::date::Date;
+use codedesk::question::{self, Limits};
+use codedesk::reply::{self, OutgoingReply, Replier, ReplyKind, ReplySettings};
+use codedesk::store::Store;
+use common::codesets;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+/// The day the answers are given (when a question names no date of service) and dated.
+const TODAY: &str = "2026-11-27";
+
+/// The folder holding the catalog imported from the real files: `cat.db` and `ix/`.
+fn real_catalog_dir(root: &Path) -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let tmp = std::env::temp_dir();
+        // Folders of earlier runs (a OnceLock has no drop to remove them).
+        if let Ok(entries) = std::fs::read_dir(&tmp) {
+            for e in entries.flatten() {
+                let stale = e
+                    .file_name()
+                    .to_string_lossy()
+                    .starts_with("codedesk-reply-real-")
+                    && e.metadata()
+                        .and_then(|m| m.modified())
+                        .is_ok_and(|t| t.elapsed().is_ok_and(|a| a.as_secs() > 3600));
+                if stale {
+                    let _ = std::fs::remove_dir_all(e.path());
+                }
+            }
+        }
+        let dir = tmp.join(format!("codedesk-reply-real-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_codedesk"))
+            .arg("--db")
+            .arg(db_url(&dir))
+            .arg("--index")
+            .arg(dir.join("ix"))
+            .arg("import")
+            .arg(root)
+            .output()
+            .expect("run codedesk import");
+        assert!(
+            out.status.success(),
+            "codedesk import {} failed: {}",
+            root.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        dir
+    })
+}
+
+fn db_url(dir: &Path) -> String {
+    format!("sqlite://{}/cat.db", dir.display())
+}
+
+async fn open_catalog(root: &Path) -> Catalog {
+    let dir = real_catalog_dir(root);
+    let store = Store::connect(&db_url(dir)).await.unwrap();
+    Catalog::open(store, &dir.join("ix")).await.unwrap()
+}
+
+fn fixture(name: &str) -> Vec<u8> {
+    let path = common::fixtures().join("answers").join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn replier() -> Replier {
+    Replier::new(ReplySettings {
+        from: "Coding Desk <consult@desk.example>".into(),
+        message_id_domain: "desk.example".into(),
+        footer: codedesk::config::ReplyConfig::default().footer,
+        templates: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("templates"),
+    })
+    .unwrap()
+}
+
+fn today() -> Date {
+    TODAY.parse().unwrap()
+}
+
+fn now_unix() -> i64 {
+    i64::from(today().days()) * 86_400
+}
+
+/// Consults and composes the reply to one fixture, as the worker would.
+async fn answer(catalog: &Catalog, name: &str) -> (Consultation, OutgoingReply) {
+    let raw = fixture(name);
+    let c = consult(catalog, &raw, &Limits::default(), today())
+        .await
+        .unwrap();
+    let case_ref = reply::case_ref_for(&c.question, &raw);
+    let r = replier()
+        .compose(
+            ReplyKind::Answer(&c.answer),
+            &c.question,
+            &case_ref,
+            now_unix(),
+        )
+        .unwrap();
+    (c, r)
+}
+
+/// The text with lines joined, so wrapped sentences can be searched for.
+fn flat(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn assert_has(text: &str, wanted: &[&str]) {
+    let f = flat(text);
+    for w in wanted {
+        assert!(f.contains(&flat(w)), "missing {w:?} in:\n{text}");
+    }
+}
+
+/// A header's value, unfolded.
+fn header(raw: &str, name: &str) -> Option<String> {
+    let head = raw.split("\r\n\r\n").next().unwrap().replace("\r\n ", " ");
+    head.split("\r\n")
+        .find_map(|l| l.strip_prefix(&format!("{name}: ")).map(str::to_string))
+}
+
+#[tokio::test]
+async fn a_short_fracture_code_gets_its_7th_characters() {
+    let Some(root) = codesets() else { return };
+    let catalog = open_catalog(&root).await;
+    let (_, r) = answer(&catalog, "s82-seventh.eml").await;
+    assert_has(
+        &r.text,
+        &[
+            "ICD-10-CM S82.821 - header, not billable as written",
+            "Torus fracture of lower end of right fibula",
+            "Needs a 7th character (defined at S82.82)",
+            "S82.821A  initial encounter for closed fracture",
+            "S82.821D  subsequent encounter for fracture with routine healing",
+            "S82.821S  sequela",
+            "traumatic amputation of lower leg (S88.-) (at S82)",
+            "date of service in your message, 2026-01-15",
+        ],
+    );
+    assert_has(
+        &r.html,
+        &["S82.821A", "initial encounter for closed fracture"],
+    );
+    // The question's patient details are not echoed back.
+    for private in ["John Doe", "8 yo", "bike"] {
+        assert!(!r.text.contains(private) && !r.html.contains(private));
+    }
+}
+
+#[tokio::test]
+async fn a_header_code_lists_its_billable_children_and_threads_the_reply() {
+    let Some(root) = codesets() else { return };
+    let catalog = open_catalog(&root).await;
+    let (_, r) = answer(&catalog, "m545-header.eml").await;
+    assert_has(
+        &r.text,
+        &[
+            "ICD-10-CM M54.5 - header, not billable as written",
+            "Low back pain",
+            "3 billable codes below it",
+            "M54.50   Low back pain, unspecified",
+            "M54.51   Vertebrogenic low back pain",
+            "M54.59   Other low back pain",
+            "lumbago with sciatica (M54.4-)",
+        ],
+    );
+    let raw = String::from_utf8(r.raw.clone()).unwrap();
+    // "Re: RE: low back pain code" is answered with one Re:.
+    assert_eq!(
+        r.subject,
+        format!("Re: low back pain code [{}]", case_of(&raw))
+    );
+    assert!(!raw.contains("Re: Re:") && !raw.contains("Re: RE:"));
+    assert_eq!(
+        header(&raw, "In-Reply-To").as_deref(),
+        Some("<q2-m545@ortho.example>")
+    );
+    assert_eq!(
+        header(&raw, "References").as_deref(),
+        Some("<root-0@ortho.example> <prev-1@ortho.example> <q2-m545@ortho.example>")
+    );
+    assert_eq!(
+        header(&raw, "Auto-Submitted").as_deref(),
+        Some("auto-replied")
+    );
+    assert_eq!(
+        header(&raw, "X-Auto-Response-Suppress").as_deref(),
+        Some("All")
+    );
+    let id = header(&raw, "Message-ID").unwrap();
+    assert!(
+        id.starts_with("<codedesk.CD-") && id.ends_with("@desk.example>"),
+        "{id}"
+    );
+    assert_eq!(format!("<{}>", r.message_id), id);
+    // A follow-up to this reply is tied to the case.
+    let follow_up = format!(
+        "From: mruiz@ortho.example\r\nSubject: {}\r\nMessage-ID: <q3@ortho.example>\r\n\
+         In-Reply-To: {id}\r\nReferences: {id}\r\n\r\nThanks, and M54.51?\r\n",
+        r.subject
+    );
+    let q = question::parse(follow_up.as_bytes(), &Limits::default());
+    assert_eq!(reply::case_ref_in(&q), Some(case_of(&raw)));
+}
+
+fn case_of(raw: &str) -> String {
+    header(raw, codedesk::question::CASE_HEADER).unwrap()
+}
+
+#[tokio::test]
+async fn a_deleted_hcpcs_code_says_when_it_ended_and_what_replaced_it() {
+    let Some(root) = codesets() else { return };
+    let catalog = open_catalog(&root).await;
+    let (_, r) = answer(&catalog, "j1030-deleted.eml").await;
+    assert_has(
+        &r.text,
+        &[
+            "HCPCS Level II J1030 - deleted",
+            "Injection, methylprednisolone acetate, 40 mg",
+            "deleted: valid through 2024-03-31, not on 2026-03-02",
+            "Replaced by J1010 from 2024-04-01",
+            "Added to HCPCS: 1982-01-01; last valid day 2024-03-31.",
+        ],
+    );
+    assert_has(&r.html, &["deleted", "J1010"]);
+}
+
+#[tokio::test]
+async fn a_pair_in_the_ptp_excerpt_gets_its_edit_and_the_modifier_answer() {
+    let Some(root) = codesets() else { return };
+    let catalog = open_catalog(&root).await;
+    let (c, r) = answer(&catalog, "ptp-pair.eml").await;
+    assert_eq!(c.answer.pairs.len(), 1, "{:?}", c.answer.pairs);
+    assert_has(
+        &r.text,
+        &[
+            "0001U (column 1) with 0030U (column 2): edit in force on 2026-08-03; practitioner edit effective 2018-07-01.",
+            "Modifier indicator 1: both may be paid when the services are separate and distinct",
+            "Misuse of Column Two code with Column One code",
+            "The modifier you mention (59) is one NCCI accepts for this edit.",
+            // MUE from the practitioner table, with what the indicator means.
+            "MUE (practitioner, table from 2026-04-01): 1 unit per day; adjudication indicator 2 Date of Service Edit: Policy",
+            // CPT descriptors only from a licensed file.
+            "Descriptor: not given: CPT descriptors (AMA copyright) come only from a licensed CPT file",
+        ],
+    );
+    assert_has(
+        &r.html,
+        &[
+            "edit in force",
+            "0001U with 0030U",
+            "1: a modifier (such as 59, XE, XS, XP, XU or an anatomic modifier) allows both",
+        ],
+    );
+}
+
+#[tokio::test]
+async fn cpt_codes_get_mue_and_pairs_without_an_edit_are_said_so() {
+    let Some(root) = codesets() else { return };
+    let catalog = open_catalog(&root).await;
+    let (_, r) = answer(&catalog, "cpt-mue.eml").await;
+    assert_has(
+        &r.text,
+        &[
+            "CPT 99213",
+            "MUE (practitioner, table from 2026-04-01): 2 units per day; adjudication indicator 3 Date of Service Edit: Clinical",
+            "may be paid on appeal with documentation of medical necessity",
+            "0001U with 99213: no PTP edit in the loaded tables.",
+            "Written with modifier 25.",
+            "CPT codes can only be confirmed with a licensed CPT file, which is not loaded",
+        ],
+    );
+}
+
+#[tokio::test]
+async fn icd9_codes_get_gem_candidates_and_unknown_codes_name_the_sets_consulted() {
+    let Some(root) = codesets() else { return };
+    let catalog = open_catalog(&root).await;
+    let (_, r) = answer(&catalog, "icd9-gems.eml").await;
+    assert_has(
+        &r.text,
+        &[
+            "724.4: ICD-10-CM candidates from the CMS General Equivalence Mappings",
+            "M54.16    Radiculopathy, lumbar region [approximate]",
+        ],
+    );
+    let (_, r) = answer(&catalog, "pcs-hip.eml").await;
+    assert_has(
+        &r.text,
+        &[
+            "ICD-10-PCS 0SR9019 - valid for reporting",
+            "Replacement of Right Hip Joint with Metal Synthetic Substitute, Cemented, Open Approach",
+            "Z99.999: not in the loaded code sets (",
+            "ICD-10-CM FY2026",
+            "NCCI PTP edits v32.2",
+        ],
+    );
+}
+
+#[tokio::test]
+async fn a_question_in_words_gets_labelled_suggestions_and_a_request_for_detail() {
+    let Some(root) = codesets() else { return };
+    let catalog = open_catalog(&root).await;
+    let (_, r) = answer(&catalog, "words-only.eml").await;
+    assert_has(
+        &r.text,
+        &[
+            "We could not find a code in your message",
+            "Suggestions from the words of your question (not an answer",
+            "M54.16   Radiculopathy, lumbar region [ICD-10-CM]",
+            "reply with the code itself",
+        ],
+    );
+}
+
+/// The fixtures whose text replies are kept as snapshots.
+const SNAPSHOTS: &[&str] = &[
+    "s82-seventh",
+    "m545-header",
+    "j1030-deleted",
+    "ptp-pair",
+    "cpt-mue",
+    "icd9-gems",
+    "words-only",
+    "pcs-hip",
+];
+
+#[tokio::test]
+async fn text_replies_match_their_snapshots() {
+    let Some(root) = codesets() else { return };
+    let catalog = open_catalog(&root).await;
+    let update = std::env::var_os("UPDATE_SNAPSHOTS").is_some();
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots");
+    let mut failures = Vec::new();
+    for name in SNAPSHOTS {
+        let (_, r) = answer(&catalog, &format!("{name}.eml")).await;
+        let got = format!("Subject: {}\n\n{}", r.subject, r.text);
+        let path = dir.join(format!("{name}.txt"));
+        if update {
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(&path, &got).unwrap();
+            continue;
+        }
+        let want = std::fs::read_to_string(&path).unwrap_or_else(|_| {
+            panic!(
+                "no snapshot {}: run with UPDATE_SNAPSHOTS=1 and read it",
+                path.display()
+            )
+        });
+        if want != got {
+            failures.push(format!("{}:\n{got}", path.display()));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "replies differ from their snapshots (UPDATE_SNAPSHOTS=1 rewrites them; read the diff first):\n{}",
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn the_answer_command_prints_the_reply_and_the_json_answer() {
+    let Some(root) = codesets() else { return };
+    let dir = real_catalog_dir(&root);
+    let run = |json: bool| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_codedesk"));
+        cmd.arg("--db")
+            .arg(db_url(dir))
+            .arg("--index")
+            .arg(dir.join("ix"))
+            .arg("answer")
+            .arg("--date")
+            .arg(TODAY)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .env_remove("CODEDESK_CONFIG");
+        if json {
+            cmd.arg("--json");
+        }
+        cmd.arg(common::fixtures().join("answers/j1030-deleted.eml"));
+        let out = cmd.output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out.stdout
+    };
+    let first = run(false);
+    assert_eq!(first, run(false), "the same message gives the same reply");
+    let raw = String::from_utf8(first).unwrap();
+    assert!(raw.contains("\r\n"), "CRLF line ends");
+    assert_eq!(
+        header(&raw, "Auto-Submitted").as_deref(),
+        Some("auto-replied")
+    );
+    assert!(
+        header(&raw, "Subject")
+            .unwrap()
+            .starts_with("Re: J1030 question [CD-")
+    );
+    assert_eq!(
+        header(&raw, "Date").as_deref(),
+        Some("Fri, 27 Nov 2026 00:00:00 +0000")
+    );
+    let parsed = question::parse(raw.as_bytes(), &Limits::default());
+    assert!(parsed.full_text.contains("J1030") || parsed.text.contains("J1030"));
+    let json: serde_json::Value = serde_json::from_slice(&run(true)).unwrap();
+    assert_eq!(json["date_of_service"], "2026-03-02");
+    assert_eq!(json["codes"][0]["code"], "J1030");
+    assert_eq!(json["codes"][0]["status"], "deleted");
+    assert_eq!(json["codes"][0]["replaced_by"][0]["code"], "J1010");
+}
+
+/// Where test artifacts (screenshots) are kept: `$CARGO_TARGET_DIR/test-artifacts`.
+fn artifacts() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"));
+    let dir = target.join("test-artifacts");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn chromium() -> &'static str {
+    let path = "/usr/bin/chromium";
+    assert!(
+        Path::new(path).exists(),
+        "{path} is missing: run scripts/install-test-deps (Debian's chromium)"
+    );
+    path
+}
+
+#[tokio::test]
+async fn the_html_reply_renders_in_headless_chromium() {
+    let Some(root) = codesets() else { return };
+    let catalog = open_catalog(&root).await;
+    let out = artifacts();
+    for name in ["s82-seventh", "ptp-pair", "words-only"] {
+        let (_, r) = answer(&catalog, &format!("{name}.eml")).await;
+        assert!(
+            !r.html.contains("{{") && !r.html.contains("{%"),
+            "{}",
+            r.html
+        );
+        let html = out.join(format!("reply-{name}.html"));
+        std::fs::write(&html, &r.html).unwrap();
+        let png = out.join(format!("reply-{name}.png"));
+        let _ = std::fs::remove_file(&png);
+        let profile = out.join(format!("chromium-profile-{}", std::process::id()));
+        let common_args = |cmd: &mut Command| {
+            cmd.arg("--headless")
+                .arg("--no-sandbox")
+                .arg("--disable-gpu")
+                .arg("--hide-scrollbars")
+                .arg(format!("--user-data-dir={}", profile.display()));
+        };
+        let mut shot = Command::new(chromium());
+        common_args(&mut shot);
+        let status = shot
+            .arg(format!("--screenshot={}", png.display()))
+            .arg("--window-size=760,1600")
+            .arg(format!("file://{}", html.display()))
+            .output()
+            .unwrap();
+        assert!(
+            status.status.success(),
+            "chromium --screenshot failed: {}",
+            String::from_utf8_lossy(&status.stderr)
+        );
+        let bytes = std::fs::read(&png).unwrap_or_else(|e| panic!("{}: {e}", png.display()));
+        assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "not a PNG");
+        // A blank page compresses to a few kB; a rendered reply with text is far larger.
+        assert!(
+            bytes.len() > 20_000,
+            "{} looks blank ({} bytes)",
+            png.display(),
+            bytes.len()
+        );
+        let mut dump = Command::new(chromium());
+        common_args(&mut dump);
+        let dom = dump
+            .arg("--dump-dom")
+            .arg(format!("file://{}", html.display()))
+            .output()
+            .unwrap();
+        let dom = String::from_utf8_lossy(&dom.stdout);
+        assert!(dom.contains("Coding desk"), "{dom}");
+        assert!(!dom.contains("{{") && !dom.contains("{%"), "{dom}");
+        let _ = std::fs::remove_dir_all(&profile);
+    }
+}
