@@ -49,7 +49,7 @@ pub async fn run(config: &Config, args: Args) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let mut settings = ReplySettings::from_config(&config.reply, &config.outbox.from);
-    if !settings.templates.is_dir() && settings.templates == PathBuf::from("templates") {
+    if !settings.templates.is_dir() && settings.templates == std::path::Path::new("templates") {
         // The default, run outside the checkout: the templates this binary was built with.
         settings.templates = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/templates"));
     }
