@@ -86,11 +86,20 @@ async fn show_with(
     let audit = staff::audit_of_case(&state.store, id).await?;
     let version = staff_cases::version(&state.store, case_id).await?;
     let s = case.state;
+    // Why it is where it is: the stored reason, else what the step into this state said.
+    let why = case.reason.clone().or_else(|| {
+        events
+            .iter()
+            .rev()
+            .find(|e| e.to_state == s && e.from_state != Some(s))
+            .and_then(|e| e.detail.clone())
+    });
     state.render(
         "case.html",
         minijinja::context! {
             staff => staff.context(),
             case => case,
+            why => why,
             notice => notice,
             from => q.from.as_ref().map(|m| m.to_string()),
             subject => q.subject,

@@ -158,6 +158,14 @@ scenarios.cases = async (browser) => {
   assert.match(await page.textContent('.counts'), /failed\s*1/);
   assert.equal((await page.textContent('#stat-held')).trim(), '3');
   await shot(page, 'queue');
+  const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true });
+  await phone.addCookies(await context.cookies());
+  const small = await phone.newPage();
+  await small.goto(`${base}/`);
+  await shot(small, 'queue-phone');
+  await small.goto(`${base}/case/${params.approve}`);
+  await shot(small, 'case-phone');
+  await phone.close();
   // Search by code finds the case whose reply names it; by sender finds one.
   await page.fill('input[name=q]', 'pat2@');
   await submit(page, 'form.search button');
@@ -167,6 +175,7 @@ scenarios.cases = async (browser) => {
   // Approve.
   await openCase(page, params.approve);
   assert.match(await page.textContent('#question'), /J06\.9/);
+  assert.match(await page.textContent('#reason'), /confidence unsure/, 'why it was held');
   assert.equal(await page.locator('#question mark.code').count() >= 2, true, 'codes are marked');
   await shot(page, 'case');
   await submit(page, '#approve');
