@@ -234,7 +234,16 @@ async fn state_of(store: &Store, id: i64) -> CaseState {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_queue_lists_held_cases_and_a_case_is_approved_edited_rejected_and_resent() {
-    let db = TestDb::new(Engine::Sqlite).await;
+    queue_and_actions(Engine::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_queue_and_case_actions_work_on_postgresql_too() {
+    queue_and_actions(Engine::Postgres).await;
+}
+
+async fn queue_and_actions(engine: Engine) {
+    let db = TestDb::new(engine).await;
     accounts(&db.store).await;
     let approve = seed(
         &db.store,
