@@ -184,6 +184,7 @@ pub async fn approve(
     Form(form): Form<ActionForm>,
 ) -> Result<Redirect, WebError> {
     let case_id = CaseId(id);
+    let _one_at_a_time = state.actions.lock().await;
     check_version(&state, case_id, form.version).await?;
     if let Err(e) = cases::approve(&state.store, case_id, &staff.user.email, format::now()).await {
         return Err(refused(&state, case_id, e).await);
@@ -206,6 +207,7 @@ pub async fn edit(
             "the reply is empty: write the answer, or reject the case instead".into(),
         ));
     }
+    let _one_at_a_time = state.actions.lock().await;
     check_version(&state, case_id, form.version).await?;
     let Some(raw) = cases::reply_raw(&state.store, case_id).await? else {
         return Err(WebError::Conflict(format!(
@@ -267,6 +269,7 @@ pub async fn reject(
             "give a short reason for rejecting (up to 300 characters)".into(),
         ));
     }
+    let _one_at_a_time = state.actions.lock().await;
     check_version(&state, case_id, form.version).await?;
     if let Err(e) = cases::reject(&state.store, case_id, &staff.user.email, format::now()).await {
         return Err(refused(&state, case_id, e).await);
@@ -283,6 +286,7 @@ pub async fn resend(
     Form(form): Form<ActionForm>,
 ) -> Result<Redirect, WebError> {
     let case_id = CaseId(id);
+    let _one_at_a_time = state.actions.lock().await;
     check_version(&state, case_id, form.version).await?;
     if let Err(e) = cases::resend(&state.store, case_id, &staff.user.email, format::now()).await {
         return Err(refused(&state, case_id, e).await);

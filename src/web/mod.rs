@@ -36,6 +36,10 @@ pub struct AppState {
     limiter: Arc<auth::LoginLimiter>,
     secure_cookies: bool,
     session_hours: u32,
+    /// Staff actions take this while they check a case's version and change it, so two at once
+    /// in this process cannot both pass the check (across processes the state-conditional
+    /// updates of `cases` still refuse a second approval).
+    actions: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl AppState {
@@ -53,6 +57,7 @@ impl AppState {
             limiter: Arc::default(),
             secure_cookies,
             session_hours: config.web.session_hours,
+            actions: Arc::default(),
             config: Arc::new(config),
         }
     }
