@@ -277,18 +277,41 @@ async fn queue_and_actions(engine: Engine) {
         CaseState::Failed,
     )
     .await;
+    let reanswer = seed(
+        &db.store,
+        5,
+        "After the April update",
+        "Is U0001 valid now?",
+        CaseState::Held,
+    )
+    .await;
     let url = start(&db.store).await;
     let found = browser(
         "cases",
         &url,
-        serde_json::json!({ "approve": approve, "edit": edit, "reject": reject, "resend": resend }),
+        serde_json::json!({ "approve": approve, "edit": edit, "reject": reject, "resend": resend, "reanswer": reanswer }),
     )
     .await;
-    assert_eq!(found["held_rows"], 3, "{found}");
+    assert_eq!(found["held_rows"], 4, "{found}");
     assert_eq!(state_of(&db.store, approve).await, CaseState::Approved);
     assert_eq!(state_of(&db.store, edit).await, CaseState::Approved);
     assert_eq!(state_of(&db.store, reject).await, CaseState::Ignored);
     assert_eq!(state_of(&db.store, resend).await, CaseState::Approved);
+    let again = cases::get(&db.store, CaseId(reanswer))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(again.state, CaseState::Received);
+    assert!(again.reply_text.is_none() && again.reply_message_id.is_none());
+    assert_eq!(
+        cases::events(&db.store, CaseId(reanswer))
+            .await
+            .unwrap()
+            .last()
+            .unwrap()
+            .from_state,
+        Some(CaseState::Held)
+    );
     let edited = cases::get(&db.store, CaseId(edit)).await.unwrap().unwrap();
     assert!(
         edited

@@ -165,3 +165,39 @@ pub async fn version(store: &Store, id: CaseId) -> Result<i64> {
         .await?;
     Ok(v.unwrap_or(0))
 }
+
+/// Staff: `held | failed → received` with the drafted reply cleared, so the worker answers the
+/// question again from the catalog as it is now (after a code-set update). Only cases whose reply
+/// was never accepted for sending; false when the case is in another state or claimed.
+pub async fn reanswer(store: &Store, id: CaseId, actor: &str, now: i64) -> Result<bool> {
+    let mut tx = store.pool().begin().await?;
+    let before: Option<(String,)> = sqlx::query_as(
+        "UPDATE mail_case SET state = 'received', updated_at = $1, reply_kind = NULL, \
+         reply_message_id = NULL, reply_to = NULL, reply_subject = NULL, reply_text = NULL, \
+         reply_raw = NULL, confidence = NULL, reason = NULL, last_error = NULL, attempts = 0, \
+         next_attempt_at = NULL WHERE id = $2 AND state IN ('held', 'failed') \
+         AND claimed_by IS NULL AND sent_at IS NULL RETURNING (SELECT to_state FROM case_event \
+         WHERE case_id = $2 ORDER BY id DESC LIMIT 1)",
+    )
+    .bind(now)
+    .bind(id.0)
+    .fetch_optional(&mut *tx)
+    .await
+    .with_context(|| format!("cannot reset case {id} for a new answer"))?;
+    let Some((from,)) = before else {
+        tx.rollback().await?;
+        return Ok(false);
+    };
+    sqlx::query(
+        "INSERT INTO case_event (case_id, at, actor, from_state, to_state, detail) \
+         VALUES ($1, $2, $3, $4, 'received', 'answer again from the current code sets')",
+    )
+    .bind(id.0)
+    .bind(now)
+    .bind(actor)
+    .bind(from)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}

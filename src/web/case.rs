@@ -115,6 +115,7 @@ async fn show_with(
             can_edit => matches!(s, CaseState::Held | CaseState::Approved | CaseState::Failed),
             can_reject => matches!(s, CaseState::Held | CaseState::Approved | CaseState::Failed),
             can_resend => matches!(s, CaseState::Failed | CaseState::Sent),
+            can_reanswer => matches!(s, CaseState::Held | CaseState::Failed) && case.sent_at.is_none(),
             received => format::time(case.received_at),
         },
     )
@@ -292,6 +293,31 @@ pub async fn resend(
         return Err(refused(&state, case_id, e).await);
     }
     staff::audit(&state.store, Some(&staff.user), "resend", Some(id), "").await?;
+    Ok(to_case(id))
+}
+
+/// `POST /case/{id}/reanswer`: held or failed → received with the draft cleared; the worker
+/// answers it again from the code sets as they are now.
+pub async fn reanswer(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    Form(form): Form<ActionForm>,
+) -> Result<Redirect, WebError> {
+    let case_id = CaseId(id);
+    let _one_at_a_time = state.actions.lock().await;
+    check_version(&state, case_id, form.version).await?;
+    if !staff_cases::reanswer(&state.store, case_id, &staff.user.email, format::now()).await? {
+        let now = cases::case_state(&state.store, case_id).await?;
+        return Err(match now {
+            None => WebError::NotFound(format!("there is no case {case_id}")),
+            Some(s) => WebError::Conflict(format!(
+                "case {case_id} is {s} (or a worker holds it): only held or failed cases whose \
+                 reply was never sent can be answered again"
+            )),
+        });
+    }
+    staff::audit(&state.store, Some(&staff.user), "reanswer", Some(id), "").await?;
     Ok(to_case(id))
 }
 

@@ -92,6 +92,7 @@ pub fn router(state: AppState) -> Router {
         .route("/case/{id}/edit", post(case::edit))
         .route("/case/{id}/reject", post(case::reject))
         .route("/case/{id}/resend", post(case::resend))
+        .route("/case/{id}/reanswer", post(case::reanswer))
         .route("/audit", get(admin::audit))
         .route("/admin/users", get(admin::users).post(admin::add_user))
         .route("/admin/users/{id}", post(admin::update_user))

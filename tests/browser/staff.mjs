@@ -153,10 +153,10 @@ scenarios.cases = async (browser) => {
   // The queue opens on held cases, newest first, with counts per state.
   const rows = page.locator('#queue tbody tr');
   found.held_rows = await rows.count();
-  assert.match(await rows.first().textContent(), /Lunch on Friday/, 'newest first');
-  assert.match(await page.textContent('.counts a.current'), /held\s*3/);
+  assert.match(await rows.first().textContent(), /After the April update/, 'newest first');
+  assert.match(await page.textContent('.counts a.current'), /held\s*4/);
   assert.match(await page.textContent('.counts'), /failed\s*1/);
-  assert.equal((await page.textContent('#stat-held')).trim(), '3');
+  assert.equal((await page.textContent('#stat-held')).trim(), '4');
   await shot(page, 'queue');
   const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true });
   await phone.addCookies(await context.cookies());
@@ -195,6 +195,12 @@ scenarios.cases = async (browser) => {
   await submit(page, '#reject');
   assert.equal((await page.textContent('#case-state')).trim(), 'ignored');
   assert.match(await page.textContent('#audit'), /not a coding question/);
+
+  // Answer again (after a code-set update): back to received, the draft cleared.
+  await openCase(page, params.reanswer);
+  await submit(page, '#reanswer');
+  assert.equal((await page.textContent('#case-state')).trim(), 'received');
+  assert.equal(await page.locator('#reply').count(), 0, 'the old draft is gone');
 
   // Resend a failed case.
   await openCase(page, params.resend);
