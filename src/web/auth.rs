@@ -238,7 +238,15 @@ impl LoginLimiter {
     /// Counts a failed attempt.
     pub fn failed(&self, key: &str) {
         let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        map.entry(key.to_string()).or_default().push(Instant::now());
+        let now = Instant::now();
+        // Addresses are chosen by whoever logs in: forget stale ones so the map stays small.
+        if map.len() > 10_000 {
+            map.retain(|_, list| {
+                list.retain(|t| now.duration_since(*t) < WINDOW);
+                !list.is_empty()
+            });
+        }
+        map.entry(key.to_string()).or_default().push(now);
     }
 
     /// Forgets failures after a good login.
