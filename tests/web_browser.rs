@@ -191,6 +191,19 @@ async fn login_refuses_a_wrong_password_and_sets_strict_cookies() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn five_failed_logins_lock_that_address_for_a_while() {
+    let db = TestDb::new(Engine::Sqlite).await;
+    accounts(&db.store).await;
+    let url = start(&db.store).await;
+    let found = browser("ratelimit", &url, serde_json::json!({})).await;
+    let message = found["message"].as_str().unwrap();
+    assert!(message.contains("too many failed logins"), "{message}");
+    let log = staff::recent_audit(&db.store, 20).await.unwrap();
+    let failed = log.iter().filter(|e| e.action == "login.failed").count();
+    assert_eq!(failed, 5, "{log:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_post_without_the_csrf_token_is_refused() {
     let db = TestDb::new(Engine::Sqlite).await;
     accounts(&db.store).await;

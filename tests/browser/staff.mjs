@@ -256,6 +256,20 @@ scenarios.conflict = async (browser) => {
   found.state = (await a.textContent('#case-state')).trim();
 };
 
+scenarios.ratelimit = async (browser) => {
+  const page = await (await browser.newContext()).newPage();
+  for (let i = 0; i < 5; i++) {
+    const r = await login(page, params.admin.email, `wrong password ${i}`);
+    assert.equal(r.status(), 401, `attempt ${i + 1} is a plain refusal`);
+  }
+  const locked = await login(page, params.admin.email, params.admin.password);
+  assert.equal(locked.status(), 429, 'the sixth attempt is refused even with the right password');
+  found.message = await page.textContent('#message');
+  // Another account is not affected.
+  const other = await login(page, params.staff.email, params.staff.password);
+  assert.equal(other.status(), 200);
+};
+
 const run = scenarios[scenario];
 if (!run) {
   console.error(`unknown scenario ${scenario}: known are ${Object.keys(scenarios).join(', ')}`);
