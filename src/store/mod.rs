@@ -1,6 +1,7 @@
 //! The database: connect (SQLite or PostgreSQL by the URL), migrate, and all SQL. Nothing else in
 //! the crate writes SQL.
 
+pub mod cases;
 pub mod catalog;
 
 use anyhow::{Context, Result, bail};
@@ -31,12 +32,20 @@ struct Migration {
     postgres: &'static str,
 }
 
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "catalog",
-    sqlite: include_str!("../../migrations/sqlite/0001_catalog.sql"),
-    postgres: include_str!("../../migrations/postgres/0001_catalog.sql"),
-}];
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "catalog",
+        sqlite: include_str!("../../migrations/sqlite/0001_catalog.sql"),
+        postgres: include_str!("../../migrations/postgres/0001_catalog.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "cases",
+        sqlite: include_str!("../../migrations/sqlite/0002_cases.sql"),
+        postgres: include_str!("../../migrations/postgres/0002_cases.sql"),
+    },
+];
 
 impl Store {
     /// Connects to `url` (`sqlite://file.db`, `sqlite::memory:`, `postgres://...`), creating a

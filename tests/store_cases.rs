@@ -1,0 +1,516 @@
+//! The case tables on both engines: storing messages once, claims that never overlap, each
+//! transition recorded with its event, the staff actions, paging and the mailbox cursor.
+
+mod common;
+use codedesk::store::Store;
+use codedesk::store::cases::{self, CaseFilter, CaseId, CaseState, Inserted, NewCase, StoredReply};
+use common::{ENGINES, TestDb};
+use std::collections::HashSet;
+
+fn message(uid: u32, message_id: &str) -> (String, Vec<u8>) {
+    let raw = format!(
+        "From: Pat <pat@clinic.example>\r\nTo: consult@example.test\r\nMessage-ID: <{message_id}>\r\n\
+         Subject: question {uid}\r\n\r\nIs 99214 with 96372 -25 right?\r\n"
+    );
+    (message_id.to_string(), raw.into_bytes())
+}
+
+async fn store_one(store: &Store, uid: u32) -> CaseId {
+    let (mid, raw) = message(uid, &format!("q{uid}@clinic.example"));
+    let new = NewCase {
+        mailbox: "imap://consult@rig/INBOX",
+        uidvalidity: 7,
+        uid,
+        message_id: Some(&mid),
+        raw: &raw,
+        sender: Some("pat@clinic.example"),
+        subject: Some("question"),
+    };
+    match cases::insert_received(store, &new, "worker-a", 1_000)
+        .await
+        .unwrap()
+    {
+        Inserted::New(id) => id,
+        other => panic!("expected a new case, got {other:?}"),
+    }
+}
+
+fn reply(case: CaseId) -> StoredReply {
+    StoredReply {
+        kind: "answer".into(),
+        message_id: format!("reply-{}@codedesk.test", case.0),
+        to: "pat@clinic.example".into(),
+        subject: "Re: question".into(),
+        text: "99214 is ...".into(),
+        raw: b"Subject: Re: question\r\n\r\n99214 is ...\r\n".to_vec(),
+        case_ref: format!("CD-{}", case.0),
+        thread_of: None,
+        confidence: Some("high".into()),
+    }
+}
+
+#[tokio::test]
+async fn a_message_is_stored_once_by_uid_and_by_message_id() {
+    for engine in ENGINES {
+        let db = TestDb::new(engine).await;
+        let id = store_one(&db.store, 1).await;
+        let (mid, raw) = message(1, "q1@clinic.example");
+        // Same UID again (a crash before \Seen): the same case.
+        let again = NewCase {
+            mailbox: "imap://consult@rig/INBOX",
+            uidvalidity: 7,
+            uid: 1,
+            message_id: Some(&mid),
+            raw: &raw,
+            sender: None,
+            subject: None,
+        };
+        let got = cases::insert_received(&db.store, &again, "w", 2_000)
+            .await
+            .unwrap();
+        assert_eq!(got, Inserted::Duplicate(id), "{engine:?}");
+        // Same Message-ID under another UID (delivered twice): the same case.
+        let twice = NewCase {
+            uid: 99,
+            ..again.clone()
+        };
+        let got = cases::insert_received(&db.store, &twice, "w", 2_000)
+            .await
+            .unwrap();
+        assert_eq!(got, Inserted::Duplicate(id), "{engine:?}");
+        // No Message-ID at all: stored, and several such messages may exist.
+        let bare = NewCase {
+            uid: 100,
+            message_id: None,
+            ..again.clone()
+        };
+        let other = NewCase {
+            uid: 101,
+            message_id: None,
+            ..again.clone()
+        };
+        assert!(matches!(
+            cases::insert_received(&db.store, &bare, "w", 3)
+                .await
+                .unwrap(),
+            Inserted::New(_)
+        ));
+        assert!(matches!(
+            cases::insert_received(&db.store, &other, "w", 3)
+                .await
+                .unwrap(),
+            Inserted::New(_)
+        ));
+        assert_eq!(
+            cases::raw_message(&db.store, id).await.unwrap().unwrap(),
+            raw,
+            "{engine:?}"
+        );
+        let case = cases::get(&db.store, id).await.unwrap().unwrap();
+        assert_eq!(case.state, CaseState::Received);
+        assert_eq!(case.raw_size, raw.len() as i64);
+        assert_eq!(case.message_id.as_deref(), Some("q1@clinic.example"));
+        let events = cases::events(&db.store, id).await.unwrap();
+        assert_eq!(events.len(), 1);
+        assert_eq!(events[0].from_state, None);
+        assert_eq!(events[0].to_state, CaseState::Received);
+    }
+}
+
+#[tokio::test]
+async fn the_worker_path_records_every_step() {
+    for engine in ENGINES {
+        let db = TestDb::new(engine).await;
+        let s = &db.store;
+        let id = store_one(s, 1).await;
+        assert_eq!(
+            cases::claim(s, CaseState::Received, "w1", 10, 60, 5)
+                .await
+                .unwrap(),
+            vec![id]
+        );
+        // Held by w1: a second worker gets nothing, and cannot move it.
+        assert!(
+            cases::claim(s, CaseState::Received, "w2", 11, 60, 5)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        assert!(
+            !cases::record_reply(s, id, "w2", &reply(id), 12)
+                .await
+                .unwrap()
+        );
+        assert!(
+            cases::record_reply(s, id, "w1", &reply(id), 12)
+                .await
+                .unwrap()
+        );
+        assert!(
+            cases::route(s, id, "w1", CaseState::Approved, "review: never", 13)
+                .await
+                .unwrap()
+        );
+        assert!(
+            cases::route(s, id, "w1", CaseState::Held, "twice", 13)
+                .await
+                .is_ok_and(|moved| !moved)
+        );
+        assert_eq!(
+            cases::claim(s, CaseState::Approved, "w1", 14, 60, 5)
+                .await
+                .unwrap(),
+            vec![id]
+        );
+        assert!(cases::begin_sending(s, id, "w1", 15).await.unwrap());
+        // A 4xx: back to approved, due later; not claimable before then.
+        assert!(
+            cases::retry_later(s, id, "w1", "451 try later", 100, 16)
+                .await
+                .unwrap()
+        );
+        assert!(
+            cases::claim(s, CaseState::Approved, "w1", 50, 60, 5)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        assert_eq!(
+            cases::claim(s, CaseState::Approved, "w1", 100, 60, 5)
+                .await
+                .unwrap(),
+            vec![id]
+        );
+        assert!(cases::begin_sending(s, id, "w1", 101).await.unwrap());
+        assert!(
+            cases::mark_sent(s, id, "w1", "250 queued", 102)
+                .await
+                .unwrap()
+        );
+        let case = cases::get(s, id).await.unwrap().unwrap();
+        assert_eq!(case.state, CaseState::Sent, "{engine:?}");
+        assert_eq!(case.attempts, 2);
+        assert_eq!(case.sent_at, Some(102));
+        assert_eq!(case.claimed_by, None);
+        assert_eq!(
+            case.reply_message_id.as_deref(),
+            Some(reply(id).message_id.as_str())
+        );
+        assert_eq!(
+            case.case_ref.as_deref(),
+            Some(format!("CD-{}", id.0).as_str())
+        );
+        assert_eq!(
+            cases::reply_raw(s, id).await.unwrap().unwrap(),
+            reply(id).raw
+        );
+        let path: Vec<CaseState> = cases::events(s, id)
+            .await
+            .unwrap()
+            .iter()
+            .map(|e| e.to_state)
+            .collect();
+        use CaseState::*;
+        assert_eq!(
+            path,
+            vec![
+                Received, Answered, Approved, Sending, Approved, Sending, Sent
+            ],
+            "{engine:?}"
+        );
+        // The follow-up finds its thread by the case reference or by the reply's Message-ID.
+        let by_ref = cases::find_thread(s, &[], Some(&format!("CD-{}", id.0)))
+            .await
+            .unwrap();
+        let by_mid = cases::find_thread(s, &[reply(id).message_id], None)
+            .await
+            .unwrap();
+        assert_eq!((by_ref, by_mid), (Some(id), Some(id)));
+        assert_eq!(
+            cases::find_thread(s, &["nope@x".into()], Some("CD-0"))
+                .await
+                .unwrap(),
+            None
+        );
+    }
+}
+
+#[tokio::test]
+async fn expired_claims_are_taken_over_and_failures_keep_the_error() {
+    for engine in ENGINES {
+        let db = TestDb::new(engine).await;
+        let s = &db.store;
+        let a = store_one(s, 1).await;
+        let b = store_one(s, 2).await;
+        assert_eq!(
+            cases::claim(s, CaseState::Received, "w1", 10, 30, 1)
+                .await
+                .unwrap(),
+            vec![a]
+        );
+        // w1 died: after its lease w2 gets both.
+        assert_eq!(
+            cases::claim(s, CaseState::Received, "w2", 41, 30, 10)
+                .await
+                .unwrap(),
+            vec![a, b]
+        );
+        assert!(
+            !cases::ignore(s, a, "w1", "late", 42).await.unwrap(),
+            "{engine:?}: the old holder lost it"
+        );
+        assert!(
+            cases::ignore(s, a, "w2", "automatic: delivery status notification", 42)
+                .await
+                .unwrap()
+        );
+        assert!(
+            cases::fail(s, b, Some("w2"), "w2", "cannot parse the message", 43)
+                .await
+                .unwrap()
+        );
+        let a = cases::get(s, a).await.unwrap().unwrap();
+        let b = cases::get(s, b).await.unwrap().unwrap();
+        assert_eq!(
+            (a.state, a.reason.as_deref()),
+            (
+                CaseState::Ignored,
+                Some("automatic: delivery status notification")
+            )
+        );
+        assert_eq!(
+            (b.state, b.last_error.as_deref()),
+            (CaseState::Failed, Some("cannot parse the message"))
+        );
+    }
+}
+
+#[tokio::test]
+async fn concurrent_claims_never_hand_out_a_case_twice() {
+    for engine in ENGINES {
+        let db = TestDb::new(engine).await;
+        for uid in 1..=60 {
+            store_one(&db.store, uid).await;
+        }
+        let mut tasks = Vec::new();
+        for w in 0..6 {
+            let store = db.store.clone();
+            tasks.push(tokio::spawn(async move {
+                let owner = format!("w{w}");
+                let mut mine = Vec::new();
+                loop {
+                    let got = cases::claim(&store, CaseState::Received, &owner, 10, 60, 3)
+                        .await
+                        .unwrap();
+                    if got.is_empty() {
+                        break;
+                    }
+                    for id in got {
+                        assert!(cases::ignore(&store, id, &owner, "test", 11).await.unwrap());
+                        mine.push(id);
+                    }
+                }
+                mine
+            }));
+        }
+        let mut seen = HashSet::new();
+        for t in tasks {
+            for id in t.await.unwrap() {
+                assert!(seen.insert(id), "{engine:?}: {id} claimed twice");
+            }
+        }
+        assert_eq!(seen.len(), 60, "{engine:?}");
+    }
+}
+
+#[tokio::test]
+async fn staff_actions_are_checked_and_recorded_by_name() {
+    for engine in ENGINES {
+        let db = TestDb::new(engine).await;
+        let s = &db.store;
+        let id = store_one(s, 1).await;
+        cases::claim(s, CaseState::Received, "w1", 10, 60, 1)
+            .await
+            .unwrap();
+        cases::record_reply(s, id, "w1", &reply(id), 11)
+            .await
+            .unwrap();
+        cases::route(
+            s,
+            id,
+            "w1",
+            CaseState::Held,
+            "review: when-unsure, low confidence",
+            12,
+        )
+        .await
+        .unwrap();
+        // Resending a held case is refused with a message naming the state.
+        let err = cases::resend(s, id, "alice", 13)
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("it is held"), "{engine:?}: {err}");
+        cases::edit_reply(
+            s,
+            id,
+            "alice",
+            "Better text",
+            b"Subject: x\r\n\r\nBetter text\r\n",
+            14,
+        )
+        .await
+        .unwrap();
+        cases::approve(s, id, "alice", 15).await.unwrap();
+        let err = cases::approve(s, id, "bob", 16)
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("approved"), "{err}");
+        let case = cases::get(s, id).await.unwrap().unwrap();
+        assert_eq!(
+            (case.state, case.reply_text.as_deref()),
+            (CaseState::Approved, Some("Better text"))
+        );
+        cases::reject(s, id, "bob", 17).await.unwrap();
+        let case = cases::get(s, id).await.unwrap().unwrap();
+        assert_eq!(
+            (case.state, case.reason.as_deref()),
+            (CaseState::Ignored, Some(cases::REJECTED_BY_STAFF))
+        );
+        let err = cases::edit_reply(s, id, "bob", "x", b"x", 18)
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("ignored"), "{err}");
+        let err = cases::approve(s, CaseId(999_999), "bob", 18)
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("does not exist"), "{err}");
+        let actors: Vec<(String, Option<String>)> = cases::events(s, id)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| (e.actor, e.detail))
+            .collect();
+        assert_eq!(
+            actors[3],
+            ("alice".into(), Some("reply edited by staff".into())),
+            "{engine:?}"
+        );
+        assert_eq!(
+            actors[4],
+            ("alice".into(), Some("approved by staff".into()))
+        );
+        assert_eq!(actors[5], ("bob".into(), Some("rejected by staff".into())));
+        // A failed case can be resent: approved again, attempts reset.
+        let other = store_one(s, 2).await;
+        cases::claim(s, CaseState::Received, "w1", 20, 60, 1)
+            .await
+            .unwrap();
+        cases::fail(s, other, Some("w1"), "w1", "550 mailbox unknown", 21)
+            .await
+            .unwrap();
+        cases::resend(s, other, "alice", 22).await.unwrap();
+        assert_eq!(
+            cases::case_state(s, other).await.unwrap(),
+            Some(CaseState::Approved)
+        );
+    }
+}
+
+#[tokio::test]
+async fn listing_pages_filters_and_counts() {
+    for engine in ENGINES {
+        let db = TestDb::new(engine).await;
+        let s = &db.store;
+        let mut ids = Vec::new();
+        for uid in 1..=25 {
+            ids.push(store_one(s, uid).await);
+        }
+        let claimed = cases::claim(s, CaseState::Received, "w", 10, 60, 5)
+            .await
+            .unwrap();
+        for id in &claimed {
+            cases::fail(s, *id, Some("w"), "w", "boom", 11)
+                .await
+                .unwrap();
+        }
+        let failed = CaseFilter {
+            states: vec![CaseState::Failed],
+            ..CaseFilter::default()
+        };
+        assert_eq!(cases::count(s, &failed).await.unwrap(), 5, "{engine:?}");
+        let page1 = cases::list(
+            s,
+            &CaseFilter {
+                limit: 10,
+                ..CaseFilter::default()
+            },
+        )
+        .await
+        .unwrap();
+        let page3 = cases::list(
+            s,
+            &CaseFilter {
+                limit: 10,
+                offset: 20,
+                ..CaseFilter::default()
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(page1.len(), 10);
+        assert_eq!(page1[0].id, ids[24], "newest first");
+        assert_eq!(page3.len(), 5);
+        let by_sender = CaseFilter {
+            sender_contains: Some("CLINIC".into()),
+            ..CaseFilter::default()
+        };
+        assert_eq!(cases::count(s, &by_sender).await.unwrap(), 25);
+        let counts = cases::counts_by_state(s).await.unwrap();
+        assert!(counts.contains(&(CaseState::Received, 20)), "{counts:?}");
+        assert!(counts.contains(&(CaseState::Failed, 5)));
+        assert!(counts.contains(&(CaseState::Sent, 0)));
+        assert_eq!(
+            cases::cases_from_sender_since(s, "pat@clinic.example", 0)
+                .await
+                .unwrap(),
+            25
+        );
+        assert_eq!(
+            cases::cases_from_sender_since(s, "pat@clinic.example", 2_000)
+                .await
+                .unwrap(),
+            0
+        );
+        assert_eq!(
+            cases::in_state(s, CaseState::Failed).await.unwrap(),
+            claimed
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_mailbox_cursor_is_saved_and_replaced() {
+    for engine in ENGINES {
+        let db = TestDb::new(engine).await;
+        let s = &db.store;
+        assert_eq!(cases::cursor(s, "m").await.unwrap(), None);
+        cases::save_cursor(s, "m", 7, 10, 1).await.unwrap();
+        cases::save_cursor(s, "m", 7, 12, 2).await.unwrap();
+        assert_eq!(
+            cases::cursor(s, "m").await.unwrap(),
+            Some((7, 12)),
+            "{engine:?}"
+        );
+        cases::save_cursor(s, "m", u32::MAX, u32::MAX, 3)
+            .await
+            .unwrap();
+        assert_eq!(
+            cases::cursor(s, "m").await.unwrap(),
+            Some((u32::MAX, u32::MAX))
+        );
+    }
+}
