@@ -252,7 +252,7 @@ async fn a_pair_in_the_ptp_excerpt_gets_its_edit_and_the_modifier_answer() {
             // MUE from the practitioner table, with what the indicator means.
             "MUE (practitioner, table from 2026-04-01): 1 unit per day; adjudication indicator 2 Date of Service Edit: Policy",
             // CPT descriptors only from a licensed file.
-            "Descriptor: not given: CPT descriptors (AMA copyright) come only from a licensed CPT file",
+            "Descriptor not given: CPT descriptors (AMA copyright) come only from a licensed CPT file",
         ],
     );
     assert_has(
