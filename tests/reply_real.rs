@@ -370,6 +370,11 @@ async fn text_replies_match_their_snapshots() {
     for name in SNAPSHOTS {
         let (_, r) = answer(&catalog, &format!("{name}.eml")).await;
         let got = format!("Subject: {}\n\n{}", r.subject, r.text);
+        // The text part reads in a plain-text client: wrapped, no markup, nothing unrendered.
+        for line in r.text.lines() {
+            assert!(line.chars().count() <= 78, "{name}: long line {line:?}");
+        }
+        assert!(!r.text.contains("{{") && !r.text.contains("{%") && !r.text.contains("<td"));
         let path = dir.join(format!("{name}.txt"));
         if update {
             std::fs::create_dir_all(&dir).unwrap();
