@@ -71,8 +71,10 @@ fn user_add_passwd_and_list_read_the_password_from_stdin() {
         "lead@clinic.example\tadmin\tenabled\n"
     );
     // The database holds an argon2id hash, never the password.
-    let db = std::fs::read(dir.path().join("codedesk.db")).unwrap();
-    let db = String::from_utf8_lossy(&db);
+    // (Read the WAL too: the last write may not be checkpointed into the main file yet.)
+    let mut bytes = std::fs::read(dir.path().join("codedesk.db")).unwrap();
+    bytes.extend(std::fs::read(dir.path().join("codedesk.db-wal")).unwrap_or_default());
+    let db = String::from_utf8_lossy(&bytes);
     assert!(db.contains("$argon2id$") && !db.contains("a new long password"));
 }
 
