@@ -22,3 +22,5 @@ pub mod question;
 pub mod reply;
 pub mod store;
 pub mod web;
+/// The worker: mailbox in, replies out, the case state machine; graceful shutdown.
+pub mod worker;

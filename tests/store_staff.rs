@@ -131,6 +131,7 @@ async fn the_queue_pages_by_id_and_searches_sender_subject_and_reply_on_both_eng
                 uid: n,
                 message_id: None,
                 raw,
+                full_size: raw.len() as u64,
                 sender: Some(&sender),
                 subject: Some(&subject),
             };

@@ -65,6 +65,7 @@ async fn seed(store: &Store, n: u32, subject: &str, body: &str, to: CaseState) -
         uid: n,
         message_id: Some(&message_id),
         raw: &raw,
+        full_size: raw.len() as u64,
         sender: Some(&sender),
         subject: Some(subject),
     };

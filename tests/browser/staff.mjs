@@ -270,6 +270,24 @@ scenarios.ratelimit = async (browser) => {
   assert.equal(other.status(), 200);
 };
 
+scenarios.e2e = async (browser) => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await login(page, params.staff.email, params.staff.password);
+  assert.equal(await page.locator('#queue tbody tr').count(), 2, 'both held cases are listed');
+  await shot(page, 'e2e-queue');
+  await openCase(page, params.approve);
+  await shot(page, 'e2e-case');
+  await submit(page, '#approve');
+  assert.equal((await page.textContent('#case-state')).trim(), 'approved');
+  await openCase(page, params.edit);
+  const drafted = await page.inputValue('#reply-text');
+  await page.fill('#reply-text', `Checked by a coder: M54.16 fits lumbar radiculopathy.\n\n${drafted}`);
+  await submit(page, '#edit-send');
+  assert.equal((await page.textContent('#case-state')).trim(), 'approved');
+  await context.close();
+};
+
 const run = scenarios[scenario];
 if (!run) {
   console.error(`unknown scenario ${scenario}: known are ${Object.keys(scenarios).join(', ')}`);
