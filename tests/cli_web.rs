@@ -131,3 +131,78 @@ fn web_serves_the_login_page_on_the_configured_address_with_security_headers() {
         "codedesk web exits 0 on SIGTERM: {status:?}"
     );
 }
+
+#[test]
+fn serve_runs_the_worker_and_the_page_together_and_stops_on_sigterm() {
+    let dir = TempDir::new("cli-serve");
+    let import = codedesk(&dir, &["import", common::sample().to_str().unwrap()], "");
+    assert!(
+        import.status.success(),
+        "{}",
+        String::from_utf8_lossy(&import.stderr)
+    );
+    let inbox = dir.path().join("inbox");
+    std::fs::create_dir_all(inbox.join("new")).unwrap();
+    std::fs::write(
+        inbox.join("new/1.eml"),
+        "From: Pat <pat@clinic.example>\r\nTo: desk@codedesk.example\r\nSubject: Office visit\r\n\
+         Message-ID: <serve-1@clinic.example>\r\nDate: Thu, 26 Nov 2026 09:00:00 +0000\r\n\r\n\
+         Can I bill 99214-25 with 96372 today?\r\n",
+    )
+    .unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    std::fs::write(
+        dir.path().join("codedesk.toml"),
+        format!(
+            "[mailbox]\nkind = \"maildir\"\npath = \"{}\"\n[outbox]\nkind = \"file\"\npath = \"{}\"\n\
+             from = \"desk@codedesk.example\"\n[policy]\nreview = \"always\"\n[web]\nlisten = \"127.0.0.1:{port}\"\n\
+             [reply]\ntemplates = \"{}\"\n",
+            inbox.display(),
+            dir.path().join("outbox").display(),
+            concat!(env!("CARGO_MANIFEST_DIR"), "/templates"),
+        ),
+    )
+    .unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_codedesk"))
+        .current_dir(dir.path())
+        .env_remove("CODEDESK_DATABASE_URL")
+        .env_remove("CODEDESK_CONFIG")
+        .arg("serve")
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // The page answers, and the worker holds the question for review (review = "always").
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let mut page = String::new();
+    let mut held = String::new();
+    while std::time::Instant::now() < deadline {
+        if page.is_empty() {
+            if let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) {
+                s.write_all(b"GET /login HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                    .unwrap();
+                s.read_to_string(&mut page).unwrap();
+            }
+        }
+        let queue = codedesk(&dir, &["queue"], "");
+        held = String::from_utf8_lossy(&queue.stdout).into_owned();
+        if !page.is_empty() && held.contains(" held ") {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+    let status = child.wait().unwrap();
+    assert!(
+        page.starts_with("HTTP/1.1 200"),
+        "the page answered: {page}"
+    );
+    assert!(
+        held.contains(" held "),
+        "the worker held the question: {held}"
+    );
+    assert!(status.success(), "serve exits 0 on SIGTERM: {status:?}");
+}
