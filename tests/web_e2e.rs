@@ -30,16 +30,19 @@ async fn held_questions_approved_on_the_page_are_answered_in_the_askers_inbox() 
     .await;
     desk.start();
     let pid = std::process::id();
-    let (q1, q2) = (
+    let (q1, q2, q3) = (
         format!("q-web-1-{pid}@asker.example.test"),
         format!("q-web-2-{pid}@asker.example.test"),
+        format!("q-web-3-{pid}@asker.example.test"),
     );
     desk.deliver(&desk.question(&q1, "Office visit", "Can I bill 99214-25 with 96372 today?"))
         .await;
     desk.deliver(&desk.question(&q2, "Spine", "Is M54.16 right for lumbar radiculopathy?"))
         .await;
-    desk.wait_until("both cases held", MINUTE, || async {
-        desk.count(CaseState::Held).await == 2
+    desk.deliver(&desk.question(&q3, "Update", "Is J06.9 still billable?"))
+        .await;
+    desk.wait_until("three cases held", MINUTE, || async {
+        desk.count(CaseState::Held).await == 3
     })
     .await;
     let held = cases::list(
@@ -57,7 +60,7 @@ async fn held_questions_approved_on_the_page_are_answered_in_the_askers_inbox() 
             .map(|c| c.id.0)
             .unwrap()
     };
-    let (approve, edit) = (id_of(&q1), id_of(&q2));
+    let (approve, edit, again) = (id_of(&q1), id_of(&q2), id_of(&q3));
 
     let email = "reviewer@clinic.example";
     let password = "reviewer password 1";
@@ -79,6 +82,7 @@ async fn held_questions_approved_on_the_page_are_answered_in_the_askers_inbox() 
         "staff": { "email": email, "password": password },
         "approve": approve,
         "edit": edit,
+        "again": again,
     });
     let artifacts = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("browser-artifacts");
     let out = tokio::task::spawn_blocking(move || {
@@ -125,5 +129,29 @@ async fn held_questions_approved_on_the_page_are_answered_in_the_askers_inbox() 
     let log = staff::audit_of_case(&desk.db.store, edit).await.unwrap();
     let actions: Vec<&str> = log.iter().map(|e| e.action.as_str()).collect();
     assert_eq!(actions, ["edit", "approve"]);
+    // Answered again: the worker drafted a new reply and held it again (review = "always").
+    let events = || async {
+        cases::events(&desk.db.store, cases::CaseId(again))
+            .await
+            .unwrap()
+    };
+    desk.wait_until("the re-answered case held again", MINUTE, || async {
+        events()
+            .await
+            .iter()
+            .filter(|e| e.to_state == CaseState::Held)
+            .count()
+            == 2
+    })
+    .await;
+    let case = cases::get(&desk.db.store, cases::CaseId(again))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(case.reply_text.is_some_and(|t| t.contains("J06.9")));
+    assert!(
+        !inbox(&desk.asker).await.iter().any(|s| s.in_reply_to == q3),
+        "a held case is not sent"
+    );
     desk.terminate(Duration::from_secs(15));
 }

@@ -274,7 +274,7 @@ scenarios.e2e = async (browser) => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   await login(page, params.staff.email, params.staff.password);
-  assert.equal(await page.locator('#queue tbody tr').count(), 2, 'both held cases are listed');
+  assert.equal(await page.locator('#queue tbody tr').count(), 3, 'the held cases are listed');
   await shot(page, 'e2e-queue');
   await openCase(page, params.approve);
   await shot(page, 'e2e-case');
@@ -285,6 +285,11 @@ scenarios.e2e = async (browser) => {
   await page.fill('#reply-text', `Checked by a coder: M54.16 fits lumbar radiculopathy.\n\n${drafted}`);
   await submit(page, '#edit-send');
   assert.equal((await page.textContent('#case-state')).trim(), 'approved');
+  await openCase(page, params.again);
+  await submit(page, '#reanswer');
+  // The running worker may have taken it up already.
+  assert.match((await page.textContent('#case-state')).trim(), /^(received|answered|held)$/);
+  assert.match(await page.textContent('#history'), /answer again from the current code sets/);
   await context.close();
 };
 
