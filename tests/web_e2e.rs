@@ -19,8 +19,17 @@ const MINUTE: Duration = Duration::from_secs(60);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn held_questions_approved_on_the_page_are_answered_in_the_askers_inbox() {
+    approved_on_the_page(Engine::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn held_questions_approved_on_the_page_are_answered_on_postgresql_too() {
+    approved_on_the_page(Engine::Postgres).await;
+}
+
+async fn approved_on_the_page(engine: Engine) {
     let mut desk = Desk::new(
-        Engine::Sqlite,
+        engine,
         "web",
         DeskOptions {
             review: "always",
