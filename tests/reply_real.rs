@@ -252,7 +252,7 @@ async fn a_pair_in_the_ptp_excerpt_gets_its_edit_and_the_modifier_answer() {
             // MUE from the practitioner table, with what the indicator means.
             "MUE (practitioner, table from 2026-04-01): 1 unit per day; adjudication indicator 2 Date of Service Edit: Policy",
             // CPT descriptors only from a licensed file.
-            "Descriptor: not given: CPT descriptors (AMA copyright) come only from a licensed CPT file",
+            "Descriptor not given: CPT descriptors (AMA copyright) come only from a licensed CPT file",
         ],
     );
     assert_has(
@@ -324,6 +324,29 @@ async fn a_question_in_words_gets_labelled_suggestions_and_a_request_for_detail(
     );
 }
 
+#[tokio::test]
+async fn modifiers_are_described_from_the_hcpcs_file_and_ranges_listed() {
+    let Some(root) = codesets() else { return };
+    let catalog = open_catalog(&root).await;
+    let (_, r) = answer(&catalog, "range-modifiers.eml").await;
+    assert_has(
+        &r.text,
+        &[
+            "XU  Unusual non-overlapping service, the use of a service that is distinct because it does not overlap usual components of the main service.",
+            "RT  Right side (used to identify procedures performed on the right side of the body).",
+            "Range 99202-99215 (9 codes found)",
+            "99202, 99203, 99204, 99205, 99211, 99212, 99213, 99214, 99215. CPT descriptors come only from a licensed CPT file",
+            "HCPCS Level II J1010 - valid",
+            "Injection, methylprednisolone acetate, 1 mg",
+            "Added to HCPCS: 2024-04-01.",
+            "MUE (practitioner, table from 2026-04-01): 160 units per day",
+            "ICD-10-CM S72.001A - billable",
+            "Fracture of unspecified part of neck of right femur, initial encounter for closed fracture",
+            "J1010 with G0439: no PTP edit in the loaded tables.",
+        ],
+    );
+}
+
 /// The fixtures whose text replies are kept as snapshots.
 const SNAPSHOTS: &[&str] = &[
     "s82-seventh",
@@ -334,6 +357,7 @@ const SNAPSHOTS: &[&str] = &[
     "icd9-gems",
     "words-only",
     "pcs-hip",
+    "range-modifiers",
 ];
 
 #[tokio::test]
@@ -346,6 +370,11 @@ async fn text_replies_match_their_snapshots() {
     for name in SNAPSHOTS {
         let (_, r) = answer(&catalog, &format!("{name}.eml")).await;
         let got = format!("Subject: {}\n\n{}", r.subject, r.text);
+        // The text part reads in a plain-text client: wrapped, no markup, nothing unrendered.
+        for line in r.text.lines() {
+            assert!(line.chars().count() <= 78, "{name}: long line {line:?}");
+        }
+        assert!(!r.text.contains("{{") && !r.text.contains("{%") && !r.text.contains("<td"));
         let path = dir.join(format!("{name}.txt"));
         if update {
             std::fs::create_dir_all(&dir).unwrap();
@@ -446,7 +475,7 @@ async fn the_html_reply_renders_in_headless_chromium() {
     let Some(root) = codesets() else { return };
     let catalog = open_catalog(&root).await;
     let out = artifacts();
-    for name in ["s82-seventh", "ptp-pair", "words-only"] {
+    for name in ["s82-seventh", "ptp-pair", "words-only", "range-modifiers"] {
         let (_, r) = answer(&catalog, &format!("{name}.eml")).await;
         assert!(
             !r.html.contains("{{") && !r.html.contains("{%"),
@@ -469,7 +498,7 @@ async fn the_html_reply_renders_in_headless_chromium() {
         common_args(&mut shot);
         let status = shot
             .arg(format!("--screenshot={}", png.display()))
-            .arg("--window-size=760,1600")
+            .arg("--window-size=760,2200")
             .arg(format!("file://{}", html.display()))
             .output()
             .unwrap();

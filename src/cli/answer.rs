@@ -48,13 +48,7 @@ pub async fn run(config: &Config, args: Args) -> Result<ExitCode> {
         writeln!(out)?;
         return Ok(ExitCode::SUCCESS);
     }
-    let mut settings = ReplySettings::from_config(&config.reply, &config.outbox.from);
-    if !settings.templates.is_dir()
-        && settings.templates.as_path() == std::path::Path::new("templates")
-    {
-        // The default, run outside the checkout: the templates this binary was built with.
-        settings.templates = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/templates"));
-    }
+    let settings = ReplySettings::from_config(&config.reply, &config.outbox.from);
     let replier = Replier::new(settings).context("cannot load the reply templates")?;
     let now_unix = match args.date {
         Some(d) => i64::from(d.days()) * 86_400,

@@ -9,6 +9,9 @@ mod import;
 mod lookup;
 mod queue;
 mod search;
+mod serve;
+mod user;
+mod web;
 pub mod worker;
 
 use crate::config::Config;
@@ -59,6 +62,12 @@ pub enum Command {
     CheckConfig,
     /// Answer one message from the catalog: print the reply (RFC 5322) or, with --json, the answer.
     Answer(answer::Args),
+    /// Staff accounts of the staff page: add, passwd, list.
+    User(user::Args),
+    /// The staff page alone, on `[web] listen` (default 127.0.0.1:8025).
+    Web(web::Args),
+    /// The worker and the staff page together, until SIGTERM or Ctrl-C.
+    Serve(serve::Args),
 }
 
 /// Runs the parsed command line.
@@ -75,6 +84,9 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Queue(args) => queue::run(&config, args).await,
         Command::CheckConfig => check_config::run(&config).await,
         Command::Answer(args) => answer::run(&config, args).await,
+        Command::User(args) => user::run(&config, args).await,
+        Command::Web(args) => web::run(&config, args).await,
+        Command::Serve(args) => serve::run(&config, args).await,
     }
 }
 

@@ -1,11 +1,12 @@
 //! The reply as RFC 5322 bytes (lettre's builder): multipart/alternative text and HTML, threaded
 //! to the question, marked as an automatic reply and with our case header so our own mail is
-//! recognised as a loop. Deterministic: the MIME boundary comes from the Message-ID.
+//! recognised as a loop. Deterministic: the MIME boundary comes from the Message-ID. The text
+//! part is 7-bit or quoted-printable (readable as it is), the HTML part base64.
 
 use super::ReplyError;
 use crate::question::{self, Question};
 use lettre::Message;
-use lettre::message::header::{HeaderName, HeaderValue};
+use lettre::message::header::{ContentTransferEncoding, ContentType, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart, SinglePart};
 use sha2::{Digest, Sha256};
 use std::time::{Duration, UNIX_EPOCH};
@@ -68,7 +69,14 @@ pub fn assemble(p: &Parts<'_>) -> Result<Vec<u8>, ReplyError> {
     let body = MultiPart::alternative()
         .boundary(boundary(p.message_id))
         .singlepart(SinglePart::plain(p.text.to_string()))
-        .singlepart(SinglePart::html(p.html.to_string()));
+        .singlepart(
+            // Base64: quoted-printable of markup full of `=` and long lines was the slowest step
+            // of composing a reply; base64 is faster, at some 20% more bytes.
+            SinglePart::builder()
+                .header(ContentType::TEXT_HTML)
+                .header(ContentTransferEncoding::Base64)
+                .body(p.html.to_string()),
+        );
     let message = builder
         .multipart(body)
         .map_err(|e| ReplyError::Message(e.to_string()))?;

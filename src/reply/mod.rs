@@ -44,13 +44,18 @@ pub struct ReplySettings {
 }
 
 impl ReplySettings {
-    /// The settings from the `[reply]` section and the outbox's From.
+    /// The settings from the `[reply]` section and the outbox's From. The default `templates`
+    /// folder, when the working directory has none, is the one this binary was built with.
     pub fn from_config(reply: &crate::config::ReplyConfig, from: &str) -> ReplySettings {
+        let mut templates = reply.templates.clone();
+        if templates == std::path::Path::new("templates") && !templates.is_dir() {
+            templates = std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/templates"));
+        }
         ReplySettings {
             from: from.to_string(),
             message_id_domain: reply.message_id_domain.clone(),
             footer: reply.footer.clone(),
-            templates: reply.templates.clone(),
+            templates,
         }
     }
 }

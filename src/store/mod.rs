@@ -3,6 +3,8 @@
 
 pub mod cases;
 pub mod catalog;
+pub mod staff;
+pub mod staff_cases;
 
 use anyhow::{Context, Result, bail};
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
@@ -44,6 +46,12 @@ const MIGRATIONS: &[Migration] = &[
         name: "cases",
         sqlite: include_str!("../../migrations/sqlite/0002_cases.sql"),
         postgres: include_str!("../../migrations/postgres/0002_cases.sql"),
+    },
+    Migration {
+        version: 3,
+        name: "staff",
+        sqlite: include_str!("../../migrations/sqlite/0003_staff.sql"),
+        postgres: include_str!("../../migrations/postgres/0003_staff.sql"),
     },
 ];
 
