@@ -34,6 +34,13 @@ pub fn units_asked(text: &str, refs: &[CodeRef]) -> Vec<(String, u32)> {
                 && text.get(r.start..r.end) == Some(r.text.as_str())
         })
         .collect();
+    // Spans of every reference: "0001U, 0028U" is two codes, not 0001U x 28 units.
+    let spans: Vec<(usize, usize)> = refs
+        .iter()
+        .filter(|r| text.get(r.start..r.end) == Some(r.text.as_str()))
+        .map(|r| (r.start, r.end))
+        .collect();
+    let in_ref = |at: usize| spans.iter().any(|(s, e)| *s <= at && at < *e);
     let mut out: Vec<(String, u32)> = Vec::new();
     let mut add = |code: &str, n: u32| {
         if n > 0 && n <= MAX_UNITS && !out.iter().any(|(c, _)| c == code) {
@@ -62,7 +69,7 @@ pub fn units_asked(text: &str, refs: &[CodeRef]) -> Vec<(String, u32)> {
             }
         }
         if let Some((n, after)) = leading_number(t) {
-            if is_units_word(after) {
+            if is_units_word(after) && !in_ref(lower.len() - t.len()) {
                 add(&r.code, n);
             }
         }
@@ -71,7 +78,10 @@ pub fn units_asked(text: &str, refs: &[CodeRef]) -> Vec<(String, u32)> {
     let bytes = lower.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
-        if !bytes[i].is_ascii_digit() || (i > 0 && bytes[i - 1].is_ascii_alphanumeric()) {
+        if !bytes[i].is_ascii_digit()
+            || (i > 0 && bytes[i - 1].is_ascii_alphanumeric())
+            || in_ref(i)
+        {
             i += 1;
             continue;
         }
@@ -258,6 +268,13 @@ mod tests {
                 &[("J1010", 80)],
             ),
             ("J1010 80u", &[("J1010", &[])], &[("J1010", 80)]),
+            // Codes that end in U are codes, not units.
+            (
+                "we did 0001U, 0028U and 99213-25",
+                &[("0001U", &[]), ("0028U", &[]), ("99213", &["25"])],
+                &[],
+            ),
+            ("0001U 0028U", &[("0001U", &[]), ("0028U", &[])], &[]),
             // Not units: dates, doses, counts of other things.
             ("J1010 on 03/02/2026, 2 visits", &[("J1010", &[])], &[]),
             ("J1010 40 mg", &[("J1010", &[])], &[]),
