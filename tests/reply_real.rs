@@ -312,7 +312,7 @@ async fn units_asked_are_compared_with_the_mue_and_a_date_after_on_is_read() {
             "date of service in your message, 2026-02-03",
             "Units in your question: 80 units are within the MUE of 160 per day (indicator 3, a date-of-service edit): the units on all lines for J1010 on the same date count toward it.",
             "Units in your question: 4 units are within the MUE of 16 per day (indicator 3",
-            "Units in your question: 3 units exceed the MUE of 2 per day (indicator 3, a clinical date-of-service edit): the units on all lines for 99213 on the same date are added together, and more than 2 units is denied; the denial may be appealed with documentation of medical necessity.",
+            "Units in your question: 3 units exceed the MUE of 2 per day (indicator 3, a clinical date-of-service edit): the units on all lines for 99213 on the same date are added together, and when the total is above 2 units those lines are denied; the denial may be appealed with documentation of medical necessity.",
             "Code sets consulted: HCPCS 2025-10, NCCI MUEs 2026-04-01, NCCI PTP edits v32.2.",
         ],
     );

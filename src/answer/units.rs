@@ -166,13 +166,13 @@ pub fn judge(code: &str, asked: u32, mue: Option<&MueFinding>) -> UnitsFinding {
             units(m.value)
         ),
         (true, 2) => format!(
-            "{} exceed the MUE of {} per day (indicator 2, a policy date-of-service edit): the units on all lines for {code} on the same date are added together, and more than {} is denied; an appeal on clinical grounds does not change a policy limit.",
+            "{} exceed the MUE of {} per day (indicator 2, a policy date-of-service edit): the units on all lines for {code} on the same date are added together, and when the total is above {} those lines are denied; an appeal on clinical grounds does not change a policy limit.",
             units(asked),
             m.value,
             units(m.value)
         ),
         (true, 3) => format!(
-            "{} exceed the MUE of {} per day (indicator 3, a clinical date-of-service edit): the units on all lines for {code} on the same date are added together, and more than {} is denied; the denial may be appealed with documentation of medical necessity.",
+            "{} exceed the MUE of {} per day (indicator 3, a clinical date-of-service edit): the units on all lines for {code} on the same date are added together, and when the total is above {} those lines are denied; the denial may be appealed with documentation of medical necessity.",
             units(asked),
             m.value,
             units(m.value)
