@@ -299,6 +299,27 @@ async fn cpt_codes_get_mue_and_pairs_without_an_edit_are_said_so() {
 }
 
 #[tokio::test]
+async fn a_cpt_code_known_only_from_the_ptp_table_is_read_and_its_pair_checked() {
+    let Some(root) = codesets() else { return };
+    let catalog = open_catalog(&root).await;
+    // 80500 is in the PTP excerpt and in no MUE table; no licensed CPT file is imported.
+    let (c, r) = answer(&catalog, "ptp-only.eml").await;
+    assert_eq!(c.answer.date_of_service.to_string(), "2020-06-15");
+    assert!(c.answer.unknown.is_empty(), "{:?}", c.answer.unknown);
+    assert_eq!(c.answer.pairs.len(), 1, "{:?}", c.answer.pairs);
+    assert_has(
+        &r.text,
+        &[
+            "CPT 80500",
+            "Status: known as a CPT code from the NCCI edit files (PTP/MUE) only; without a licensed CPT file its validity on 2020-06-15 cannot be confirmed here.",
+            "0001U (column 1) with 80500 (column 2): edit in force on 2020-06-15; practitioner edit effective 2018-01-01, deletion date 2021-12-31.",
+            "Misuse of Column Two code with Column One code",
+            "Modifier indicator 1: both may be paid when the services are separate and distinct",
+        ],
+    );
+}
+
+#[tokio::test]
 async fn units_asked_are_compared_with_the_mue_and_a_date_after_on_is_read() {
     let Some(root) = codesets() else { return };
     let catalog = open_catalog(&root).await;
@@ -402,6 +423,7 @@ const SNAPSHOTS: &[&str] = &[
     "pcs-hip",
     "range-modifiers",
     "units-mue",
+    "ptp-only",
 ];
 
 #[tokio::test]
