@@ -250,12 +250,19 @@ impl Default for ReplyConfig {
 pub struct WebConfig {
     /// Address the staff page listens on.
     pub listen: String,
+    /// Mark the session cookie `Secure` (browsers then send it over HTTPS only). Unset: on when
+    /// `listen` is not a loopback address; set `true` behind a TLS proxy on loopback.
+    pub secure_cookies: Option<bool>,
+    /// Hours a login lasts.
+    pub session_hours: u32,
 }
 
 impl Default for WebConfig {
     fn default() -> Self {
         WebConfig {
             listen: "127.0.0.1:8025".into(),
+            secure_cookies: None,
+            session_hours: 12,
         }
     }
 }

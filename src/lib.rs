@@ -21,3 +21,6 @@ pub mod question;
 /// The reply email: text and HTML from templates, threaded to the question; pure.
 pub mod reply;
 pub mod store;
+pub mod web;
+/// The worker: mailbox in, replies out, the case state machine; graceful shutdown.
+pub mod worker;

@@ -12,8 +12,13 @@ fn main() -> ExitCode {
         libc::mallopt(libc::M_ARENA_MAX, 2);
     }
     let cli = codedesk::cli::Cli::parse();
+    // The demo prints its own report; the worker's info lines would bury it.
+    let default_filter = match cli.command {
+        codedesk::cli::Command::Demo(_) => "warn,sqlx=error",
+        _ => "warn,codedesk=info,sqlx=error",
+    };
     let filter = tracing_subscriber::EnvFilter::try_from_env("CODEDESK_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,codedesk=info,sqlx=error"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_filter));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

@@ -23,6 +23,7 @@ async fn store_one(store: &Store, uid: u32) -> CaseId {
         uid,
         message_id: Some(&mid),
         raw: &raw,
+        full_size: 0,
         sender: Some("pat@clinic.example"),
         subject: Some("question"),
     };
@@ -62,6 +63,7 @@ async fn a_message_is_stored_once_by_uid_and_by_message_id() {
             uid: 1,
             message_id: Some(&mid),
             raw: &raw,
+            full_size: 0,
             sender: None,
             subject: None,
         };

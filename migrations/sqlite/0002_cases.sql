@@ -34,7 +34,7 @@ CREATE TABLE mail_case (
 );
 
 CREATE UNIQUE INDEX mail_case_message_id ON mail_case (message_id);
-CREATE UNIQUE INDEX mail_case_case_ref ON mail_case (case_ref);
+CREATE INDEX mail_case_case_ref ON mail_case (case_ref);
 CREATE INDEX mail_case_state_updated ON mail_case (state, updated_at);
 CREATE INDEX mail_case_state_due ON mail_case (state, next_attempt_at);
 CREATE INDEX mail_case_received ON mail_case (received_at);

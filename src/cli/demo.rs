@@ -1,12 +1,11 @@
 //! `codedesk demo`: the main job on embedded defaults. Imports the bundled sample into the local
-//! database and answers a few lookups and a search from it, so a fresh clone shows what codedesk
-//! knows without any download or server.
+//! database, then drops the example questions into a local Maildir, runs the worker over it and
+//! reports what was answered, held and ignored, so a fresh clone shows the whole path without any
+//! download or server.
 
-use super::lookup::{consulted, render, view};
 use crate::codes::Catalog;
 use crate::codes::import::{self, Outcome, Overrides};
 use crate::config::Config;
-use crate::date::Date;
 use crate::store::Store;
 use anyhow::{Context, Result};
 use std::path::PathBuf;
@@ -18,6 +17,9 @@ pub struct Args {
     /// The sample folder (default: data/sample of this checkout).
     #[arg(long, value_name = "DIR")]
     pub sample: Option<PathBuf>,
+    /// The folder for the demo's mailbox and outbox (made fresh on each run).
+    #[arg(long, value_name = "DIR", default_value = "codedesk-demo")]
+    pub dir: PathBuf,
 }
 
 /// The sample folder: given, else `data/sample` here, else the one this binary was built from.
@@ -80,29 +82,8 @@ pub async fn run(config: &Config, args: Args) -> Result<ExitCode> {
         catalog.len(),
         config.index.dir.display()
     );
-    let date: Date = "2026-01-15".parse()?;
-    println!("Lookups as of {date}:\n");
-    for raw in ["M5416", "M54.5", "S72.001", "J1030", "99213"] {
-        for e in catalog.find(raw)? {
-            print!("{}", render(&view(&catalog, raw, e, date).await?));
-        }
-    }
-    let question = "type 2 diabetes without complications";
-    println!("Search: {question:?}");
-    for (i, hit) in catalog.search(question, None, 5)?.iter().enumerate() {
-        let desc = hit
-            .entry
-            .latest()
-            .map(|v| v.long_desc.as_str())
-            .unwrap_or("");
-        println!("  {}. {:<8} {desc}", i + 1, hit.entry.code);
-    }
-    println!("\nCode sets consulted: {}", consulted(&catalog).await?);
-    println!(
-        "Database: {}  Index: {}",
-        config.database.url,
-        config.index.dir.display()
-    );
+    drop(catalog);
     store.close().await;
+    super::demo_mail::run(config, &args.dir).await?;
     Ok(ExitCode::SUCCESS)
 }

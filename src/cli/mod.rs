@@ -1,11 +1,18 @@
 //! The command line: arguments, the shared context every command starts from, one file per command.
 
 mod answer;
+mod check_config;
 mod demo;
+mod demo_mail;
 mod extract;
 mod import;
 mod lookup;
+mod queue;
 mod search;
+mod serve;
+mod user;
+mod web;
+pub mod worker;
 
 use crate::config::Config;
 use anyhow::Result;
@@ -46,8 +53,21 @@ pub enum Command {
     Reindex,
     /// Show what codedesk understands of a message: automatic or not, code references, new text.
     Extract(extract::Args),
+    /// Answer the mailbox: questions in, replies out, until SIGTERM or Ctrl-C (`--once`: what is
+    /// there now).
+    Worker(worker::Args),
+    /// List the cases waiting for staff (held) or failed.
+    Queue(queue::Args),
+    /// Validate the configuration and try each connection (database, index, mailbox, outbox).
+    CheckConfig,
     /// Answer one message from the catalog: print the reply (RFC 5322) or, with --json, the answer.
     Answer(answer::Args),
+    /// Staff accounts of the staff page: add, passwd, list.
+    User(user::Args),
+    /// The staff page alone, on `[web] listen` (default 127.0.0.1:8025).
+    Web(web::Args),
+    /// The worker and the staff page together, until SIGTERM or Ctrl-C.
+    Serve(serve::Args),
 }
 
 /// Runs the parsed command line.
@@ -60,7 +80,13 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Search(args) => search::run(&config, args).await,
         Command::Reindex => import::reindex(&config).await,
         Command::Extract(args) => extract::run(&config, args).await,
+        Command::Worker(args) => worker::run(&config, args).await,
+        Command::Queue(args) => queue::run(&config, args).await,
+        Command::CheckConfig => check_config::run(&config).await,
         Command::Answer(args) => answer::run(&config, args).await,
+        Command::User(args) => user::run(&config, args).await,
+        Command::Web(args) => web::run(&config, args).await,
+        Command::Serve(args) => serve::run(&config, args).await,
     }
 }
 

@@ -37,6 +37,18 @@ impl FileOutbox {
         self.dir.join(format!("{}.eml", file_stem(message_id)))
     }
 
+    /// Creates the folder if needed and checks that a file can be written there.
+    pub async fn check(&self) -> Result<(), SendError> {
+        let fail = |e: std::io::Error| SendError::Transient {
+            context: format!("cannot write to the outbox folder {}", self.dir.display()),
+            reason: e.to_string(),
+        };
+        tokio::fs::create_dir_all(&self.dir).await.map_err(fail)?;
+        let probe = self.dir.join(".codedesk-check");
+        tokio::fs::write(&probe, b"").await.map_err(fail)?;
+        tokio::fs::remove_file(&probe).await.map_err(fail)
+    }
+
     /// Writes `raw` to `<message-id>.eml`; the envelope is not recorded.
     pub async fn send(&self, raw: &[u8]) -> Result<Delivered, SendError> {
         let id = mail_parser::MessageParser::new()

@@ -167,6 +167,14 @@ impl Outbox {
         }
     }
 
+    /// Tries the outbox without sending: connects to the SMTP server, or writes in the folder.
+    pub async fn check(&self) -> Result<(), SendError> {
+        match self {
+            Outbox::Smtp(o) => o.check().await,
+            Outbox::File(o) => o.check().await,
+        }
+    }
+
     /// One attempt to send `raw` (a complete RFC 5322 message, sent byte for byte) to the
     /// envelope's recipients.
     pub async fn send(&self, raw: &[u8], envelope: &Envelope) -> Result<Delivered, SendError> {

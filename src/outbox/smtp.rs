@@ -66,7 +66,7 @@ impl SmtpOutbox {
             .timeout(Some(options.timeout))
             .pool_config(
                 PoolConfig::new()
-                    .max_size(4)
+                    .max_size(8)
                     .idle_timeout(Duration::from_secs(60)),
             );
         if !server.username.is_empty() {
@@ -117,6 +117,23 @@ impl SmtpOutbox {
                     receipt: format!("{} {}", response.code(), words.join(" ")),
                 })
             }
+            Ok(Err(e)) => Err(self.classify(&context, &e)),
+            Err(_) => Err(SendError::Transient {
+                context,
+                reason: format!("no answer within {} s", self.timeout.as_secs_f32()),
+            }),
+        }
+    }
+
+    /// Connects (TLS, AUTH as configured) and says hello, without sending anything.
+    pub async fn check(&self) -> Result<(), SendError> {
+        let context = format!("cannot connect to {}", self.describe());
+        match tokio::time::timeout(self.timeout, self.transport.test_connection()).await {
+            Ok(Ok(true)) => Ok(()),
+            Ok(Ok(false)) => Err(SendError::Transient {
+                context,
+                reason: "the server did not answer NOOP".into(),
+            }),
             Ok(Err(e)) => Err(self.classify(&context, &e)),
             Err(_) => Err(SendError::Transient {
                 context,

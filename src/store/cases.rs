@@ -99,8 +99,10 @@ pub struct NewCase<'a> {
     pub uid: u32,
     /// Its Message-ID, without angle brackets, when it has one.
     pub message_id: Option<&'a str>,
-    /// The bytes as received.
+    /// The bytes as received (only the header when the message was too large to fetch).
     pub raw: &'a [u8],
+    /// The message's full size in bytes as the server reported it (at least `raw.len()`).
+    pub full_size: u64,
     /// The sender's address, when readable.
     pub sender: Option<&'a str>,
     /// The subject, when readable.
@@ -161,7 +163,7 @@ pub struct Case {
     pub uid: i64,
     /// The question's Message-ID.
     pub message_id: Option<String>,
-    /// Size of the raw message in bytes.
+    /// The message's full size in bytes; larger than the stored raw when only its header was kept.
     pub raw_size: i64,
     /// Sender address.
     pub sender: Option<String>,
@@ -289,7 +291,7 @@ pub async fn insert_received(
     .bind(i64::from(new.uid))
     .bind(new.message_id)
     .bind(new.raw)
-    .bind(new.raw.len() as i64)
+    .bind(new.full_size.max(new.raw.len() as u64) as i64)
     .bind(new.sender)
     .bind(new.subject)
     .bind(now)
@@ -993,6 +995,59 @@ pub async fn in_state(store: &Store, state: CaseState) -> Result<Vec<CaseId>> {
     Ok(rows.into_iter().map(|r| CaseId(r.0)).collect())
 }
 
+/// Cases whose claim holder's name starts with `prefix`, with the holder and state: start-up
+/// recovery finds the claims of this host's dead processes with it.
+pub async fn claims_with_prefix(
+    store: &Store,
+    prefix: &str,
+) -> Result<Vec<(CaseId, String, CaseState)>> {
+    let rows: Vec<(i64, String, String)> = sqlx::query_as(
+        "SELECT id, claimed_by, state FROM mail_case WHERE claimed_by IS NOT NULL AND claimed_by LIKE $1 ORDER BY id",
+    )
+    .bind(format!("{prefix}%"))
+    .fetch_all(store.pool())
+    .await?;
+    rows.into_iter()
+        .map(|(id, owner, state)| Ok((CaseId(id), owner, state.parse()?)))
+        .collect()
+}
+
+/// The case of the question with this Message-ID.
+pub async fn find_by_message_id(store: &Store, message_id: &str) -> Result<Option<Case>> {
+    let row = sqlx::query(&format!(
+        "SELECT {CASE_COLUMNS} FROM mail_case WHERE message_id = $1"
+    ))
+    .bind(message_id)
+    .fetch_optional(store.pool())
+    .await?;
+    row.as_ref().map(case_from_row).transpose()
+}
+
+/// The case whose reply has this Message-ID, with its state (a copy of a reply coming back).
+pub async fn case_by_reply_message_id(
+    store: &Store,
+    message_id: &str,
+) -> Result<Option<(CaseId, CaseState)>> {
+    let row: Option<(i64, String)> = sqlx::query_as(
+        "SELECT id, state FROM mail_case WHERE reply_message_id = $1 ORDER BY id LIMIT 1",
+    )
+    .bind(message_id)
+    .fetch_optional(store.pool())
+    .await?;
+    row.map(|(id, s)| Ok((CaseId(id), s.parse()?))).transpose()
+}
+
+/// `sending` cases whose holder's lease ran out (a worker died mid-send): to resolve.
+pub async fn stale_sending(store: &Store, now: i64) -> Result<Vec<(CaseId, i64)>> {
+    let rows: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT id, updated_at FROM mail_case WHERE state = 'sending' AND (claimed_by IS NULL OR claim_expires_at < $1) ORDER BY id",
+    )
+    .bind(now)
+    .fetch_all(store.pool())
+    .await?;
+    Ok(rows.into_iter().map(|(id, at)| (CaseId(id), at)).collect())
+}
+
 /// How many messages this sender sent since `since` (any state): the loop guard's count.
 pub async fn cases_from_sender_since(store: &Store, sender: &str, since: i64) -> Result<i64> {
     let (n,): (i64,) =
@@ -1026,10 +1081,11 @@ pub async fn find_thread(
     case_ref: Option<&str>,
 ) -> Result<Option<CaseId>> {
     if let Some(case_ref) = case_ref {
-        let row: Option<(i64,)> = sqlx::query_as("SELECT id FROM mail_case WHERE case_ref = $1")
-            .bind(case_ref)
-            .fetch_optional(store.pool())
-            .await?;
+        let row: Option<(i64,)> =
+            sqlx::query_as("SELECT id FROM mail_case WHERE case_ref = $1 ORDER BY id LIMIT 1")
+                .bind(case_ref)
+                .fetch_optional(store.pool())
+                .await?;
         if let Some((id,)) = row {
             return Ok(Some(CaseId(id)));
         }

@@ -3,6 +3,8 @@
 
 pub mod cases;
 pub mod catalog;
+pub mod staff;
+pub mod staff_cases;
 
 use anyhow::{Context, Result, bail};
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
@@ -44,6 +46,12 @@ const MIGRATIONS: &[Migration] = &[
         name: "cases",
         sqlite: include_str!("../../migrations/sqlite/0002_cases.sql"),
         postgres: include_str!("../../migrations/postgres/0002_cases.sql"),
+    },
+    Migration {
+        version: 3,
+        name: "staff",
+        sqlite: include_str!("../../migrations/sqlite/0003_staff.sql"),
+        postgres: include_str!("../../migrations/postgres/0003_staff.sql"),
     },
 ];
 
@@ -188,7 +196,11 @@ pub fn now_rfc3339() -> String {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap_or_default();
-    let secs = now.as_secs() as i64;
+    rfc3339(now.as_secs() as i64)
+}
+
+/// Unix seconds as RFC 3339 UTC (`2026-01-15T08:30:00Z`), for case times shown to people.
+pub fn rfc3339(secs: i64) -> String {
     let date = crate::date::Date::from_days((secs / 86_400) as i32);
     let rem = secs % 86_400;
     format!(

@@ -1,0 +1,192 @@
+//! The worker end to end through the mail rig (`scripts/mail-rig start`): questions delivered over
+//! SMTP, the worker (the built binary) answering them, replies read from the asker's INBOX.
+//! Prints the delay from SMTP acceptance to the reply being in the INBOX over 200 paced questions
+//! (p50, p99; targets 700 ms and 1.5 s), the throughput of a 1,000-question burst (target 100/s)
+//! and the worker's peak memory (VmHWM; target under 150 MB).
+//!
+//! `cargo bench --bench worker` (SQLite); `CODEDESK_BENCH_DB=postgres` for PostgreSQL;
+//! `CODEDESK_BENCH_PACED` and `CODEDESK_BENCH_BURST` change the counts.
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+#[path = "../tests/rig/mod.rs"]
+mod rig;
+#[path = "../tests/worker_support/mod.rs"]
+mod worker_support;
+
+use futures::TryStreamExt;
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+use worker_support::{Desk, DeskOptions};
+
+fn count(var: &str, default: usize) -> usize {
+    std::env::var(var)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+/// Watches the asker's INBOX and records when each reply (by In-Reply-To) first appears.
+async fn watch_replies(
+    desk_rig: &'static rig::Rig,
+    user: String,
+    prefix: &'static str,
+    want: usize,
+    arrived: std::sync::Arc<std::sync::Mutex<HashMap<String, Instant>>>,
+) {
+    let mut session = desk_rig.peek(&user).await;
+    session.select("INBOX").await.unwrap();
+    let mut next_uid = 1u32;
+    let deadline = Instant::now() + Duration::from_secs(600);
+    while arrived.lock().unwrap().len() < want && Instant::now() < deadline {
+        session.noop().await.unwrap();
+        let fetched: Vec<_> = session
+            .uid_fetch(
+                format!("{next_uid}:*"),
+                "(UID BODY.PEEK[HEADER.FIELDS (IN-REPLY-TO)])",
+            )
+            .await
+            .unwrap()
+            .try_collect()
+            .await
+            .unwrap_or_default();
+        let now = Instant::now();
+        for f in &fetched {
+            let Some(uid) = f.uid else { continue };
+            if uid < next_uid {
+                continue; // "n:*" returns the last message when nothing is newer
+            }
+            next_uid = uid + 1;
+            let header = String::from_utf8_lossy(f.header().unwrap_or_default()).to_string();
+            if let (Some(a), Some(b)) = (header.find('<'), header.rfind('>'))
+                && header[a + 1..b].starts_with(prefix)
+            {
+                arrived
+                    .lock()
+                    .unwrap()
+                    .entry(header[a + 1..b].to_string())
+                    .or_insert(now);
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    session.logout().await.ok();
+}
+
+fn peak_rss_kb(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 4)]
+async fn main() {
+    let engine = match std::env::var("CODEDESK_BENCH_DB").as_deref() {
+        Ok("postgres") => common::Engine::Postgres,
+        _ => common::Engine::Sqlite,
+    };
+    let paced = count("CODEDESK_BENCH_PACED", 200);
+    let burst = count("CODEDESK_BENCH_BURST", 1000);
+    let mut desk = Desk::new(engine, "bench", DeskOptions::default()).await;
+    desk.start();
+    // Let the worker connect and enter IDLE.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let r = desk.rig;
+    let pid = desk.worker.as_ref().unwrap().id();
+
+    // 1. Latency: questions one at a time, 10 a second.
+    let arrived = std::sync::Arc::new(std::sync::Mutex::new(HashMap::new()));
+    let watcher = tokio::spawn(watch_replies(
+        r,
+        desk.asker.clone(),
+        "bench-p",
+        paced,
+        arrived.clone(),
+    ));
+    let mut accepted = HashMap::new();
+    for i in 0..paced {
+        let id = format!("bench-p{i}-{}@asker.example.test", std::process::id());
+        let raw = desk.question(
+            &id,
+            &format!("Paced {i}"),
+            "Can 99214-25 go with 96372? Dx M54.16",
+        );
+        desk.deliver(&raw).await;
+        accepted.insert(id, Instant::now());
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    watcher.await.unwrap();
+    let arrived = arrived.lock().unwrap().clone();
+    let mut delays: Vec<Duration> = accepted
+        .iter()
+        .filter_map(|(id, at)| {
+            arrived
+                .get(id)
+                .map(|got| got.saturating_duration_since(*at))
+        })
+        .collect();
+    delays.sort();
+    assert_eq!(delays.len(), paced, "every paced question answered");
+    println!(
+        "worker/latency ({engine:?}, {paced} questions at 10/s): SMTP accepted -> reply in INBOX p50 {:.0} ms, p99 {:.0} ms, max {:.0} ms (targets 700 / 1500 ms)",
+        percentile(&delays, 0.50).as_secs_f64() * 1e3,
+        percentile(&delays, 0.99).as_secs_f64() * 1e3,
+        delays.last().unwrap().as_secs_f64() * 1e3
+    );
+
+    // 2. Burst: deliver everything as fast as 8 SMTP clients can, until every reply is in.
+    let arrived = std::sync::Arc::new(std::sync::Mutex::new(HashMap::new()));
+    let watcher = tokio::spawn(watch_replies(
+        r,
+        desk.asker.clone(),
+        "bench-b",
+        burst,
+        arrived.clone(),
+    ));
+    let started = Instant::now();
+    let questions: Vec<Vec<u8>> = (0..burst)
+        .map(|i| {
+            let id = format!("bench-b{i}-{}@asker.example.test", std::process::id());
+            desk.question(
+                &id,
+                &format!("Burst {i}"),
+                "Is 99213 with 36415 fine? Dx E11.9",
+            )
+        })
+        .collect();
+    let desk_ref = &desk;
+    futures::stream::iter(questions.iter())
+        .for_each_concurrent(8, |raw| async move { desk_ref.deliver(raw).await })
+        .await;
+    let delivered = started.elapsed();
+    watcher.await.unwrap();
+    let took = started.elapsed();
+    let answered = arrived.lock().unwrap().len();
+    assert_eq!(answered, burst, "every burst question answered");
+    println!(
+        "worker/burst ({engine:?}, {burst} questions): delivered in {:.1} s, all replies in {:.1} s: {:.0} questions/s end to end (target 100/s)",
+        delivered.as_secs_f64(),
+        took.as_secs_f64(),
+        burst as f64 / took.as_secs_f64()
+    );
+    match peak_rss_kb(pid) {
+        Some(kb) => println!(
+            "worker/memory: peak RSS {:.1} MB (target < 150 MB)",
+            kb as f64 / 1024.0
+        ),
+        None => println!("worker/memory: /proc/{pid}/status unreadable"),
+    }
+    desk.terminate(Duration::from_secs(30));
+}
+
+use futures::StreamExt;

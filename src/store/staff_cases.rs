@@ -1,0 +1,203 @@
+//! SQL the staff page needs beyond `cases`: the queue page (one state, a search, keyset paging that
+//! stays fast at 100,000 cases), the dashboard figures, and a case's version for conflict checks.
+
+use super::cases::{CaseId, CaseState};
+use super::{Backend, Store};
+use anyhow::{Context, Result};
+use sqlx::Row;
+
+/// One row of the queue: what the list shows of a case.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct QueueRow {
+    /// The case.
+    pub id: i64,
+    /// Its state.
+    pub state: CaseState,
+    /// The sender's address, when readable.
+    pub sender: Option<String>,
+    /// The subject, when readable.
+    pub subject: Option<String>,
+    /// Why it is held, ignored or failed.
+    pub reason: Option<String>,
+    /// The answer's confidence.
+    pub confidence: Option<String>,
+    /// Received (Unix seconds).
+    pub received_at: i64,
+}
+
+/// What the queue lists.
+#[derive(Clone, Debug, Default)]
+pub struct QueueQuery {
+    /// One state, or every state when `None`.
+    pub state: Option<CaseState>,
+    /// Text to find in the sender, the subject or the reply (codes are named there).
+    pub search: Option<String>,
+    /// Only cases older than this one (the next page).
+    pub before: Option<i64>,
+    /// Page size.
+    pub limit: i64,
+}
+
+/// One page of the queue, newest first, and whether there is a page after it.
+pub async fn queue(store: &Store, q: &QueueQuery) -> Result<(Vec<QueueRow>, bool)> {
+    let mut clauses = Vec::new();
+    let mut binds: Vec<String> = Vec::new();
+    if let Some(state) = q.state {
+        binds.push(state.as_str().to_string());
+        clauses.push(format!("state = ${}", binds.len()));
+    }
+    if let Some(search) = q.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let escaped = search
+            .to_lowercase()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        binds.push(format!("%{escaped}%"));
+        let n = binds.len();
+        // SQLite's LIKE ignores ASCII case already; LOWER() on every row would double the scan.
+        let like = match store.backend() {
+            Backend::Sqlite => "LIKE",
+            Backend::Postgres => "ILIKE",
+        };
+        clauses.push(format!(
+            "(sender {like} ${n} ESCAPE '\\' OR subject {like} ${n} ESCAPE '\\' \
+             OR reply_text {like} ${n} ESCAPE '\\')"
+        ));
+    }
+    let mut sql = String::from(
+        "SELECT id, state, sender, subject, reason, confidence, received_at FROM mail_case",
+    );
+    let before_n = binds.len() + 1;
+    if q.before.is_some() {
+        clauses.push(format!("id < ${before_n}"));
+    }
+    if !clauses.is_empty() {
+        sql.push_str(" WHERE ");
+        sql.push_str(&clauses.join(" AND "));
+    }
+    let limit = q.limit.clamp(1, 500);
+    let limit_n = before_n + usize::from(q.before.is_some());
+    sql.push_str(&format!(" ORDER BY id DESC LIMIT ${limit_n}"));
+    let mut query = sqlx::query(&sql);
+    for b in binds {
+        query = query.bind(b);
+    }
+    if let Some(before) = q.before {
+        query = query.bind(before);
+    }
+    let rows = query
+        .bind(limit + 1)
+        .fetch_all(store.pool())
+        .await
+        .context("cannot list the queue")?;
+    let more = rows.len() as i64 > limit;
+    let rows = rows
+        .iter()
+        .take(limit as usize)
+        .map(|r| {
+            let state: String = r.try_get(1)?;
+            Ok(QueueRow {
+                id: r.try_get(0)?,
+                state: state.parse()?,
+                sender: r.try_get(2)?,
+                subject: r.try_get(3)?,
+                reason: r.try_get(4)?,
+                confidence: r.try_get(5)?,
+                received_at: r.try_get(6)?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok((rows, more))
+}
+
+/// The dashboard's figures.
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct Dashboard {
+    /// Questions received since `since`.
+    pub questions: i64,
+    /// Replies sent since `since`.
+    pub replies: i64,
+    /// The median seconds from receipt to reply of those replies.
+    pub median_reply_secs: Option<i64>,
+    /// Cases waiting for staff now.
+    pub held: i64,
+    /// When the oldest held case came in (Unix seconds).
+    pub oldest_held_at: Option<i64>,
+}
+
+/// The dashboard's figures for replies and questions since `since` (Unix seconds).
+pub async fn dashboard(store: &Store, since: i64) -> Result<Dashboard> {
+    let pool = store.pool();
+    let (questions,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM mail_case WHERE received_at >= $1")
+            .bind(since)
+            .fetch_one(pool)
+            .await?;
+    let mut waits: Vec<i64> = sqlx::query_as::<_, (i64,)>(
+        "SELECT sent_at - received_at FROM mail_case WHERE sent_at >= $1",
+    )
+    .bind(since)
+    .fetch_all(pool)
+    .await?
+    .into_iter()
+    .map(|r| r.0)
+    .collect();
+    waits.sort_unstable();
+    let (held, oldest): (i64, Option<i64>) =
+        sqlx::query_as("SELECT COUNT(*), MIN(received_at) FROM mail_case WHERE state = 'held'")
+            .fetch_one(pool)
+            .await?;
+    Ok(Dashboard {
+        questions,
+        replies: waits.len() as i64,
+        median_reply_secs: waits.get(waits.len() / 2).copied(),
+        held,
+        oldest_held_at: oldest,
+    })
+}
+
+/// A case's version: the id of its newest history event (every transition and edit adds one).
+/// A form carries the version it was drawn at; a different one means someone acted meanwhile.
+pub async fn version(store: &Store, id: CaseId) -> Result<i64> {
+    let (v,): (Option<i64>,) = sqlx::query_as("SELECT MAX(id) FROM case_event WHERE case_id = $1")
+        .bind(id.0)
+        .fetch_one(store.pool())
+        .await?;
+    Ok(v.unwrap_or(0))
+}
+
+/// Staff: `held | failed → received` with the drafted reply cleared, so the worker answers the
+/// question again from the catalog as it is now (after a code-set update). Only cases whose reply
+/// was never accepted for sending; false when the case is in another state or claimed.
+pub async fn reanswer(store: &Store, id: CaseId, actor: &str, now: i64) -> Result<bool> {
+    let mut tx = store.pool().begin().await?;
+    let before: Option<(String,)> = sqlx::query_as(
+        "UPDATE mail_case SET state = 'received', updated_at = $1, reply_kind = NULL, \
+         reply_message_id = NULL, reply_to = NULL, reply_subject = NULL, reply_text = NULL, \
+         reply_raw = NULL, confidence = NULL, reason = NULL, last_error = NULL, attempts = 0, \
+         next_attempt_at = NULL WHERE id = $2 AND state IN ('held', 'failed') \
+         AND claimed_by IS NULL AND sent_at IS NULL RETURNING (SELECT to_state FROM case_event \
+         WHERE case_id = $2 ORDER BY id DESC LIMIT 1)",
+    )
+    .bind(now)
+    .bind(id.0)
+    .fetch_optional(&mut *tx)
+    .await
+    .with_context(|| format!("cannot reset case {id} for a new answer"))?;
+    let Some((from,)) = before else {
+        tx.rollback().await?;
+        return Ok(false);
+    };
+    sqlx::query(
+        "INSERT INTO case_event (case_id, at, actor, from_state, to_state, detail) \
+         VALUES ($1, $2, $3, $4, 'received', 'answer again from the current code sets')",
+    )
+    .bind(id.0)
+    .bind(now)
+    .bind(actor)
+    .bind(from)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}

@@ -1,0 +1,344 @@
+//! One case: the question as inert text with its codes marked, the drafted reply (text, and the
+//! HTML in a sandboxed frame that runs nothing), why it is where it is, its history and audit
+//! log; and the staff actions. Each action carries the case version its form was drawn at, so the
+//! second of two staff acting at once is told the case changed, and state-conditional updates
+//! in `cases` make a double send impossible.
+
+use super::AppState;
+use super::auth::Staff;
+use super::error::WebError;
+use super::{format, reply_edit};
+use crate::extract::{self, NoCatalog};
+use crate::question::{self, Limits};
+use crate::store::cases::{self, CaseId, CaseState};
+use crate::store::{staff, staff_cases};
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::response::{Html, Redirect};
+
+/// A stretch of the question's text; `code` when it is a code reference.
+#[derive(Debug, serde::Serialize)]
+struct Segment {
+    text: String,
+    code: bool,
+}
+
+/// The question's text cut at its code references.
+fn segments(text: &str) -> Vec<Segment> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    for r in extract::extract(text, &NoCatalog) {
+        let (Some(before), Some(code)) = (text.get(at..r.start), text.get(r.start..r.end)) else {
+            continue;
+        };
+        if r.start < at {
+            continue;
+        }
+        out.push(Segment {
+            text: before.to_string(),
+            code: false,
+        });
+        out.push(Segment {
+            text: code.to_string(),
+            code: true,
+        });
+        at = r.end;
+    }
+    out.push(Segment {
+        text: text.get(at..).unwrap_or("").to_string(),
+        code: false,
+    });
+    out.retain(|s| !s.text.is_empty());
+    out
+}
+
+/// `GET /case/{id}`.
+pub async fn show(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+) -> Result<Html<String>, WebError> {
+    show_with(&state, &staff, id, None).await
+}
+
+async fn show_with(
+    state: &AppState,
+    staff: &Staff,
+    id: i64,
+    notice: Option<String>,
+) -> Result<Html<String>, WebError> {
+    let case_id = CaseId(id);
+    let Some(case) = cases::get(&state.store, case_id).await? else {
+        return Err(WebError::NotFound(format!("there is no case {case_id}")));
+    };
+    let raw = cases::raw_message(&state.store, case_id)
+        .await?
+        .unwrap_or_default();
+    let q = question::parse(&raw, &Limits::default());
+    let reply_html = cases::reply_raw(&state.store, case_id)
+        .await?
+        .and_then(|raw| {
+            mail_parser::MessageParser::default()
+                .parse(&raw)
+                .and_then(|m| m.body_html(0).map(|h| h.into_owned()))
+        });
+    let events = cases::events(&state.store, case_id).await?;
+    let audit = staff::audit_of_case(&state.store, id).await?;
+    let version = staff_cases::version(&state.store, case_id).await?;
+    let s = case.state;
+    // Why it is where it is: the stored reason, else what the step into this state said.
+    let why = case.reason.clone().or_else(|| {
+        events
+            .iter()
+            .rev()
+            .find(|e| e.to_state == s && e.from_state != Some(s))
+            .and_then(|e| e.detail.clone())
+    });
+    state.render(
+        "case.html",
+        minijinja::context! {
+            staff => staff.context(),
+            case => case,
+            why => why,
+            notice => notice,
+            from => q.from.as_ref().map(|m| m.to_string()),
+            subject => q.subject,
+            segments => segments(&q.text),
+            full_text => (q.full_text != q.text).then_some(q.full_text),
+            automatic => q.automatic.as_ref().map(|a| format!("{}: {}", a.kind, a.reason)),
+            attachments => q.attachments.iter().map(|a| a.name.clone().unwrap_or_else(|| a.content_type.clone())).collect::<Vec<_>>(),
+            reply_html => reply_html,
+            events => events,
+            audit => audit,
+            version => version,
+            can_approve => s == CaseState::Held,
+            can_edit => matches!(s, CaseState::Held | CaseState::Approved | CaseState::Failed),
+            can_reject => matches!(s, CaseState::Held | CaseState::Approved | CaseState::Failed),
+            can_resend => matches!(s, CaseState::Failed | CaseState::Sent),
+            can_reanswer => matches!(s, CaseState::Held | CaseState::Failed) && case.sent_at.is_none(),
+            received => format::time(case.received_at),
+        },
+    )
+}
+
+/// The fields every action form carries.
+#[derive(Debug, serde::Deserialize)]
+pub struct ActionForm {
+    /// The case version the page showed.
+    version: i64,
+    /// The edited reply (edit).
+    #[serde(default)]
+    text: Option<String>,
+    /// Why (reject).
+    #[serde(default)]
+    reason: Option<String>,
+    /// Present when the edit should also be approved for sending.
+    #[serde(default)]
+    send: Option<String>,
+}
+
+/// Refuses when the case changed since the form was drawn, saying what happened.
+async fn check_version(state: &AppState, id: CaseId, seen: i64) -> Result<(), WebError> {
+    let now = staff_cases::version(&state.store, id).await?;
+    if now == seen {
+        return Ok(());
+    }
+    let events = cases::events(&state.store, id).await?;
+    let what = events
+        .last()
+        .map(|e| {
+            format!(
+                " (it is now {} after \u{201c}{}\u{201d} by {} at {})",
+                e.to_state,
+                e.detail.as_deref().unwrap_or("a change"),
+                e.actor,
+                format::time(e.at)
+            )
+        })
+        .unwrap_or_default();
+    Err(WebError::Conflict(format!(
+        "case {id} changed since you opened it{what}; nothing was done. Open the case again to \
+         see it as it is now."
+    )))
+}
+
+/// Turns a refused transition into a clear conflict (the case moved on), other errors into 500s.
+async fn refused(state: &AppState, id: CaseId, e: anyhow::Error) -> WebError {
+    match cases::case_state(&state.store, id).await {
+        Ok(Some(_)) => WebError::Conflict(format!(
+            "{e:#}. Open the case again to see it as it is now."
+        )),
+        Ok(None) => WebError::NotFound(format!("there is no case {id}")),
+        Err(_) => WebError::Internal(e),
+    }
+}
+
+fn to_case(id: i64) -> Redirect {
+    Redirect::to(&format!("/case/{id}"))
+}
+
+/// `POST /case/{id}/approve`: held → approved; the running worker sends it.
+pub async fn approve(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    Form(form): Form<ActionForm>,
+) -> Result<Redirect, WebError> {
+    let case_id = CaseId(id);
+    let _one_at_a_time = state.actions.lock().await;
+    check_version(&state, case_id, form.version).await?;
+    if let Err(e) = cases::approve(&state.store, case_id, &staff.user.email, format::now()).await {
+        return Err(refused(&state, case_id, e).await);
+    }
+    staff::audit(&state.store, Some(&staff.user), "approve", Some(id), "").await?;
+    Ok(to_case(id))
+}
+
+/// `POST /case/{id}/edit`: replaces the reply's text (and, with `send`, approves it).
+pub async fn edit(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    Form(form): Form<ActionForm>,
+) -> Result<Redirect, WebError> {
+    let case_id = CaseId(id);
+    let text = form.text.as_deref().unwrap_or("").replace("\r\n", "\n");
+    if text.trim().is_empty() {
+        return Err(WebError::BadRequest(
+            "the reply is empty: write the answer, or reject the case instead".into(),
+        ));
+    }
+    let _one_at_a_time = state.actions.lock().await;
+    check_version(&state, case_id, form.version).await?;
+    let Some(raw) = cases::reply_raw(&state.store, case_id).await? else {
+        return Err(WebError::Conflict(format!(
+            "case {case_id} has no drafted reply to edit"
+        )));
+    };
+    let new_raw = reply_edit::with_text(&raw, &text);
+    let now = format::now();
+    if let Err(e) = cases::edit_reply(
+        &state.store,
+        case_id,
+        &staff.user.email,
+        &text,
+        &new_raw,
+        now,
+    )
+    .await
+    {
+        return Err(refused(&state, case_id, e).await);
+    }
+    staff::audit(
+        &state.store,
+        Some(&staff.user),
+        "edit",
+        Some(id),
+        "reply text edited",
+    )
+    .await?;
+    if form.send.is_some() {
+        let state_now = cases::case_state(&state.store, case_id).await?;
+        if state_now == Some(CaseState::Held) {
+            if let Err(e) = cases::approve(&state.store, case_id, &staff.user.email, now).await {
+                return Err(refused(&state, case_id, e).await);
+            }
+            staff::audit(
+                &state.store,
+                Some(&staff.user),
+                "approve",
+                Some(id),
+                "after edit",
+            )
+            .await?;
+        }
+    }
+    Ok(to_case(id))
+}
+
+/// `POST /case/{id}/reject`: not answered, with staff's short reason in the audit log.
+pub async fn reject(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    Form(form): Form<ActionForm>,
+) -> Result<Redirect, WebError> {
+    let case_id = CaseId(id);
+    let reason = form.reason.as_deref().unwrap_or("").trim().to_string();
+    if reason.is_empty() || reason.chars().count() > 300 {
+        return Err(WebError::BadRequest(
+            "give a short reason for rejecting (up to 300 characters)".into(),
+        ));
+    }
+    let _one_at_a_time = state.actions.lock().await;
+    check_version(&state, case_id, form.version).await?;
+    if let Err(e) = cases::reject(&state.store, case_id, &staff.user.email, format::now()).await {
+        return Err(refused(&state, case_id, e).await);
+    }
+    staff::audit(&state.store, Some(&staff.user), "reject", Some(id), &reason).await?;
+    Ok(to_case(id))
+}
+
+/// `POST /case/{id}/resend`: failed or sent → approved, so the worker sends the reply again.
+pub async fn resend(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    Form(form): Form<ActionForm>,
+) -> Result<Redirect, WebError> {
+    let case_id = CaseId(id);
+    let _one_at_a_time = state.actions.lock().await;
+    check_version(&state, case_id, form.version).await?;
+    if let Err(e) = cases::resend(&state.store, case_id, &staff.user.email, format::now()).await {
+        return Err(refused(&state, case_id, e).await);
+    }
+    staff::audit(&state.store, Some(&staff.user), "resend", Some(id), "").await?;
+    Ok(to_case(id))
+}
+
+/// `POST /case/{id}/reanswer`: held or failed → received with the draft cleared; the worker
+/// answers it again from the code sets as they are now.
+pub async fn reanswer(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    Form(form): Form<ActionForm>,
+) -> Result<Redirect, WebError> {
+    let case_id = CaseId(id);
+    let _one_at_a_time = state.actions.lock().await;
+    check_version(&state, case_id, form.version).await?;
+    if !staff_cases::reanswer(&state.store, case_id, &staff.user.email, format::now()).await? {
+        let now = cases::case_state(&state.store, case_id).await?;
+        return Err(match now {
+            None => WebError::NotFound(format!("there is no case {case_id}")),
+            Some(s) => WebError::Conflict(format!(
+                "case {case_id} is {s} (or a worker holds it): only held or failed cases whose \
+                 reply was never sent can be answered again"
+            )),
+        });
+    }
+    staff::audit(&state.store, Some(&staff.user), "reanswer", Some(id), "").await?;
+    Ok(to_case(id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_cut_out_of_the_text_and_nothing_is_lost() {
+        let text = "Can 99213 be billed with J06.9 today?";
+        let segs = segments(text);
+        let joined: String = segs.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(joined, text);
+        let codes: Vec<&str> = segs
+            .iter()
+            .filter(|s| s.code)
+            .map(|s| s.text.as_str())
+            .collect();
+        assert!(
+            codes.contains(&"99213") && codes.contains(&"J06.9"),
+            "{codes:?}"
+        );
+    }
+}

@@ -1,0 +1,143 @@
+//! The staff page (axum, server-rendered): login, the queue, a case and its actions, admin pages.
+//! Every page but login needs a session; every POST carries a CSRF token; no page runs script.
+//! It must not hold SQL (that is `store`) nor decide how a case is answered (that is the worker).
+
+mod admin;
+pub mod auth;
+mod case;
+mod error;
+mod format;
+mod headers;
+mod queue;
+pub mod render;
+mod reply_edit;
+
+pub use error::WebError;
+pub use format::now as now_unix;
+
+use crate::config::Config;
+use crate::store::Store;
+use anyhow::{Context, Result};
+use axum::Router;
+use axum::http::header;
+use axum::response::{Html, IntoResponse};
+use axum::routing::{get, post};
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    /// The database.
+    pub store: Store,
+    /// The configuration the page was started with.
+    pub config: Arc<Config>,
+    templates: Arc<minijinja::Environment<'static>>,
+    limiter: Arc<auth::LoginLimiter>,
+    secure_cookies: bool,
+    session_hours: u32,
+    /// Staff actions take this while they check a case's version and change it, so two at once
+    /// in this process cannot both pass the check (across processes the state-conditional
+    /// updates of `cases` still refuse a second approval).
+    actions: Arc<tokio::sync::Mutex<()>>,
+}
+
+impl AppState {
+    /// The state for `config`, with templates from `templates/web` beside the reply templates
+    /// when that folder exists, else the built-in copies.
+    pub fn new(store: Store, config: Config) -> AppState {
+        let dir = config.reply.templates.join("web");
+        let secure_cookies = config
+            .web
+            .secure_cookies
+            .unwrap_or_else(|| !is_loopback(&config.web.listen));
+        AppState {
+            store,
+            templates: Arc::new(render::environment(dir.is_dir().then_some(dir))),
+            limiter: Arc::default(),
+            secure_cookies,
+            session_hours: config.web.session_hours,
+            actions: Arc::default(),
+            config: Arc::new(config),
+        }
+    }
+
+    /// Renders template `name` with `ctx`.
+    pub fn render(&self, name: &str, ctx: minijinja::Value) -> Result<Html<String>, WebError> {
+        let html = self
+            .templates
+            .get_template(name)
+            .and_then(|t| t.render(ctx))
+            .with_context(|| format!("cannot render the page template {name}"))?;
+        Ok(Html(html))
+    }
+}
+
+/// Whether a listen address is on loopback (then the cookie need not be `Secure`).
+fn is_loopback(listen: &str) -> bool {
+    match listen.parse::<SocketAddr>() {
+        Ok(a) => a.ip().is_loopback(),
+        Err(_) => listen.starts_with("localhost:"),
+    }
+}
+
+/// Every route of the page.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/login", get(auth::login_page).post(auth::login))
+        .route("/logout", post(auth::logout))
+        .route("/", get(queue::queue))
+        .route("/case/{id}", get(case::show))
+        .route("/case/{id}/approve", post(case::approve))
+        .route("/case/{id}/edit", post(case::edit))
+        .route("/case/{id}/reject", post(case::reject))
+        .route("/case/{id}/resend", post(case::resend))
+        .route("/case/{id}/reanswer", post(case::reanswer))
+        .route("/audit", get(admin::audit))
+        .route("/admin/users", get(admin::users).post(admin::add_user))
+        .route("/admin/users/{id}", post(admin::update_user))
+        .route(
+            "/admin/senders",
+            get(admin::senders).post(admin::save_senders),
+        )
+        .route("/static/style.css", get(style))
+        .fallback(not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::session_layer,
+        ))
+        .layer(axum::middleware::from_fn(headers::security_headers))
+        .with_state(state)
+}
+
+async fn style() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
+        render::STYLE_CSS,
+    )
+}
+
+async fn not_found() -> WebError {
+    WebError::NotFound("there is no page at this address".into())
+}
+
+/// Serves the page on `config.web.listen` until `shutdown` resolves.
+pub async fn serve(
+    store: Store,
+    config: Config,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<()> {
+    let listen = config.web.listen.clone();
+    let listener = tokio::net::TcpListener::bind(&listen)
+        .await
+        .with_context(|| format!("cannot listen on {listen} ([web] listen in the config)"))?;
+    let addr = listener.local_addr()?;
+    tracing::info!("staff page on http://{addr}/");
+    if !is_loopback(&listen) && config.web.secure_cookies == Some(false) {
+        tracing::warn!("the staff page listens beyond loopback with secure_cookies = false");
+    }
+    axum::serve(listener, router(AppState::new(store, config)))
+        .with_graceful_shutdown(shutdown)
+        .await
+        .context("the staff page stopped")
+}

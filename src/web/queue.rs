@@ -1,0 +1,93 @@
+//! The queue (the landing page): today's figures, counts per state, one state's cases newest
+//! first, a search over sender, subject and reply (where codes are named), keyset paging.
+
+use super::AppState;
+use super::auth::Staff;
+use super::error::WebError;
+use super::format;
+use crate::store::cases::{self, CaseState};
+use crate::store::staff_cases::{self, QueueQuery};
+use axum::extract::{Query, State};
+use axum::response::Html;
+
+/// The order the state tabs are shown in: what needs staff first.
+pub const TAB_ORDER: [CaseState; 8] = [
+    CaseState::Held,
+    CaseState::Failed,
+    CaseState::Received,
+    CaseState::Answered,
+    CaseState::Approved,
+    CaseState::Sending,
+    CaseState::Sent,
+    CaseState::Ignored,
+];
+
+/// Cases a page shows.
+const PAGE: i64 = 50;
+
+/// The queue's query string.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct QueueParams {
+    /// A state, or `all`; held by default.
+    state: Option<String>,
+    /// Search text.
+    q: Option<String>,
+    /// Show cases older than this id.
+    before: Option<i64>,
+}
+
+/// `GET /`: the dashboard and the queue.
+pub async fn queue(
+    State(state): State<AppState>,
+    staff: Staff,
+    Query(params): Query<QueueParams>,
+) -> Result<Html<String>, WebError> {
+    let tab = params.state.as_deref().unwrap_or("held");
+    let filter = match tab {
+        "all" => None,
+        s => Some(
+            s.parse::<CaseState>()
+                .map_err(|e| WebError::BadRequest(e.to_string()))?,
+        ),
+    };
+    let search = params.q.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    let query = QueueQuery {
+        state: filter,
+        search: search.map(str::to_string),
+        before: params.before,
+        limit: PAGE,
+    };
+    let (rows, more) = staff_cases::queue(&state.store, &query).await?;
+    let counts = cases::counts_by_state(&state.store).await?;
+    let now = format::now();
+    let dash = staff_cases::dashboard(&state.store, now - now.rem_euclid(86_400)).await?;
+    let total: i64 = counts.iter().map(|(_, n)| n).sum();
+    let tabs: Vec<minijinja::Value> = TAB_ORDER
+        .iter()
+        .map(|s| {
+            let n = counts.iter().find(|(c, _)| c == s).map_or(0, |(_, n)| *n);
+            minijinja::context! { name => s.as_str(), count => n, current => s.as_str() == tab }
+        })
+        .chain(std::iter::once(
+            minijinja::context! { name => "all", count => total, current => tab == "all" },
+        ))
+        .collect();
+    let next = more.then(|| rows.last().map(|r| r.id)).flatten();
+    state.render(
+        "queue.html",
+        minijinja::context! {
+            staff => staff.context(),
+            tabs => tabs,
+            tab => tab,
+            q => search.unwrap_or(""),
+            q_param => search.map(|q| format!("&q={}", serde_urlencoded::to_string([("", q)]).unwrap_or_default().trim_start_matches('='))).unwrap_or_default(),
+            rows => rows,
+            next => next,
+            paged => params.before.is_some(),
+            now => now,
+            dash => dash,
+            oldest_held_age => dash.oldest_held_at.map(|t| format::age(now - t)),
+            median_reply => dash.median_reply_secs.map(format::age),
+        },
+    )
+}

@@ -1,0 +1,128 @@
+//! Ingest: new messages from the mailbox into `received` cases. Each message is stored (or found
+//! already stored) before it is flagged \Seen or moved; the cursor follows. A copy of one of our
+//! own replies coming back is not a question: it is the evidence that the reply was delivered.
+
+use super::{Worker, now_unix};
+use crate::mailbox::{Cursor, Mailbox, RawMessage};
+use crate::question::{self, Limits};
+use crate::store::cases::{self, CaseState, Inserted, NewCase};
+use anyhow::{Context, Result};
+
+/// Messages fetched per round trip.
+const BATCH: usize = 100;
+
+/// What one ingest pass did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Ingested {
+    /// New cases.
+    pub new: usize,
+    /// Messages already stored (fetched again after a crash, or delivered twice).
+    pub duplicates: usize,
+    /// Copies of our own replies (delivery evidence).
+    pub receipts: usize,
+}
+
+impl Worker {
+    /// Reads every new message from `mailbox` into the database, then marks it on the server.
+    pub async fn ingest(&self, mailbox: &mut Mailbox) -> Result<Ingested> {
+        let name = mailbox.describe();
+        let mut cursor = cases::cursor(&self.store, &name)
+            .await?
+            .map(|(uidvalidity, last_uid)| Cursor {
+                uidvalidity,
+                last_uid,
+            });
+        let mut done = Ingested::default();
+        loop {
+            let batch = mailbox.fetch_new(cursor, BATCH).await?;
+            if batch.uidvalidity_changed {
+                tracing::warn!(mailbox = %name, "the folder's UIDVALIDITY changed: re-reading it (stored messages are recognised by Message-ID)");
+            }
+            for m in &batch.messages {
+                self.store_message(&name, m, &mut done).await?;
+            }
+            for m in &batch.messages {
+                mailbox
+                    .mark_processed(m.uidvalidity, m.uid)
+                    .await
+                    .context("cannot mark a stored message as processed")?;
+            }
+            cases::save_cursor(
+                &self.store,
+                &name,
+                batch.next.uidvalidity,
+                batch.next.last_uid,
+                now_unix(),
+            )
+            .await?;
+            cursor = Some(batch.next);
+            if !batch.more {
+                break;
+            }
+        }
+        if done.new + done.duplicates + done.receipts > 0 {
+            tracing::info!(
+                new = done.new,
+                duplicates = done.duplicates,
+                receipts = done.receipts,
+                "ingested"
+            );
+        }
+        Ok(done)
+    }
+
+    async fn store_message(
+        &self,
+        mailbox: &str,
+        m: &RawMessage,
+        done: &mut Ingested,
+    ) -> Result<()> {
+        // Only the headers matter here; the full parse happens when the case is processed.
+        let head_limits = Limits {
+            max_text_bytes: 0,
+            max_parts: 1,
+            ..Limits::default()
+        };
+        let q = question::parse(&m.raw, &head_limits);
+        if let Some(mid) = &q.message_id
+            && let Some((case, state)) = cases::case_by_reply_message_id(&self.store, mid).await?
+        {
+            done.receipts += 1;
+            if state == CaseState::Sending
+                && cases::resolve_sent(
+                    &self.store,
+                    case,
+                    &self.settings.owner,
+                    "a copy of the reply came back: delivered",
+                    now_unix(),
+                )
+                .await?
+            {
+                tracing::info!(case = %case, "an interrupted send is resolved: the reply was delivered");
+            }
+            return Ok(());
+        }
+        let sender = q.from.as_ref().map(|f| f.address.clone());
+        let new = NewCase {
+            mailbox,
+            uidvalidity: m.uidvalidity,
+            uid: m.uid,
+            message_id: q.message_id.as_deref(),
+            raw: &m.raw,
+            full_size: u64::from(m.size),
+            sender: sender.as_deref(),
+            subject: Some(q.subject.as_str()),
+        };
+        match cases::insert_received(&self.store, &new, &self.settings.owner, now_unix()).await? {
+            Inserted::New(id) => {
+                tracing::debug!(case = %id, uid = m.uid, bytes = m.size, "stored");
+                done.new += 1;
+            }
+            Inserted::Duplicate(id) => {
+                tracing::debug!(case = %id, uid = m.uid, "already stored");
+                done.duplicates += 1;
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,190 @@
+//! The worker: questions in from the mailbox, answers composed, replies out through the outbox,
+//! every step a committed case transition (DESIGN.md). It must never answer a message twice, never
+//! lose one, and never hold a database transaction across network I/O. Logs at info and above
+//! carry case ids and counts, never message text, addresses or secrets.
+
+mod ingest;
+pub mod policy;
+mod process;
+mod recover;
+mod run;
+mod send;
+
+pub use run::{RunOptions, RunReport, run};
+
+use crate::codes::Catalog;
+use crate::config::Config;
+use crate::outbox::{Outbox, RetryPolicy};
+use crate::question::Limits;
+use crate::reply::{Replier, ReplySettings};
+use crate::store::Store;
+use anyhow::{Context, Result};
+use policy::Policy;
+use std::time::Duration;
+
+/// Everything the worker's steps share; cheap to borrow from several tasks.
+pub struct Worker {
+    store: Store,
+    catalog: Catalog,
+    replier: Replier,
+    outbox: Outbox,
+    policy: Policy,
+    message_id_domain: String,
+    settings: WorkerSettings,
+}
+
+/// Tuning that is not configuration.
+#[derive(Clone, Debug)]
+pub struct WorkerSettings {
+    /// This process's name in claims and case events: `worker@HOST:PID`.
+    pub owner: String,
+    /// The prefix every worker on this host uses, to find claims of dead processes.
+    pub host_prefix: String,
+    /// How long a claim on a case being processed lasts.
+    pub process_lease: Duration,
+    /// How long a claim on a case being sent lasts (longer than an SMTP call may take).
+    pub send_lease: Duration,
+    /// Backoff for 4xx and network errors.
+    pub retry: RetryPolicy,
+    /// Cases processed or sent at once.
+    pub concurrency: usize,
+    /// Limits on parsing a message.
+    pub limits: Limits,
+    /// The envelope sender of replies.
+    pub envelope_from: String,
+    /// Where a copy of each sent reply also goes (our own consult address), so that a send
+    /// interrupted by a crash can be told delivered or not from what comes back.
+    pub receipt_copy_to: Option<String>,
+    /// How long after an interrupted send to wait for its copy before sending again.
+    pub receipt_grace: Duration,
+    /// Append a copy of each reply to the mailbox's Sent folder.
+    pub save_sent: bool,
+}
+
+/// The bare address in `Name <addr>` or `addr`, lower case.
+pub fn bare_address(from: &str) -> String {
+    let inner = match (from.rfind('<'), from.rfind('>')) {
+        (Some(a), Some(b)) if a < b => &from[a + 1..b],
+        _ => from,
+    };
+    inner.trim().to_ascii_lowercase()
+}
+
+fn host_name() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .map(|h| h.trim().to_string())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "localhost".into())
+}
+
+impl WorkerSettings {
+    /// Defaults for this process and configuration.
+    pub fn for_config(config: &Config) -> WorkerSettings {
+        let host_prefix = format!("worker@{}:", host_name());
+        let envelope_from = bare_address(&config.outbox.from);
+        // The receipt copy needs our own mail to come back to the mailbox the worker reads.
+        let receipt_copy_to = match (config.mailbox.kind.as_str(), config.outbox.kind.as_str()) {
+            ("imap", "smtp") => config.mailbox.address.as_deref().map(bare_address),
+            _ => None,
+        };
+        WorkerSettings {
+            owner: format!("{host_prefix}{}", std::process::id()),
+            host_prefix,
+            process_lease: Duration::from_secs(300),
+            send_lease: Duration::from_secs(180),
+            retry: RetryPolicy {
+                first_delay: Duration::from_secs(2),
+                max_delay: Duration::from_secs(120),
+                max_attempts: 12,
+            },
+            concurrency: 8,
+            limits: Limits::default(),
+            envelope_from,
+            receipt_copy_to,
+            receipt_grace: Duration::from_secs(20),
+            save_sent: config.outbox.save_sent,
+        }
+    }
+}
+
+impl Worker {
+    /// A worker over an open store and catalog, with the outbox and reply settings of `config`.
+    pub fn new(
+        config: &Config,
+        store: Store,
+        catalog: Catalog,
+        settings: WorkerSettings,
+    ) -> Result<Worker> {
+        let replier = Replier::new(ReplySettings::from_config(
+            &config.reply,
+            &config.outbox.from,
+        ))
+        .context("cannot load the reply templates")?;
+        let outbox = Outbox::open(&config.outbox, crate::outbox::OutboxOptions::default())
+            .context("cannot set up the outbox")?;
+        let mut own_addresses = vec![bare_address(&config.outbox.from)];
+        if let Some(a) = &config.mailbox.address {
+            own_addresses.push(bare_address(a));
+        }
+        if config.mailbox.kind == "imap" && config.mailbox.server.username.contains('@') {
+            own_addresses.push(config.mailbox.server.username.to_ascii_lowercase());
+        }
+        let policy = Policy {
+            review: config.policy.review,
+            senders: config.senders.clone(),
+            own_addresses,
+        };
+        Ok(Worker {
+            store,
+            catalog,
+            replier,
+            outbox,
+            policy,
+            message_id_domain: config.reply.message_id_domain.clone(),
+            settings,
+        })
+    }
+
+    /// The store the worker writes.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+}
+
+/// Seconds since the Unix epoch.
+pub(crate) fn now_unix() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or_default()
+}
+
+/// Seconds since the Unix epoch (for commands that tag their work with the time).
+pub fn now_unix_pub() -> i64 {
+    now_unix()
+}
+
+/// A pseudo-random fraction in [0, 1) for backoff jitter (clock nanoseconds; not for secrets).
+pub(crate) fn jitter() -> f64 {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or_default();
+    f64::from(nanos % 1000) / 1000.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bare_addresses_come_out_of_display_forms() {
+        assert_eq!(
+            bare_address("Coding Desk <Consult@Example.org>"),
+            "consult@example.org"
+        );
+        assert_eq!(bare_address("consult@example.org"), "consult@example.org");
+    }
+}

@@ -1,0 +1,341 @@
+//! The policy: which messages get a reply, which reply, and whether staff must look first. Pure:
+//! the caller looks up the counts it needs and passes them in; nothing here reads the clock or
+//! the database.
+
+use crate::answer::Level;
+use crate::config::{ReviewPolicy, SendersConfig};
+use crate::question::Question;
+
+/// What the sender's history says, looked up by the caller.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SenderHistory {
+    /// Messages from this sender in the last hour, this one included.
+    pub last_hour: i64,
+    /// Answers this sender got in the last 30 days (this one not included).
+    pub answers_30_days: i64,
+}
+
+/// The reply to write.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReplyChoice {
+    /// The answer.
+    Answer,
+    /// "This address is not registered" (guests get no answers at all).
+    NotRegistered,
+    /// "You have had your answers for 30 days".
+    OverQuota,
+    /// "Your message was too large to read".
+    TooLarge,
+}
+
+impl ReplyChoice {
+    /// The name stored with the case.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReplyChoice::Answer => "answer",
+            ReplyChoice::NotRegistered => "not-registered",
+            ReplyChoice::OverQuota => "over-quota",
+            ReplyChoice::TooLarge => "unprocessable",
+        }
+    }
+}
+
+/// What to do with one message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Decision {
+    /// Record it as ignored with this reason; never answer.
+    Ignore(String),
+    /// Write this reply; `hold_anyway` says why staff must see it whatever the review setting
+    /// (the sender's rate went over the limit).
+    Reply {
+        /// Which reply.
+        choice: ReplyChoice,
+        /// A reason to hold it for staff regardless of the review setting.
+        hold_anyway: Option<String>,
+    },
+}
+
+/// The parts of the configuration the policy reads.
+#[derive(Clone, Debug)]
+pub struct Policy {
+    /// When staff must look.
+    pub review: ReviewPolicy,
+    /// Members, guests, blocked, rate.
+    pub senders: SendersConfig,
+    /// Our own addresses (lower case): mail from them is never answered.
+    pub own_addresses: Vec<String>,
+}
+
+/// True when `address` is `entry` or belongs to the domain `entry` (`example.org` also covers
+/// `sub.example.org`); both lower case.
+pub fn address_matches(address: &str, entry: &str) -> bool {
+    let entry = entry.trim().trim_start_matches('@').to_ascii_lowercase();
+    let address = address.to_ascii_lowercase();
+    if entry.contains('@') {
+        return address == entry;
+    }
+    let Some((_, domain)) = address.rsplit_once('@') else {
+        return false;
+    };
+    domain == entry || domain.ends_with(&format!(".{entry}"))
+}
+
+impl Policy {
+    /// True when the sender is a member (everyone is when no members are listed).
+    pub fn is_member(&self, address: &str) -> bool {
+        self.senders.members.is_empty()
+            || self
+                .senders
+                .members
+                .iter()
+                .any(|m| address_matches(address, m))
+    }
+
+    /// Decides what to do with `question`; `truncated` says only its header could be read.
+    pub fn decide(&self, question: &Question, truncated: bool, history: SenderHistory) -> Decision {
+        if let Some(auto) = &question.automatic {
+            return Decision::Ignore(format!("automatic mail ({})", auto.kind));
+        }
+        let Some(to) = question.reply_address() else {
+            return Decision::Ignore("no From or Reply-To address to answer".into());
+        };
+        let address = to.address.to_ascii_lowercase();
+        let sender = question
+            .from
+            .as_ref()
+            .map(|m| m.address.to_ascii_lowercase());
+        let own = |a: &str| self.own_addresses.iter().any(|o| o == a);
+        if own(&address) || sender.as_deref().is_some_and(own) {
+            return Decision::Ignore("sent from our own address (a loop)".into());
+        }
+        if self
+            .senders
+            .blocked
+            .iter()
+            .any(|b| address_matches(&address, b))
+            || sender
+                .as_deref()
+                .is_some_and(|s| self.senders.blocked.iter().any(|b| address_matches(s, b)))
+        {
+            return Decision::Ignore("blocked sender".into());
+        }
+        let rate = i64::from(self.senders.rate_per_hour);
+        if rate > 0 && history.last_hour > rate * 3 {
+            // Far past the limit: a loop; stop composing replies at all.
+            return Decision::Ignore(format!(
+                "rate limit: {} messages from this sender in the last hour",
+                history.last_hour
+            ));
+        }
+        let hold_anyway = (rate > 0 && history.last_hour > rate).then(|| {
+            format!(
+                "rate limit: {} messages from this sender in the last hour (limit {rate})",
+                history.last_hour
+            )
+        });
+        let choice = if truncated {
+            ReplyChoice::TooLarge
+        } else if self.is_member(&address) {
+            ReplyChoice::Answer
+        } else if self.senders.guest_quota == 0 {
+            ReplyChoice::NotRegistered
+        } else if history.answers_30_days >= i64::from(self.senders.guest_quota) {
+            ReplyChoice::OverQuota
+        } else {
+            ReplyChoice::Answer
+        };
+        Decision::Reply {
+            choice,
+            hold_anyway,
+        }
+    }
+
+    /// Whether a composed reply waits for staff, and why (for the case history).
+    pub fn hold(
+        &self,
+        choice: ReplyChoice,
+        confidence: Option<Level>,
+        hold_anyway: Option<&str>,
+    ) -> (bool, String) {
+        if let Some(why) = hold_anyway {
+            return (true, why.to_string());
+        }
+        match self.review {
+            ReviewPolicy::Always => (true, "review: always".into()),
+            ReviewPolicy::Never => (false, "review: never".into()),
+            ReviewPolicy::WhenUnsure => match (choice, confidence) {
+                (ReplyChoice::Answer, Some(Level::Low)) => {
+                    (true, "review: when-unsure, low confidence".into())
+                }
+                (ReplyChoice::Answer, Some(level)) => (
+                    false,
+                    format!("review: when-unsure, confidence {level:?}").to_lowercase(),
+                ),
+                _ => (false, "review: when-unsure, a notice".into()),
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::question::{self, Limits};
+
+    fn policy(members: &[&str], quota: u32, blocked: &[&str], review: ReviewPolicy) -> Policy {
+        Policy {
+            review,
+            senders: SendersConfig {
+                members: members.iter().map(|s| s.to_string()).collect(),
+                guest_quota: quota,
+                blocked: blocked.iter().map(|s| s.to_string()).collect(),
+                rate_per_hour: 10,
+            },
+            own_addresses: vec!["consult@desk.example".into()],
+        }
+    }
+
+    fn mail(from: &str, extra: &str) -> Question {
+        let raw = format!(
+            "From: {from}\r\nTo: consult@desk.example\r\nSubject: 99213\r\nMessage-ID: <a@b>\r\n{extra}\r\nIs 99213 billable?\r\n"
+        );
+        question::parse(raw.as_bytes(), &Limits::default())
+    }
+
+    const ONE: SenderHistory = SenderHistory {
+        last_hour: 1,
+        answers_30_days: 0,
+    };
+
+    #[test]
+    fn members_by_address_or_domain_guests_by_quota() {
+        let p = policy(
+            &["clinic.example", "pat@solo.example"],
+            2,
+            &[],
+            ReviewPolicy::Never,
+        );
+        let answer = Decision::Reply {
+            choice: ReplyChoice::Answer,
+            hold_anyway: None,
+        };
+        let over = Decision::Reply {
+            choice: ReplyChoice::OverQuota,
+            hold_anyway: None,
+        };
+        assert_eq!(p.decide(&mail("a@clinic.example", ""), false, ONE), answer);
+        assert_eq!(
+            p.decide(&mail("b@north.clinic.example", ""), false, ONE),
+            answer
+        );
+        assert_eq!(p.decide(&mail("pat@solo.example", ""), false, ONE), answer);
+        let guest = mail("sam@solo.example", "");
+        assert_eq!(
+            p.decide(
+                &guest,
+                false,
+                SenderHistory {
+                    last_hour: 1,
+                    answers_30_days: 1
+                }
+            ),
+            answer
+        );
+        assert_eq!(
+            p.decide(
+                &guest,
+                false,
+                SenderHistory {
+                    last_hour: 1,
+                    answers_30_days: 2
+                }
+            ),
+            over
+        );
+        assert!(!address_matches("a@notclinic.example", "clinic.example"));
+        let closed = policy(&["clinic.example"], 0, &[], ReviewPolicy::Never);
+        assert_eq!(
+            closed.decide(&guest, false, ONE),
+            Decision::Reply {
+                choice: ReplyChoice::NotRegistered,
+                hold_anyway: None
+            }
+        );
+    }
+
+    #[test]
+    fn automatic_own_and_blocked_mail_is_ignored_with_a_reason() {
+        let p = policy(&[], 3, &["spam.example"], ReviewPolicy::Never);
+        let ooo = mail("a@clinic.example", "Auto-Submitted: auto-replied\r\n");
+        assert!(
+            matches!(p.decide(&ooo, false, ONE), Decision::Ignore(r) if r.contains("automatic"))
+        );
+        let own = mail("Desk <CONSULT@desk.example>", "");
+        assert!(
+            matches!(p.decide(&own, false, ONE), Decision::Ignore(r) if r.contains("own address"))
+        );
+        let blocked = mail("x@spam.example", "");
+        assert_eq!(
+            p.decide(&blocked, false, ONE),
+            Decision::Ignore("blocked sender".into())
+        );
+    }
+
+    #[test]
+    fn the_rate_limit_holds_then_ignores() {
+        let p = policy(&[], 3, &[], ReviewPolicy::Never);
+        let q = mail("a@clinic.example", "");
+        let busy = p.decide(
+            &q,
+            false,
+            SenderHistory {
+                last_hour: 11,
+                answers_30_days: 0,
+            },
+        );
+        assert!(
+            matches!(
+                busy,
+                Decision::Reply {
+                    hold_anyway: Some(_),
+                    ..
+                }
+            ),
+            "{busy:?}"
+        );
+        let flood = p.decide(
+            &q,
+            false,
+            SenderHistory {
+                last_hour: 31,
+                answers_30_days: 0,
+            },
+        );
+        assert!(matches!(flood, Decision::Ignore(r) if r.starts_with("rate limit")));
+    }
+
+    #[test]
+    fn too_large_mail_gets_the_notice_and_review_decides_holding() {
+        let p = policy(&[], 3, &[], ReviewPolicy::WhenUnsure);
+        let q = mail("a@clinic.example", "");
+        assert_eq!(
+            p.decide(&q, true, ONE),
+            Decision::Reply {
+                choice: ReplyChoice::TooLarge,
+                hold_anyway: None
+            }
+        );
+        assert!(p.hold(ReplyChoice::Answer, Some(Level::Low), None).0);
+        assert!(!p.hold(ReplyChoice::Answer, Some(Level::High), None).0);
+        assert!(!p.hold(ReplyChoice::OverQuota, None, None).0);
+        let always = policy(&[], 3, &[], ReviewPolicy::Always);
+        assert!(always.hold(ReplyChoice::Answer, Some(Level::High), None).0);
+        let never = policy(&[], 3, &[], ReviewPolicy::Never);
+        assert!(!never.hold(ReplyChoice::Answer, Some(Level::Low), None).0);
+        assert!(
+            never
+                .hold(ReplyChoice::Answer, Some(Level::High), Some("rate"))
+                .0
+        );
+    }
+}

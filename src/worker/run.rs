@@ -1,0 +1,264 @@
+//! The run loop: one task reads the mailbox (IDLE or polling, reconnecting with backoff and
+//! jitter after any error), another processes and sends whenever mail was stored or a retry is
+//! due. SIGTERM or Ctrl-C stops both between steps: in-flight work finishes, the rest is resumable.
+
+use super::Worker;
+use super::send::SendOutcome;
+use crate::mailbox::{Mailbox, Wake};
+use anyhow::Result;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{Mutex, Notify, watch};
+
+/// How the loop runs.
+#[derive(Clone, Debug)]
+pub struct RunOptions {
+    /// Process what is there and return (`codedesk worker --once`, the demo).
+    pub once: bool,
+    /// How often the work task looks for due retries and stale sends without being woken.
+    pub tick: Duration,
+    /// The longest wait for new mail before the mailbox is checked anyway.
+    pub max_wait: Duration,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        RunOptions {
+            once: false,
+            tick: Duration::from_secs(1),
+            max_wait: Duration::from_secs(300),
+        }
+    }
+}
+
+/// Counts over one run, for the demo's report and tests.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RunReport {
+    /// Messages stored as new cases.
+    pub stored: usize,
+    /// Cases processed.
+    pub processed: usize,
+    /// Replies accepted by the outbox.
+    pub sent: usize,
+    /// Sends put off for a retry.
+    pub retried: usize,
+    /// Sends failed for good.
+    pub failed: usize,
+}
+
+/// Runs the worker until `shutdown` turns true (or, with `once`, until the mailbox is read and
+/// everything due is processed and sent). `sent_folder` is a second mailbox connection for
+/// Sent-folder copies.
+pub async fn run(
+    worker: Arc<Worker>,
+    mut mailbox: Mailbox,
+    sent_folder: Option<Mailbox>,
+    shutdown: watch::Receiver<bool>,
+    options: RunOptions,
+) -> Result<RunReport> {
+    let sent_folder = sent_folder.map(Mutex::new);
+    let mut report = RunReport::default();
+    worker.recover().await?;
+    if options.once {
+        mailbox.connect().await?;
+        report.stored += worker.ingest(&mut mailbox).await?.new;
+        mailbox.disconnect().await;
+        loop {
+            let processed = worker.process_pending().await?;
+            let sent = worker.send_pending(sent_folder.as_ref()).await?;
+            report.processed += processed;
+            tally(&mut report, &sent);
+            if processed == 0 && sent.is_empty() {
+                break;
+            }
+        }
+        return Ok(report);
+    }
+    let wake = Arc::new(Notify::new());
+    let ingest = tokio::spawn(ingest_loop(
+        worker.clone(),
+        mailbox,
+        shutdown.clone(),
+        wake.clone(),
+        options.clone(),
+    ));
+    let work = work_loop(
+        worker.clone(),
+        sent_folder,
+        shutdown.clone(),
+        wake,
+        options,
+        &mut report,
+    )
+    .await;
+    let stored = ingest
+        .await
+        .map_err(|e| anyhow::anyhow!("the mailbox task panicked: {e}"))??;
+    report.stored = stored;
+    work?;
+    Ok(report)
+}
+
+fn tally(report: &mut RunReport, outcomes: &[SendOutcome]) {
+    for o in outcomes {
+        match o {
+            SendOutcome::Sent => report.sent += 1,
+            SendOutcome::Retry => report.retried += 1,
+            SendOutcome::Failed => report.failed += 1,
+            SendOutcome::Lost => {}
+        }
+    }
+}
+
+fn stopping(shutdown: &watch::Receiver<bool>) -> bool {
+    *shutdown.borrow() || shutdown.has_changed().is_err()
+}
+
+/// Backoff after the n-th consecutive error: 1 s doubling to 60 s, with up to 50 % jitter.
+fn backoff(errors: u32) -> Duration {
+    let base = 1u64 << errors.saturating_sub(1).min(6);
+    Duration::from_secs_f64(base.min(60) as f64 * (1.0 + 0.5 * super::jitter()))
+}
+
+async fn ingest_loop(
+    worker: Arc<Worker>,
+    mut mailbox: Mailbox,
+    mut shutdown: watch::Receiver<bool>,
+    wake: Arc<Notify>,
+    options: RunOptions,
+) -> Result<usize> {
+    let mut stored = 0;
+    let mut errors = 0u32;
+    while !stopping(&shutdown) {
+        let step = async {
+            let got = worker.ingest(&mut mailbox).await?;
+            stored += got.new;
+            if got.new > 0 {
+                wake.notify_one();
+            }
+            let woke = mailbox
+                .wait_for_mail(options.max_wait, &mut shutdown)
+                .await?;
+            anyhow::Ok(woke)
+        }
+        .await;
+        match step {
+            Ok(Wake::Shutdown) => break,
+            Ok(_) => errors = 0,
+            Err(e) => {
+                errors += 1;
+                let delay = backoff(errors);
+                let transient = e
+                    .downcast_ref::<crate::mailbox::MailboxError>()
+                    .is_none_or(|m| m.is_transient());
+                if !transient {
+                    tracing::error!(error = %format!("{e:#}"), "the mailbox cannot be read; fix the configuration");
+                    return Err(e);
+                }
+                tracing::warn!(error = %format!("{e:#}"), retry_in_ms = delay.as_millis() as u64, "mailbox error; reconnecting");
+                mailbox.disconnect().await;
+                tokio::select! {
+                    _ = tokio::time::sleep(delay) => {}
+                    _ = shutdown.wait_for(|s| *s) => break,
+                }
+            }
+        }
+    }
+    mailbox.disconnect().await;
+    Ok(stored)
+}
+
+/// Runs `step` whenever `wake` fires (or every tick), until shutdown; database errors back off.
+async fn step_loop<F, Fut>(
+    name: &'static str,
+    mut shutdown: watch::Receiver<bool>,
+    wake: Arc<Notify>,
+    tick: Duration,
+    mut step: F,
+) where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<usize>>,
+{
+    let mut errors = 0u32;
+    while !stopping(&shutdown) {
+        match step().await {
+            Ok(done) => {
+                errors = 0;
+                if done > 0 {
+                    continue;
+                }
+                tokio::select! {
+                    _ = wake.notified() => {}
+                    _ = tokio::time::sleep(tick) => {}
+                    _ = shutdown.wait_for(|s| *s) => break,
+                }
+            }
+            Err(e) => {
+                errors += 1;
+                let delay = backoff(errors);
+                tracing::error!(step = name, error = %format!("{e:#}"), retry_in_ms = delay.as_millis() as u64, "database error; retrying");
+                tokio::select! {
+                    _ = tokio::time::sleep(delay) => {}
+                    _ = shutdown.wait_for(|s| *s) => break,
+                }
+            }
+        }
+    }
+}
+
+/// Processing and sending side by side: processing wakes on new mail and wakes sending when it
+/// approved something; sending also looks for due retries every tick. Recovery runs every 5 s.
+async fn work_loop(
+    worker: Arc<Worker>,
+    sent_folder: Option<Mutex<Mailbox>>,
+    shutdown: watch::Receiver<bool>,
+    wake: Arc<Notify>,
+    options: RunOptions,
+    report: &mut RunReport,
+) -> Result<()> {
+    let send_wake = Arc::new(Notify::new());
+    let processed = std::sync::atomic::AtomicUsize::new(0);
+    let sent = std::sync::Mutex::new(RunReport::default());
+    let last_recover = std::sync::Mutex::new(std::time::Instant::now());
+    let process = step_loop("process", shutdown.clone(), wake, options.tick, || async {
+        let n = worker.process_pending().await?;
+        if n > 0 {
+            processed.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+            send_wake.notify_one();
+        }
+        Ok(n)
+    });
+    let send = step_loop(
+        "send",
+        shutdown.clone(),
+        send_wake.clone(),
+        options.tick,
+        || async {
+            let due = last_recover
+                .lock()
+                .map(|t| t.elapsed() >= Duration::from_secs(5))
+                .unwrap_or(true);
+            if due {
+                worker.recover().await?;
+                if let Ok(mut t) = last_recover.lock() {
+                    *t = std::time::Instant::now();
+                }
+            }
+            let outcomes = worker.send_pending(sent_folder.as_ref()).await?;
+            if let Ok(mut r) = sent.lock() {
+                tally(&mut r, &outcomes);
+            }
+            Ok(outcomes.len())
+        },
+    );
+    tokio::join!(process, send);
+    report.processed += processed.into_inner();
+    let sent = sent.into_inner().unwrap_or_default();
+    report.sent += sent.sent;
+    report.retried += sent.retried;
+    report.failed += sent.failed;
+    if let Some(folder) = sent_folder {
+        folder.into_inner().disconnect().await;
+    }
+    Ok(())
+}

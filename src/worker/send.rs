@@ -1,0 +1,130 @@
+//! Sending: an `approved` case becomes `sending` (committed, the reply's Message-ID already
+//! stored), then the SMTP call, then `sent`, or back to `approved` with a later attempt time (4xx,
+//! network), or `failed` with the server's words (5xx, or retries used up).
+
+use super::{Worker, jitter, now_unix};
+use crate::mailbox::Mailbox;
+use crate::outbox::{Envelope, SendError};
+use crate::store::cases::{self, CaseId, CaseState};
+use anyhow::Result;
+use futures::StreamExt;
+use tokio::sync::Mutex;
+
+/// What happened to one send.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SendOutcome {
+    /// Accepted by the server.
+    Sent,
+    /// Will be tried again later.
+    Retry,
+    /// Failed for good; staff see it.
+    Failed,
+    /// Someone else has it now.
+    Lost,
+}
+
+impl Worker {
+    /// Sends every `approved` case that is due; `sent_folder` receives copies when configured.
+    /// Returns the outcomes.
+    pub async fn send_pending(
+        &self,
+        sent_folder: Option<&Mutex<Mailbox>>,
+    ) -> Result<Vec<SendOutcome>> {
+        let mut outcomes = Vec::new();
+        loop {
+            let lease = self.settings.send_lease.as_secs() as i64;
+            let ids = cases::claim(
+                &self.store,
+                CaseState::Approved,
+                &self.settings.owner,
+                now_unix(),
+                lease,
+                50,
+            )
+            .await?;
+            if ids.is_empty() {
+                return Ok(outcomes);
+            }
+            let results: Vec<Result<SendOutcome>> = futures::stream::iter(ids)
+                .map(|id| self.send_one(id, sent_folder))
+                .buffer_unordered(self.settings.concurrency.max(1))
+                .collect()
+                .await;
+            for r in results {
+                outcomes.push(r?);
+            }
+        }
+    }
+
+    async fn send_one(
+        &self,
+        id: CaseId,
+        sent_folder: Option<&Mutex<Mailbox>>,
+    ) -> Result<SendOutcome> {
+        let owner = self.settings.owner.as_str();
+        if !cases::begin_sending(&self.store, id, owner, now_unix()).await? {
+            return Ok(SendOutcome::Lost);
+        }
+        let case = cases::get(&self.store, id).await?;
+        let raw = cases::reply_raw(&self.store, id).await?;
+        let (Some(case), Some(raw)) = (case, raw) else {
+            let why = "the case has no stored reply to send";
+            cases::fail(&self.store, id, Some(owner), owner, why, now_unix()).await?;
+            return Ok(SendOutcome::Failed);
+        };
+        let to = case.reply_to.clone().unwrap_or_default();
+        let mut recipients = vec![to.as_str()];
+        if let Some(copy) = &self.settings.receipt_copy_to
+            && *copy != to
+        {
+            recipients.push(copy.as_str());
+        }
+        let result = match Envelope::new(Some(&self.settings.envelope_from), &recipients) {
+            Ok(envelope) => self.outbox.send(&raw, &envelope).await,
+            Err(e) => Err(e),
+        };
+        let now = now_unix();
+        match result {
+            Ok(delivered) => {
+                let detail = format!("accepted: {}", delivered.receipt);
+                if !cases::mark_sent(&self.store, id, owner, &detail, now).await? {
+                    return Ok(SendOutcome::Lost);
+                }
+                tracing::info!(case = %id, attempt = case.attempts, "reply sent");
+                if let (true, Some(folder)) = (self.settings.save_sent, sent_folder)
+                    && let Err(e) = folder.lock().await.save_sent(&raw).await
+                {
+                    tracing::warn!(case = %id, error = %e, "the reply was sent but its copy could not be filed in the Sent folder");
+                }
+                Ok(SendOutcome::Sent)
+            }
+            Err(e @ SendError::Transient { .. }) => {
+                let failed_attempts = case.attempts.max(1) as u32;
+                match self.settings.retry.next_delay(failed_attempts) {
+                    Some(delay) => {
+                        let secs = delay.as_secs_f64() * (1.0 + 0.25 * jitter());
+                        let next = now + secs.ceil() as i64;
+                        // The server's words may name the recipient: debug only.
+                        tracing::debug!(case = %id, error = %e, "sending failed");
+                        tracing::warn!(case = %id, attempt = case.attempts, retry_in_s = secs.ceil() as i64, "sending failed; will retry");
+                        cases::retry_later(&self.store, id, owner, &e.to_string(), next, now)
+                            .await?;
+                        Ok(SendOutcome::Retry)
+                    }
+                    None => {
+                        let why = format!("gave up after {} attempts: {e}", case.attempts);
+                        tracing::error!(case = %id, "sending failed for good");
+                        cases::fail(&self.store, id, Some(owner), owner, &why, now).await?;
+                        Ok(SendOutcome::Failed)
+                    }
+                }
+            }
+            Err(e) => {
+                tracing::debug!(case = %id, error = %e, "the reply was refused");
+                tracing::error!(case = %id, "the reply was refused; the case is failed, for staff");
+                cases::fail(&self.store, id, Some(owner), owner, &e.to_string(), now).await?;
+                Ok(SendOutcome::Failed)
+            }
+        }
+    }
+}

@@ -1,0 +1,166 @@
+//! The whole path with the staff page in it: questions delivered through the real mail rig, held
+//! by the worker (`review = "always"`), approved (one as drafted, one edited) in headless Chromium
+//! on the page, and the replies read from the asker's IMAP INBOX.
+
+mod common;
+mod rig;
+mod worker_support;
+
+use codedesk::config::Config;
+use codedesk::store::cases::{self, CaseFilter, CaseState};
+use codedesk::store::staff::{self, Role};
+use codedesk::web::{AppState, auth::hash_password, router};
+use common::Engine;
+use std::path::PathBuf;
+use std::time::Duration;
+use worker_support::{Desk, DeskOptions, inbox};
+
+const MINUTE: Duration = Duration::from_secs(60);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn held_questions_approved_on_the_page_are_answered_in_the_askers_inbox() {
+    approved_on_the_page(Engine::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn held_questions_approved_on_the_page_are_answered_on_postgresql_too() {
+    approved_on_the_page(Engine::Postgres).await;
+}
+
+async fn approved_on_the_page(engine: Engine) {
+    let mut desk = Desk::new(
+        engine,
+        "web",
+        DeskOptions {
+            review: "always",
+            ..DeskOptions::default()
+        },
+    )
+    .await;
+    desk.start();
+    let pid = std::process::id();
+    let (q1, q2, q3) = (
+        format!("q-web-1-{pid}@asker.example.test"),
+        format!("q-web-2-{pid}@asker.example.test"),
+        format!("q-web-3-{pid}@asker.example.test"),
+    );
+    desk.deliver(&desk.question(&q1, "Office visit", "Can I bill 99214-25 with 96372 today?"))
+        .await;
+    desk.deliver(&desk.question(&q2, "Spine", "Is M54.16 right for lumbar radiculopathy?"))
+        .await;
+    desk.deliver(&desk.question(&q3, "Update", "Is J06.9 still billable?"))
+        .await;
+    desk.wait_until("three cases held", MINUTE, || async {
+        desk.count(CaseState::Held).await == 3
+    })
+    .await;
+    let held = cases::list(
+        &desk.db.store,
+        &CaseFilter {
+            states: vec![CaseState::Held],
+            ..CaseFilter::default()
+        },
+    )
+    .await
+    .unwrap();
+    let id_of = |mid: &str| {
+        held.iter()
+            .find(|c| c.message_id.as_deref() == Some(mid))
+            .map(|c| c.id.0)
+            .unwrap()
+    };
+    let (approve, edit, again) = (id_of(&q1), id_of(&q2), id_of(&q3));
+
+    let email = "reviewer@clinic.example";
+    let password = "reviewer password 1";
+    staff::create_user(
+        &desk.db.store,
+        email,
+        Role::Staff,
+        &hash_password(password).unwrap(),
+    )
+    .await
+    .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let app = router(AppState::new(desk.db.store.clone(), Config::default()));
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
+    let params = serde_json::json!({
+        "staff": { "email": email, "password": password },
+        "approve": approve,
+        "edit": edit,
+        "again": again,
+    });
+    let artifacts = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("browser-artifacts");
+    let out = tokio::task::spawn_blocking(move || {
+        std::process::Command::new("node")
+            .arg(dir.join("staff.mjs"))
+            .arg("e2e")
+            .current_dir(&dir)
+            .env("CODEDESK_URL", format!("http://{addr}"))
+            .env("CODEDESK_ARTIFACTS", artifacts)
+            .env("CODEDESK_PARAMS", params.to_string())
+            .output()
+    })
+    .await
+    .unwrap()
+    .expect("run node (scripts/install-test-deps installs it)");
+    assert!(
+        out.status.success(),
+        "browser scenario e2e failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stderr),
+        String::from_utf8_lossy(&out.stdout)
+    );
+
+    let asker = desk.asker.clone();
+    desk.wait_until("both replies in the asker's INBOX", MINUTE, || async {
+        inbox(&asker).await.len() >= 2
+    })
+    .await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let got = inbox(&desk.asker).await;
+    assert_eq!(got.len(), 2, "one reply each: {got:?}");
+    let to_edit = got
+        .iter()
+        .find(|s| s.in_reply_to == q2)
+        .expect("the edited reply");
+    let text = String::from_utf8_lossy(&to_edit.raw);
+    assert!(
+        text.contains("Checked by a coder: M54.16 fits lumbar radiculopathy."),
+        "the reply carries the edit: {text}"
+    );
+    assert!(
+        got.iter().any(|s| s.in_reply_to == q1),
+        "the approved reply arrived"
+    );
+    let log = staff::audit_of_case(&desk.db.store, edit).await.unwrap();
+    let actions: Vec<&str> = log.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(actions, ["edit", "approve"]);
+    // Answered again: the worker drafted a new reply and held it again (review = "always").
+    let events = || async {
+        cases::events(&desk.db.store, cases::CaseId(again))
+            .await
+            .unwrap()
+    };
+    desk.wait_until("the re-answered case held again", MINUTE, || async {
+        events()
+            .await
+            .iter()
+            .filter(|e| e.to_state == CaseState::Held)
+            .count()
+            == 2
+    })
+    .await;
+    let case = cases::get(&desk.db.store, cases::CaseId(again))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(case.reply_text.is_some_and(|t| t.contains("J06.9")));
+    assert!(
+        !inbox(&desk.asker).await.iter().any(|s| s.in_reply_to == q3),
+        "a held case is not sent"
+    );
+    desk.terminate(Duration::from_secs(15));
+}

@@ -1,0 +1,515 @@
+//! The worker as a real process (the built binary) against the mail rig's Dovecot and Postfix, on
+//! SQLite and PostgreSQL: one threaded reply per question, held cases not sent, bounces never
+//! answered, odd messages recorded, and exactly one reply each across SIGKILLs and restarts.
+
+mod common;
+mod rig;
+mod worker_support;
+
+use codedesk::store::cases::{self, CaseFilter, CaseState};
+use common::{ENGINES, Engine};
+use std::collections::HashMap;
+use std::time::Duration;
+use worker_support::{
+    Desk, DeskOptions, append, binary, chaos_rig, eml_files, inbox, restart_dovecot, start_postfix,
+    stop_postfix,
+};
+
+const MINUTE: Duration = Duration::from_secs(60);
+
+async fn settled(desk: &Desk) -> bool {
+    let c = desk.counts().await;
+    let busy: i64 = c
+        .iter()
+        .filter(|(s, _)| {
+            matches!(
+                s,
+                CaseState::Received
+                    | CaseState::Answered
+                    | CaseState::Approved
+                    | CaseState::Sending
+            )
+        })
+        .map(|(_, n)| n)
+        .sum();
+    busy == 0
+}
+
+async fn one_question_one_reply(engine: Engine) {
+    let mut desk = Desk::new(engine, "one", DeskOptions::default()).await;
+    desk.start();
+    let qid = format!("q-one-{}@asker.example.test", std::process::id());
+    desk.deliver(&desk.question(
+        &qid,
+        "Office visit with injection",
+        "Can I bill 99214-25 with 96372 on the same day?",
+    ))
+    .await;
+    let asker = desk.asker.clone();
+    desk.wait_until("the reply in the asker's INBOX", MINUTE, || async {
+        !inbox(&asker).await.is_empty()
+    })
+    .await;
+    // Give a duplicate every chance to show up.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let got = inbox(&desk.asker).await;
+    assert_eq!(got.len(), 1, "{engine:?}: exactly one reply: {got:?}");
+    let reply = &got[0];
+    assert_eq!(
+        reply.in_reply_to, qid,
+        "{engine:?}: threaded to the question"
+    );
+    assert!(
+        reply.subject.starts_with("Re: Office visit with injection"),
+        "{}",
+        reply.subject
+    );
+    let text = String::from_utf8_lossy(&reply.raw);
+    assert!(
+        text.contains("99214") && text.contains("96372"),
+        "{engine:?}: the answer names the codes:\n{text}"
+    );
+    assert!(text.contains("Auto-Submitted: auto-replied"), "{text}");
+    let case = cases::find_by_message_id(&desk.db.store, &qid)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(case.state, CaseState::Sent);
+    assert_eq!(
+        case.reply_message_id.as_deref(),
+        Some(reply.message_id.as_str())
+    );
+    // The copy to our own address came back and was not taken for a question.
+    desk.wait_until("the receipt copy read", MINUTE, || async {
+        settled(&desk).await
+    })
+    .await;
+    let all = cases::count(&desk.db.store, &CaseFilter::default())
+        .await
+        .unwrap();
+    assert_eq!(all, 1, "{engine:?}: the reply's copy is not a new case");
+    let status = desk.terminate(Duration::from_secs(15));
+    assert!(
+        status.success(),
+        "{engine:?}: SIGTERM ends the worker cleanly: {status}\n{}",
+        desk.log_text()
+    );
+    let log = desk.log_text();
+    assert!(
+        !log.contains(&desk.asker),
+        "no addresses in the info log:\n{log}"
+    );
+    assert!(
+        !log.contains("96372"),
+        "no message text in the info log:\n{log}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_question_gets_exactly_one_threaded_reply_on_sqlite() {
+    one_question_one_reply(Engine::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_question_gets_exactly_one_threaded_reply_on_postgres() {
+    one_question_one_reply(Engine::Postgres).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn held_cases_are_not_sent_and_the_queue_lists_them() {
+    for engine in ENGINES {
+        let mut desk = Desk::new(
+            engine,
+            "held",
+            DeskOptions {
+                review: "always",
+                ..DeskOptions::default()
+            },
+        )
+        .await;
+        desk.start();
+        let qid = format!("q-held-{}@asker.example.test", std::process::id());
+        desk.deliver(&desk.question(&qid, "Spine", "Is M54.16 right for lumbar radiculopathy?"))
+            .await;
+        desk.wait_until("the case held", MINUTE, || async {
+            desk.count(CaseState::Held).await == 1
+        })
+        .await;
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        assert!(
+            inbox(&desk.asker).await.is_empty(),
+            "{engine:?}: a held reply was sent"
+        );
+        let out = std::process::Command::new(binary())
+            .arg("--config")
+            .arg(&desk.config)
+            .arg("queue")
+            .output()
+            .unwrap();
+        let listing = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{listing}");
+        assert!(
+            listing.starts_with("1 cases held or failed"),
+            "{engine:?}: {listing}"
+        );
+        assert!(listing.contains(" held "), "{listing}");
+        desk.terminate(Duration::from_secs(15));
+    }
+}
+
+fn corpora() -> std::path::PathBuf {
+    let dir = std::env::var_os("CODEDESK_CORPORA")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora")
+        });
+    assert!(
+        dir.join("mime/bounces").is_dir(),
+        "the bounce corpus is not at {}/mime/bounces: set CODEDESK_CORPORA (e.g. /work/shared/corpora)",
+        dir.display()
+    );
+    dir
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_bounce_of_the_corpus_is_answered() {
+    let bounces = eml_files(&corpora().join("mime/bounces/bsd"));
+    assert!(bounces.len() > 400, "{} bounces", bounces.len());
+    // Some corpus files share a Message-ID: each distinct one (and each without one) is a case.
+    let mut ids = std::collections::HashSet::new();
+    let mut expected = 0i64;
+    for path in &bounces {
+        let q = codedesk::question::parse(&std::fs::read(path).unwrap(), &Default::default());
+        if q.message_id.is_none_or(|id| ids.insert(id)) {
+            expected += 1;
+        }
+    }
+    for engine in ENGINES {
+        let mut desk = Desk::new(engine, "bounces", DeskOptions::default()).await;
+        desk.start();
+        for path in &bounces {
+            append(&desk.consult, &std::fs::read(path).unwrap()).await;
+        }
+        desk.wait_until("every bounce read and processed", 3 * MINUTE, || async {
+            let stored = cases::count(&desk.db.store, &CaseFilter::default())
+                .await
+                .unwrap();
+            stored == expected && settled(&desk).await
+        })
+        .await;
+        let counts: HashMap<CaseState, i64> = desk.counts().await.into_iter().collect();
+        let stored: i64 = counts.values().sum();
+        assert_eq!(
+            counts[&CaseState::Ignored],
+            stored,
+            "{engine:?}: every bounce ignored: {counts:?}"
+        );
+        assert_eq!(
+            counts[&CaseState::Sent] + counts[&CaseState::Held],
+            0,
+            "{engine:?}"
+        );
+        let list = cases::list(
+            &desk.db.store,
+            &CaseFilter {
+                limit: 1000,
+                ..CaseFilter::default()
+            },
+        )
+        .await
+        .unwrap();
+        assert!(list.iter().all(|c| {
+            c.reason
+                .as_deref()
+                .is_some_and(|r| r.starts_with("automatic mail"))
+        }));
+        assert_eq!(stored, expected, "{engine:?}");
+        desk.terminate(Duration::from_secs(15));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn malformed_huge_and_code_stuffed_messages_end_in_a_recorded_state() {
+    for engine in ENGINES {
+        let mut desk = Desk::new(engine, "odd", DeskOptions::default()).await;
+        desk.start();
+        let malformed = b"From: \r\nSubject: =?utf-8?B?####?=\r\nContent-Type: multipart/mixed; boundary=\"x\r\n\r\n--x\r\n\xff\xfe\x00garbage\r\n".to_vec();
+        append(&desk.consult, &malformed).await;
+        let mut huge = desk.question(
+            &format!("q-huge-{engine:?}@asker.example.test"),
+            "Big attachment",
+            "99213 see attached",
+        );
+        let line = "A".repeat(998) + "\r\n";
+        while huge.len() < 20 << 20 {
+            huge.extend_from_slice(line.as_bytes());
+        }
+        append(&desk.consult, &huge).await;
+        let codes: Vec<String> = (0..500).map(|i| format!("{}", 99_000 + i)).collect();
+        let stuffed = desk.question(
+            &format!("q-codes-{engine:?}@asker.example.test"),
+            "Many codes",
+            &codes.join(", "),
+        );
+        append(&desk.consult, &stuffed).await;
+        let after = desk.question(
+            &format!("q-after-{engine:?}@asker.example.test"),
+            "Still alive?",
+            "Is 99213 billable?",
+        );
+        desk.deliver(&after).await;
+        desk.wait_until("four cases, all settled", 2 * MINUTE, || async {
+            cases::count(&desk.db.store, &CaseFilter::default())
+                .await
+                .unwrap()
+                == 4
+                && settled(&desk).await
+        })
+        .await;
+        let list = cases::list(&desk.db.store, &CaseFilter::default())
+            .await
+            .unwrap();
+        for c in &list {
+            let events = cases::events(&desk.db.store, c.id).await.unwrap();
+            assert!(
+                events.len() >= 2,
+                "{engine:?}: case {} has a recorded outcome: {events:?}",
+                c.id
+            );
+            assert!(
+                matches!(
+                    c.state,
+                    CaseState::Sent | CaseState::Ignored | CaseState::Failed | CaseState::Held
+                ),
+                "{engine:?}: {:?}",
+                c.state
+            );
+        }
+        let huge_case = list
+            .iter()
+            .find(|c| c.raw_size >= 20 << 20)
+            .expect("the 20 MB message stored");
+        assert_eq!(
+            huge_case.state,
+            CaseState::Sent,
+            "{engine:?}: the 20 MB question is answered"
+        );
+        let after_case = list
+            .iter()
+            .find(|c| c.subject.as_deref() == Some("Still alive?"))
+            .unwrap();
+        assert_eq!(
+            after_case.state,
+            CaseState::Sent,
+            "{engine:?}: the worker kept going"
+        );
+        let stuffed_case = list
+            .iter()
+            .find(|c| c.subject.as_deref() == Some("Many codes"))
+            .unwrap();
+        assert_eq!(
+            stuffed_case.state,
+            CaseState::Sent,
+            "{engine:?}: 500 codes are answered"
+        );
+        let malformed_case = list.iter().find(|c| c.message_id.is_none()).unwrap();
+        assert_eq!(
+            malformed_case.state,
+            CaseState::Ignored,
+            "{engine:?}: no address to answer"
+        );
+        assert!(
+            desk.worker.as_mut().unwrap().try_wait().unwrap().is_none(),
+            "the worker still runs"
+        );
+        desk.terminate(Duration::from_secs(15));
+    }
+}
+
+/// SIGKILL at pseudo-random moments while 200 questions go through, restart each time: every
+/// question ends with exactly one reply.
+async fn killed_and_restarted(engine: Engine) {
+    let mut desk = Desk::new(engine, "kill", DeskOptions::default()).await;
+    desk.start();
+    let total = 200;
+    let mut ids = Vec::new();
+    let mut seed = std::process::id() as u64 ^ 0x9e37_79b9;
+    let mut next = || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let mut kills = 0;
+    for i in 0..total {
+        let id = format!("q-kill-{i}-{}@asker.example.test", std::process::id());
+        desk.deliver(&desk.question(
+            &id,
+            &format!("Question {i}"),
+            &format!("Is 99213 with 36415 fine? ({i})"),
+        ))
+        .await;
+        ids.push(id);
+        if i % 40 == 20 {
+            tokio::time::sleep(Duration::from_millis(next() % 700)).await;
+            desk.kill();
+            kills += 1;
+            desk.start();
+        }
+    }
+    for _ in 0..2 {
+        tokio::time::sleep(Duration::from_millis(200 + next() % 800)).await;
+        desk.kill();
+        kills += 1;
+        desk.start();
+    }
+    let asker = desk.asker.clone();
+    desk.wait_until("a reply to every question", 4 * MINUTE, || async {
+        let got = inbox(&asker).await;
+        let mut threads: Vec<&str> = got.iter().map(|s| s.in_reply_to.as_str()).collect();
+        threads.sort();
+        threads.dedup();
+        threads.len() >= total
+    })
+    .await;
+    desk.wait_until("nothing left to do", 2 * MINUTE, || async {
+        settled(&desk).await
+    })
+    .await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let got = inbox(&desk.asker).await;
+    let mut per_question: HashMap<&str, usize> = HashMap::new();
+    for s in &got {
+        *per_question.entry(s.in_reply_to.as_str()).or_default() += 1;
+    }
+    let twice: Vec<_> = per_question.iter().filter(|(_, n)| **n > 1).collect();
+    assert!(
+        twice.is_empty(),
+        "{engine:?}: answered twice after {kills} kills: {twice:?}"
+    );
+    for id in &ids {
+        assert_eq!(
+            per_question.get(id.as_str()),
+            Some(&1),
+            "{engine:?}: {id} has no reply"
+        );
+    }
+    assert_eq!(desk.count(CaseState::Sent).await, total as i64);
+    eprintln!(
+        "{engine:?}: {total} questions, {kills} SIGKILLs, {} replies",
+        got.len()
+    );
+    desk.terminate(Duration::from_secs(15));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigkill_during_a_200_question_run_still_gives_one_reply_each_on_sqlite() {
+    killed_and_restarted(Engine::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigkill_during_a_200_question_run_still_gives_one_reply_each_on_postgres() {
+    killed_and_restarted(Engine::Postgres).await;
+}
+
+/// Dovecot restarted mid-run: the worker reconnects and loses nothing. Then Postfix is stopped
+/// for 30 s: replies wait and are retried, then each is delivered once. On a rig of its own.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dovecot_restart_and_a_30_second_smtp_outage_lose_nothing_and_send_once() {
+    let r = chaos_rig();
+    if std::net::TcpStream::connect(("127.0.0.1", r.submission_port)).is_err() {
+        start_postfix(r); // an earlier run stopped in the middle
+    }
+    worker_support::flush_postfix(r);
+    for engine in ENGINES {
+        let mut desk = Desk::new(
+            engine,
+            "chaos",
+            DeskOptions {
+                rig: Some(r),
+                ..DeskOptions::default()
+            },
+        )
+        .await;
+        desk.start();
+        let mut ids = Vec::new();
+        for i in 0..10 {
+            let id = format!(
+                "q-chaos-a{i}-{engine:?}-{}@asker.example.test",
+                std::process::id()
+            );
+            desk.deliver(&desk.question(&id, &format!("Before restart {i}"), "Is 99213 billable?"))
+                .await;
+            ids.push(id);
+        }
+        restart_dovecot(r, Duration::from_secs(2)).await;
+        for i in 0..10 {
+            let id = format!(
+                "q-chaos-b{i}-{engine:?}-{}@asker.example.test",
+                std::process::id()
+            );
+            desk.deliver(&desk.question(&id, &format!("After restart {i}"), "Is 99214 billable?"))
+                .await;
+            ids.push(id);
+        }
+        desk.wait_until(
+            "20 replies after the Dovecot restart",
+            2 * MINUTE,
+            || async { desk.replies().await.len() >= 20 },
+        )
+        .await;
+        assert!(
+            desk.log_text().contains("reconnecting"),
+            "{engine:?}: the worker saw the restart"
+        );
+
+        stop_postfix(r);
+        let stopped = std::time::Instant::now();
+        let mut later = Vec::new();
+        for i in 0..5 {
+            let id = format!(
+                "q-chaos-c{i}-{engine:?}-{}@asker.example.test",
+                std::process::id()
+            );
+            // With Postfix down the questions go straight into the INBOX.
+            worker_support::append_with(
+                r,
+                &desk.consult,
+                &desk.question(&id, &format!("During outage {i}"), "Is 99215 billable?"),
+            )
+            .await;
+            later.push(id);
+        }
+        desk.wait_until("retries scheduled", MINUTE, || async {
+            desk.count(CaseState::Approved).await == 5
+        })
+        .await;
+        let case = cases::find_by_message_id(&desk.db.store, &later[0])
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(
+            case.attempts >= 1 && case.last_error.is_some(),
+            "{engine:?}: {case:?}"
+        );
+        tokio::time::sleep(Duration::from_secs(30).saturating_sub(stopped.elapsed())).await;
+        start_postfix(r);
+        desk.wait_until("the delayed replies", 3 * MINUTE, || async {
+            desk.replies().await.len() >= 25
+        })
+        .await;
+        desk.wait_until("nothing left to do", MINUTE, || async {
+            settled(&desk).await
+        })
+        .await;
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        let got = desk.replies().await;
+        ids.extend(later);
+        for id in &ids {
+            let n = got.iter().filter(|s| s.in_reply_to == *id).count();
+            assert_eq!(n, 1, "{engine:?}: {id} got {n} replies");
+        }
+        assert_eq!(got.len(), 25, "{engine:?}");
+        desk.terminate(Duration::from_secs(15));
+    }
+}

@@ -1,0 +1,452 @@
+//! Running the worker as a real process against the mail rig: a config file per test, the sample
+//! catalog imported into the test's database, questions delivered over SMTP, replies read from the
+//! asker's INBOX over IMAP.
+#![allow(dead_code)]
+
+use crate::common::{Engine, TempDir, TestDb};
+use crate::rig::{HOST, Rig, rig, unique};
+use codedesk::store::cases::{self, CaseFilter, CaseState};
+use futures::TryStreamExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The built binary.
+pub fn binary() -> &'static str {
+    env!("CARGO_BIN_EXE_codedesk")
+}
+
+/// One test's world: database with the sample imported, index, consult and asker mailboxes, and
+/// the config file the worker reads.
+pub struct Desk {
+    pub db: TestDb,
+    pub dir: TempDir,
+    pub consult: String,
+    pub asker: String,
+    pub config: PathBuf,
+    pub worker: Option<Child>,
+    pub log: PathBuf,
+    pub rig: &'static Rig,
+    starts: u32,
+}
+
+/// Settings that differ between tests.
+#[derive(Clone, Debug)]
+pub struct DeskOptions {
+    pub review: &'static str,
+    /// Another rig than the shared one (for tests that stop servers).
+    pub rig: Option<&'static Rig>,
+}
+
+impl Default for DeskOptions {
+    fn default() -> Self {
+        DeskOptions {
+            review: "never",
+            rig: None,
+        }
+    }
+}
+
+impl Desk {
+    pub async fn new(engine: Engine, label: &str, options: DeskOptions) -> Desk {
+        let r: &'static Rig = options.rig.unwrap_or_else(rig);
+        let db = TestDb::new(engine).await;
+        let dir = TempDir::new(label);
+        let index = dir.path().join("index");
+        let out = Command::new(binary())
+            .args(["--db", &db.url, "--index"])
+            .arg(&index)
+            .arg("import")
+            .arg(crate::common::sample())
+            .stdin(Stdio::null())
+            .output()
+            .expect("run codedesk import");
+        assert!(
+            out.status.success(),
+            "import failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let consult = format!("{}@example.test", unique(&format!("consult-{label}")));
+        let asker = format!("{}@example.test", unique(&format!("asker-{label}")));
+        let password = dir.path().join("password");
+        std::fs::write(&password, format!("{}\n", r.password)).unwrap();
+        let ca = r.ca_cert.clone();
+        let config = dir.path().join("codedesk.toml");
+        let toml = format!(
+            r#"[database]
+url = "{url}"
+[index]
+dir = "{index}"
+[mailbox]
+kind = "imap"
+host = "{HOST}"
+port = {imap}
+tls = "starttls"
+ca_file = "{ca}"
+username = "{consult}"
+password_file = "{password}"
+address = "{consult}"
+[outbox]
+kind = "smtp"
+host = "{HOST}"
+port = {smtp}
+tls = "starttls"
+ca_file = "{ca}"
+username = "{consult}"
+password_file = "{password}"
+from = "Coding Desk <{consult}>"
+[policy]
+review = "{review}"
+[senders]
+rate_per_hour = 100000
+[reply]
+message_id_domain = "desk.example.test"
+templates = "{templates}"
+"#,
+            templates = Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("templates")
+                .display(),
+            url = db.url,
+            index = index.display(),
+            imap = r.imap_port,
+            smtp = r.submission_port,
+            ca = ca.display(),
+            password = password.display(),
+            review = options.review,
+        );
+        std::fs::write(&config, toml).unwrap();
+        let log = dir.path().join("worker.log");
+        Desk {
+            db,
+            dir,
+            consult,
+            asker,
+            config,
+            worker: None,
+            log,
+            rig: r,
+            starts: 0,
+        }
+    }
+
+    /// Starts `codedesk worker` (its log goes to a file in the test folder).
+    pub fn start(&mut self) {
+        assert!(self.worker.is_none(), "the worker runs already");
+        self.starts += 1;
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&self.log)
+            .unwrap();
+        let child = Command::new(binary())
+            .arg("--config")
+            .arg(&self.config)
+            .arg("worker")
+            .env("CODEDESK_LOG", "info,sqlx=error")
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().unwrap())
+            .stderr(log)
+            .spawn()
+            .expect("start codedesk worker");
+        self.worker = Some(child);
+    }
+
+    /// SIGKILL: no chance to clean up.
+    pub fn kill(&mut self) {
+        if let Some(mut child) = self.worker.take() {
+            child.kill().unwrap();
+            child.wait().unwrap();
+        }
+    }
+
+    /// SIGTERM, and the exit status within `within`.
+    pub fn terminate(&mut self, within: Duration) -> std::process::ExitStatus {
+        let mut child = self.worker.take().expect("a running worker");
+        unsafe {
+            libc::kill(child.id() as i32, libc::SIGTERM);
+        }
+        let deadline = Instant::now() + within;
+        loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                return status;
+            }
+            if Instant::now() > deadline {
+                child.kill().ok();
+                panic!(
+                    "the worker did not stop within {within:?} of SIGTERM; log:\n{}",
+                    self.log_text()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    pub fn log_text(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// A question from the asker.
+    pub fn question(&self, message_id: &str, subject: &str, body: &str) -> Vec<u8> {
+        format!(
+            "From: Asker <{asker}>\r\nTo: {consult}\r\nSubject: {subject}\r\nMessage-ID: <{message_id}>\r\n\
+             Date: Tue, 13 Jan 2026 10:00:00 +0000\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n",
+            asker = self.asker,
+            consult = self.consult
+        )
+        .into_bytes()
+    }
+
+    /// Delivers over SMTP (port 2525, like the internet).
+    pub async fn deliver(&self, raw: &[u8]) {
+        self.rig.deliver(&self.consult, raw).await;
+    }
+
+    /// Every message in the asker's INBOX.
+    pub async fn replies(&self) -> Vec<Seen> {
+        inbox_with(self.rig, &self.asker).await
+    }
+
+    /// Cases in each state.
+    pub async fn counts(&self) -> Vec<(CaseState, i64)> {
+        cases::counts_by_state(&self.db.store).await.unwrap()
+    }
+
+    pub async fn count(&self, state: CaseState) -> i64 {
+        cases::count(
+            &self.db.store,
+            &CaseFilter {
+                states: vec![state],
+                ..CaseFilter::default()
+            },
+        )
+        .await
+        .unwrap()
+    }
+
+    /// Waits until `check` holds, or fails with the worker's log.
+    pub async fn wait_until<F, Fut>(&self, what: &str, timeout: Duration, mut check: F)
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = bool>,
+    {
+        let deadline = Instant::now() + timeout;
+        while !check().await {
+            if Instant::now() > deadline {
+                panic!(
+                    "timed out after {timeout:?} waiting for {what}; cases: {:?}\nworker log:\n{}",
+                    self.counts().await,
+                    tail(&self.log_text(), 60)
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+}
+
+impl Drop for Desk {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+fn tail(text: &str, lines: usize) -> String {
+    let all: Vec<&str> = text.lines().collect();
+    all[all.len().saturating_sub(lines)..].join("\n")
+}
+
+/// One message in a mailbox, by its headers.
+#[derive(Clone, Debug)]
+pub struct Seen {
+    pub message_id: String,
+    pub in_reply_to: String,
+    pub subject: String,
+    pub raw: Vec<u8>,
+}
+
+/// Every message in `user`'s INBOX (a fresh session each time), via `rig`'s IMAPS port.
+pub async fn inbox_with(r: &Rig, user: &str) -> Vec<Seen> {
+    let mut session = r.peek(user).await;
+    session.select("INBOX").await.unwrap();
+    let fetched: Vec<_> = session
+        .uid_fetch("1:*", "BODY.PEEK[]")
+        .await
+        .unwrap()
+        .try_collect()
+        .await
+        .unwrap_or_default();
+    let mut out = Vec::new();
+    for f in &fetched {
+        let Some(body) = f.body() else { continue };
+        let parsed = codedesk::question::parse(body, &codedesk::question::Limits::default());
+        out.push(Seen {
+            message_id: parsed.message_id.unwrap_or_default(),
+            in_reply_to: parsed.in_reply_to.first().cloned().unwrap_or_default(),
+            subject: parsed.subject,
+            raw: body.to_vec(),
+        });
+    }
+    session.logout().await.ok();
+    out
+}
+
+/// Every message in `user`'s INBOX on the shared rig.
+pub async fn inbox(user: &str) -> Vec<Seen> {
+    inbox_with(rig(), user).await
+}
+
+/// Appends `raw` to `user`'s INBOX directly (IMAP APPEND), for messages SMTP would alter.
+pub async fn append(user: &str, raw: &[u8]) {
+    append_with(rig(), user, raw).await;
+}
+
+/// [`append`] on another rig.
+pub async fn append_with(r: &Rig, user: &str, raw: &[u8]) {
+    let mut session = r.peek(user).await;
+    session.append("INBOX", None, None, raw).await.unwrap();
+    session.logout().await.ok();
+}
+
+/// Every `.eml` file under `dir`, sorted.
+pub fn eml_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "eml") {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// A second rig of its own (MAILRIG_DIR=/tmp/codedesk-rig-chaos, ports 11xxx/12xxx) for tests
+/// that stop and start servers, so tests on the shared rig are not disturbed.
+pub fn chaos_rig() -> &'static Rig {
+    static RIG: std::sync::OnceLock<Rig> = std::sync::OnceLock::new();
+    RIG.get_or_init(|| {
+        let dir = PathBuf::from("/tmp/codedesk-rig-chaos");
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/mail-rig");
+        let log =
+            std::env::temp_dir().join(format!("codedesk-chaos-rig-{}.log", std::process::id()));
+        let out = std::fs::File::create(&log).unwrap();
+        let status = Command::new("bash")
+            .arg(&script)
+            .arg("start")
+            .env("MAILRIG_DIR", &dir)
+            .env("MAILRIG_IMAP_PORT", "11143")
+            .env("MAILRIG_IMAPS_PORT", "11993")
+            .env("MAILRIG_LMTP_PORT", "12424")
+            .env("MAILRIG_SMTP_PORT", "12525")
+            .env("MAILRIG_SUBMISSION_PORT", "12587")
+            .env("MAILRIG_SMTPS_PORT", "12465")
+            .stdin(Stdio::null())
+            .stdout(out.try_clone().unwrap())
+            .stderr(out)
+            .status()
+            .expect("run scripts/mail-rig");
+        assert!(
+            status.success(),
+            "the second mail rig (MAILRIG_DIR={}) did not start:\n{}",
+            dir.display(),
+            std::fs::read_to_string(&log).unwrap_or_default()
+        );
+        let text = std::fs::read_to_string(dir.join("rig.env")).unwrap();
+        let get = |k: &str| {
+            text.lines()
+                .filter_map(|l| l.strip_prefix("export ")?.split_once('='))
+                .find(|(key, _)| *key == k)
+                .map(|(_, v)| v.to_string())
+                .unwrap_or_else(|| panic!("{k} missing from the chaos rig's rig.env"))
+        };
+        let port = |k: &str| get(k).parse::<u16>().unwrap();
+        Rig {
+            dir,
+            password: get("MAILRIG_PASSWORD"),
+            imap_port: port("MAILRIG_IMAP_PORT"),
+            imaps_port: port("MAILRIG_IMAPS_PORT"),
+            smtp_port: port("MAILRIG_SMTP_PORT"),
+            submission_port: port("MAILRIG_SUBMISSION_PORT"),
+            smtps_port: port("MAILRIG_SMTPS_PORT"),
+            ca_cert: PathBuf::from(get("MAILRIG_CA_CERT")),
+            dovecot_conf: PathBuf::from(get("MAILRIG_DOVECOT_CONF")),
+        }
+    })
+}
+
+fn run_quietly(cmd: &mut Command) {
+    let status = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success(), "{cmd:?}: {status}");
+}
+
+/// Stops the rig's Dovecot (every IMAP session ends) and starts it again after `down`.
+pub async fn restart_dovecot(r: &Rig, down: Duration) {
+    run_quietly(
+        Command::new("doveadm")
+            .arg("-c")
+            .arg(&r.dovecot_conf)
+            .arg("stop"),
+    );
+    tokio::time::sleep(down).await;
+    run_quietly(Command::new("dovecot").arg("-c").arg(&r.dovecot_conf));
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while std::net::TcpStream::connect((HOST, r.imap_port)).is_err() {
+        assert!(
+            Instant::now() < deadline,
+            "Dovecot did not come back on port {}",
+            r.imap_port
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // Postfix deferred what it could not hand to LMTP while Dovecot was down: retry it now
+    // rather than in five minutes (a real MTA would, later).
+    flush_postfix(r);
+}
+
+/// Makes Postfix retry its deferred mail now.
+pub fn flush_postfix(r: &Rig) {
+    run_quietly(
+        Command::new("postqueue")
+            .arg("-c")
+            .arg(r.dir.join("etc/postfix"))
+            .arg("-f"),
+    );
+}
+
+/// Stops the rig's Postfix (every SMTP port closes).
+pub fn stop_postfix(r: &Rig) {
+    run_quietly(
+        Command::new("postfix")
+            .arg("-c")
+            .arg(r.dir.join("etc/postfix"))
+            .arg("stop"),
+    );
+}
+
+/// Starts the rig's Postfix again.
+pub fn start_postfix(r: &Rig) {
+    run_quietly(
+        Command::new("postfix")
+            .arg("-c")
+            .arg(r.dir.join("etc/postfix"))
+            .arg("start"),
+    );
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while std::net::TcpStream::connect((HOST, r.submission_port)).is_err() {
+        assert!(
+            Instant::now() < deadline,
+            "Postfix did not come back on port {}",
+            r.submission_port
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
