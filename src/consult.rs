@@ -2,8 +2,8 @@
 //! finds its code references (the catalog confirming ambiguous ones), gathers what the catalog
 //! knows of them and hands it to the pure `answer`. The only I/O is catalog reads.
 
-use crate::answer::{self, Answer, Findings, Suggestion};
-use crate::codes::{Catalog, CodeSystem};
+use crate::answer::{self, Answer, CodeSetRelease, Findings, Suggestion};
+use crate::codes::{Catalog, CodeEntry, CodeSystem, SevenChr};
 use crate::date::Date;
 use crate::extract::{self, CodeOracle, CodeRef};
 use crate::question::{self, Limits, Question};
@@ -78,8 +78,15 @@ pub async fn gather(catalog: &Catalog, question: &Question, refs: &[CodeRef]) ->
     }
     let mut entries = Vec::new();
     for (system, code) in &wanted {
-        if let Some(e) = catalog.entry(*system, code)? {
+        if let Some(mut e) = catalog.entry(*system, code)? {
+            if e.seven_chr.is_none() {
+                e.seven_chr = seventh_of_complete(catalog, &e)?;
+            }
             entries.push(e);
+        } else if *system == CodeSystem::Cpt && catalog.ptp_for(code, 1).await?.1 > 0 {
+            // A CPT code in the PTP tables (and in no MUE table) without a licensed CPT file:
+            // known, without a descriptor, so its pairs are checked.
+            entries.push(known_from_ptp(code));
         }
     }
     let mut procs: Vec<&str> = Vec::new();
@@ -103,11 +110,14 @@ pub async fn gather(catalog: &Catalog, question: &Question, refs: &[CodeRef]) ->
         Vec::new()
     };
     let releases = catalog.releases().await?;
-    let mut code_sets: Vec<String> = Vec::new();
+    let mut code_sets: Vec<CodeSetRelease> = Vec::new();
     for r in &releases {
         let label = format!("{} {}", set_label(&r.code_set), r.version);
-        if !code_sets.contains(&label) {
-            code_sets.push(label);
+        if !code_sets.iter().any(|c| c.label == label) {
+            code_sets.push(CodeSetRelease {
+                set: r.code_set.clone(),
+                label,
+            });
         }
     }
     let cpt_licensed = releases.iter().any(|r| r.code_set == "CPT");
@@ -119,6 +129,45 @@ pub async fn gather(catalog: &Catalog, question: &Question, refs: &[CodeRef]) ->
         code_sets,
         cpt_licensed,
     })
+}
+
+/// For a complete 7-character ICD-10-CM code (S72.001A), the 7th-character values of the code
+/// it extends (S72.001), so the reply can say what its 7th character means.
+fn seventh_of_complete(catalog: &Catalog, e: &CodeEntry) -> Result<Option<SevenChr>> {
+    let bare: String = e.code.chars().filter(|c| *c != '.').collect();
+    if e.system != CodeSystem::Icd10Cm || bare.len() != 7 {
+        return Ok(None);
+    }
+    let Some(last) = e.code.chars().last() else {
+        return Ok(None);
+    };
+    let parent = e.code[..e.code.len() - 1].trim_end_matches('.');
+    let Some(p) = catalog.entry(CodeSystem::Icd10Cm, parent)? else {
+        return Ok(None);
+    };
+    Ok(p.seven_chr.filter(|s| {
+        s.values
+            .iter()
+            .any(|(c, _)| c.chars().eq(std::iter::once(last)))
+    }))
+}
+
+/// The entry of a CPT code known only from the PTP tables: no versions, so no descriptor.
+fn known_from_ptp(code: &str) -> CodeEntry {
+    CodeEntry {
+        system: CodeSystem::Cpt,
+        code: code.to_string(),
+        versions: Vec::new(),
+        added: None,
+        action: None,
+        notes: Vec::new(),
+        seven_chr: None,
+        children: Vec::new(),
+        billable_descendants: 0,
+        replaced_by: Vec::new(),
+        mue: Vec::new(),
+        ancestors: Vec::new(),
+    }
 }
 
 fn set_label(code_set: &str) -> &str {

@@ -269,7 +269,7 @@ async fn a_pair_in_the_ptp_excerpt_gets_its_edit_and_the_modifier_answer() {
 async fn cpt_codes_get_mue_and_pairs_without_an_edit_are_said_so() {
     let Some(root) = codesets() else { return };
     let catalog = open_catalog(&root).await;
-    let (_, r) = answer(&catalog, "cpt-mue.eml").await;
+    let (c, r) = answer(&catalog, "cpt-mue.eml").await;
     assert_has(
         &r.text,
         &[
@@ -278,9 +278,67 @@ async fn cpt_codes_get_mue_and_pairs_without_an_edit_are_said_so() {
             "may be paid on appeal with documentation of medical necessity",
             "0001U with 99213: no PTP edit in the loaded tables.",
             "Written with modifier 25.",
-            "CPT codes can only be confirmed with a licensed CPT file, which is not loaded",
         ],
     );
+    // 0028U is in no MUE table, only in the PTP excerpt: a CPT code without a descriptor, and
+    // its pair with 0001U is checked (the edit was deleted in 2018).
+    assert!(c.answer.unknown.is_empty(), "{:?}", c.answer.unknown);
+    assert_has(
+        &r.text,
+        &[
+            "CPT 0028U",
+            "Status: known as a CPT code from the NCCI edit files (PTP/MUE) only; without a licensed CPT file its validity on 2026-06-01 cannot be confirmed here.",
+            "0001U (column 1) with 0028U (column 2): edit deleted on 2026-06-01; practitioner edit effective 2018-07-01, deletion date 2018-09-30.",
+            "0028U with 99213: no PTP edit in the loaded tables.",
+            // Only the sets used: no CPT file, so the NCCI tables, and the HCPCS modifier list
+            // modifier 25 was looked for in.
+            "Code sets consulted: HCPCS 2025-10, NCCI MUEs 2026-04-01, NCCI PTP edits v32.2.",
+        ],
+    );
+    assert!(!r.text.contains("Not found") && !r.text.contains("Units in your question"));
+}
+
+#[tokio::test]
+async fn a_cpt_code_known_only_from_the_ptp_table_is_read_and_its_pair_checked() {
+    let Some(root) = codesets() else { return };
+    let catalog = open_catalog(&root).await;
+    // 80500 is in the PTP excerpt and in no MUE table; no licensed CPT file is imported.
+    let (c, r) = answer(&catalog, "ptp-only.eml").await;
+    assert_eq!(c.answer.date_of_service.to_string(), "2020-06-15");
+    assert!(c.answer.unknown.is_empty(), "{:?}", c.answer.unknown);
+    assert_eq!(c.answer.pairs.len(), 1, "{:?}", c.answer.pairs);
+    assert_has(
+        &r.text,
+        &[
+            "CPT 80500",
+            "Status: known as a CPT code from the NCCI edit files (PTP/MUE) only; without a licensed CPT file its validity on 2020-06-15 cannot be confirmed here.",
+            "0001U (column 1) with 80500 (column 2): edit in force on 2020-06-15; practitioner edit effective 2018-01-01, deletion date 2021-12-31.",
+            "Misuse of Column Two code with Column One code",
+            "Modifier indicator 1: both may be paid when the services are separate and distinct",
+        ],
+    );
+}
+
+#[tokio::test]
+async fn units_asked_are_compared_with_the_mue_and_a_date_after_on_is_read() {
+    let Some(root) = codesets() else { return };
+    let catalog = open_catalog(&root).await;
+    let (c, r) = answer(&catalog, "units-mue.eml").await;
+    // "on 2026-02-03": not the Date header (2026-03-10), not the DOB.
+    assert_eq!(c.answer.date_of_service.to_string(), "2026-02-03");
+    assert!(c.answer.date_given);
+    assert_has(
+        &r.text,
+        &[
+            "date of service in your message, 2026-02-03",
+            "Units in your question: 80 units are within the MUE of 160 per day (indicator 3, a date-of-service edit): the units on all lines for J1010 on the same date count toward it.",
+            "Units in your question: 4 units are within the MUE of 16 per day (indicator 3",
+            "Units in your question: 3 units exceed the MUE of 2 per day (indicator 3, a clinical date-of-service edit): the units on all lines for 99213 on the same date are added together, and when the total is above 2 units those lines are denied; the denial may be appealed with documentation of medical necessity.",
+            "Code sets consulted: HCPCS 2025-10, NCCI MUEs 2026-04-01, NCCI PTP edits v32.2.",
+        ],
+    );
+    assert_has(&r.html, &["Units asked", "Over the MUE."]);
+    assert!(!r.text.contains("1950") && !r.html.contains("1950"));
 }
 
 #[tokio::test]
@@ -293,6 +351,7 @@ async fn icd9_codes_get_gem_candidates_and_unknown_codes_name_the_sets_consulted
         &[
             "724.4: ICD-10-CM candidates from the CMS General Equivalence Mappings",
             "M54.16    Radiculopathy, lumbar region [approximate]",
+            "Code sets consulted: ICD-9/ICD-10 GEMs FY2018, ICD-10-CM FY2026.",
         ],
     );
     let (_, r) = answer(&catalog, "pcs-hip.eml").await;
@@ -301,11 +360,15 @@ async fn icd9_codes_get_gem_candidates_and_unknown_codes_name_the_sets_consulted
         &[
             "ICD-10-PCS 0SR9019 - valid for reporting",
             "Replacement of Right Hip Joint with Metal Synthetic Substitute, Cemented, Open Approach",
-            "Z99.999: not in the loaded code sets (",
-            "ICD-10-CM FY2026",
-            "NCCI PTP edits v32.2",
+            "Z99.999: not in the loaded code sets (ICD-10-CM FY2026).",
+            "Code sets consulted: ICD-10-CM FY2026, ICD-10-PCS FY2026.",
         ],
     );
+    // Only the code sets the answer used are cited.
+    for unused in ["NCCI", "HCPCS", "GEMs"] {
+        assert!(!r.text.contains(unused), "{unused} cited in:\n{}", r.text);
+        assert!(!r.html.contains(unused), "{unused} cited in the HTML");
+    }
 }
 
 #[tokio::test]
@@ -342,6 +405,7 @@ async fn modifiers_are_described_from_the_hcpcs_file_and_ranges_listed() {
             "MUE (practitioner, table from 2026-04-01): 160 units per day",
             "ICD-10-CM S72.001A - billable",
             "Fracture of unspecified part of neck of right femur, initial encounter for closed fracture",
+            "7th character A: initial encounter for closed fracture",
             "J1010 with G0439: no PTP edit in the loaded tables.",
         ],
     );
@@ -358,6 +422,8 @@ const SNAPSHOTS: &[&str] = &[
     "words-only",
     "pcs-hip",
     "range-modifiers",
+    "units-mue",
+    "ptp-only",
 ];
 
 #[tokio::test]

@@ -1,5 +1,7 @@
 //! The date of service a question names ("DOS 03/15/2024", "date of service: 2024-03-15",
-//! "service date March 15, 2024"), so facts are given as of that day.
+//! "service date March 15, 2024", "seen on 2026-02-03"), so facts are given as of that day.
+//! Slash dates are read the US way (03/02/2026 is March 2). A birth date, a date of injury or
+//! onset, a claim's paid or denied date and a quoted message's "On ..., X wrote:" are not taken.
 
 use crate::date::Date;
 
@@ -43,6 +45,78 @@ pub fn date_of_service(text: &str) -> Option<Date> {
             }
         }
     }
+    on_date(&lower)
+}
+
+/// Words that, just before "on DATE" (or inside a cue's window), say the date is not the
+/// date of service.
+const NOT_SERVICE: &[&str] = &[
+    "born",
+    "birth",
+    "dob",
+    "d.o.b.",
+    "injury",
+    "injured",
+    "accident",
+    "fell",
+    "onset",
+    "began",
+    "started",
+    "paid",
+    "denied",
+    "received",
+    "submitted",
+    "sent",
+    "filed",
+    "emailed",
+    "wrote",
+];
+
+fn is_not_service(word: &str) -> bool {
+    let w = word.trim_matches(|c: char| !c.is_ascii_alphanumeric() && c != '.');
+    NOT_SERVICE
+        .iter()
+        .any(|n| w == *n || w.trim_end_matches('.') == *n)
+}
+
+/// "billed 99213 on 2026-02-03": a date written right after the word "on", unless the words
+/// before it say it is a birth, injury, onset or claim date, or the line is a quoted message's
+/// attribution ("On 2026-01-12, Sam wrote:").
+fn on_date(lower: &str) -> Option<Date> {
+    for line in lower.lines() {
+        if line.contains("wrote") {
+            continue;
+        }
+        let words: Vec<&str> = line.split_whitespace().collect();
+        for (i, w) in words.iter().enumerate() {
+            if *w != "on" {
+                continue;
+            }
+            // The three words before, back to a number or the end of a clause ("DOB
+            // 01/02/1950 seen on ..." is about the visit).
+            let clause = words[i.saturating_sub(3)..i]
+                .iter()
+                .rev()
+                .take_while(|b| !b.contains(|c: char| c.is_ascii_digit()))
+                .any(|b| is_not_service(b));
+            if clause {
+                continue;
+            }
+            let rest = words[i + 1..].join(" ");
+            let Some(first) = rest.split_whitespace().next() else {
+                continue;
+            };
+            // The date must come right after "on" ("on Monday" is no date).
+            let first = first.trim_end_matches(['.', '?', '!', ',', ':', ';', ')']);
+            if numeric_date(first).is_none() && month(first).is_none() {
+                continue;
+            }
+            let window: String = rest.chars().take(40).collect();
+            if let Some(d) = first_date(&window) {
+                return Some(d);
+            }
+        }
+    }
     None
 }
 
@@ -57,6 +131,10 @@ fn first_date(window: &str) -> Option<Date> {
         .take(5)
         .collect();
     for (i, w) in words.iter().enumerate() {
+        // "DOS unknown, DOB 01/02/1950": the date after a birth cue is not the date of service.
+        if is_not_service(w) {
+            return None;
+        }
         // A question often ends on its date: "still valid DOS 03/02/2026?".
         let w = w.trim_end_matches(['.', '?', '!']);
         if let Some(d) = numeric_date(w) {
@@ -143,6 +221,24 @@ mod tests {
             ("two doses 03/15/2024", None),
             ("born 03/15/1950, no service date given", None),
             ("DOS 13/45/2024", None),
+            // Issue 4 follow-up: the forms coders write.
+            ("We billed 99213 on 2026-02-03.", Some("2026-02-03")),
+            ("on 2026-02-03", Some("2026-02-03")),
+            ("seen on 02/03/2026 for follow-up", Some("2026-02-03")),
+            ("injection given on Feb 3, 2026", Some("2026-02-03")),
+            ("date of service of 03/02/2026", Some("2026-03-02")),
+            ("DOS: 3/2/26", Some("2026-03-02")),
+            ("service date 2026-02-03", Some("2026-02-03")),
+            // Not a date of service: birth, injury, claim dates, a quote's attribution.
+            ("DOB 01/02/1950, DOS 03/02/2026", Some("2026-03-02")),
+            ("Pt DOB: 01/02/1950 seen on 2026-02-03", Some("2026-02-03")),
+            ("DOS unknown, DOB 01/02/1950", None),
+            ("patient born on 1950-01-02", None),
+            ("injury on 2025-12-01, fell at home", None),
+            ("claim was denied on 2026-03-01", None),
+            ("On 2026-01-12, Sam Ode <sam@im.example> wrote:", None),
+            ("On Mon, Jan 12, 2026 at 9:30 AM Sam wrote:", None),
+            ("we talked on Monday about 99213", None),
         ] {
             assert_eq!(
                 date_of_service(text).map(|d| d.to_string()).as_deref(),

@@ -3,13 +3,17 @@
 //! and a confidence with its reasons. Pure: it judges [`Findings`] the shell gathered from the
 //! catalog; it never looks anything up itself and takes its dates as arguments.
 
+mod code_sets;
 mod confidence;
 mod date_of_service;
 mod pairs;
+mod units;
 
+pub use code_sets::CodeSetRelease;
 pub use confidence::{Confidence, Level, Reason};
 pub use date_of_service::date_of_service;
 pub use pairs::{MAX_PAIRED_CODES, PairFinding, PairStatus};
+pub use units::{UnitsFinding, units_asked};
 
 use crate::codes::{
     ChildCode, CodeEntry, CodeSystem, MueLimit, NoteKind, PtpEdit, Replacement, SevenChr, Validity,
@@ -31,8 +35,8 @@ pub struct Findings {
     pub suggestions: Vec<Suggestion>,
     /// ICD-9-CM code -> its ICD-10-CM targets and GEM flags.
     pub gems: Vec<(String, Vec<(String, String)>)>,
-    /// The releases loaded, as cited: "ICD-10-CM FY2026".
-    pub code_sets: Vec<String>,
+    /// The releases loaded, oldest import first.
+    pub code_sets: Vec<CodeSetRelease>,
     /// Whether a licensed CPT file is loaded (CPT descriptions exist).
     pub cpt_licensed: bool,
 }
@@ -82,7 +86,7 @@ pub struct Answer {
     pub suggestions: Vec<Suggestion>,
     /// Codes not found, with what was consulted.
     pub unknown: Vec<UnknownCode>,
-    /// The code sets and releases consulted.
+    /// The code-set releases the answer used, as cited: "ICD-10-CM FY2026".
     pub code_sets: Vec<String>,
     /// How sure the answer is, and why.
     pub confidence: Confidence,
@@ -184,6 +188,8 @@ pub struct CodeFinding {
     pub replaced_by: Vec<Replacement>,
     /// The MUE on the date.
     pub mue: Option<MueFinding>,
+    /// Units of service the question gives for this code, against the MUE.
+    pub units: Option<UnitsFinding>,
     /// HCPCS: when it was added.
     pub added: Option<Date>,
     /// Modifiers written on this code (99213-25).
@@ -272,11 +278,7 @@ pub struct UnknownCode {
 pub fn answer(text: &str, refs: &[CodeRef], findings: &Findings, today: Date) -> Answer {
     let given = date_of_service(text);
     let date = given.unwrap_or(today);
-    let sets = if findings.code_sets.is_empty() {
-        "no code sets are loaded".to_string()
-    } else {
-        findings.code_sets.join(", ")
-    };
+    let units = units_asked(text, refs);
     let mut codes: Vec<CodeFinding> = Vec::new();
     let mut ranges = Vec::new();
     let mut icd9 = Vec::new();
@@ -318,12 +320,22 @@ pub fn answer(text: &str, refs: &[CodeRef], findings: &Findings, today: Date) ->
             continue;
         }
         match findings.entry(r.system, &r.code) {
-            Some(e) => codes.push(code_finding(e, r, date)),
+            Some(e) => {
+                let mut c = code_finding(e, r, date);
+                if let Some((_, n)) = units.iter().find(|(code, _)| *code == c.code) {
+                    c.units = Some(units::judge(&c.code, *n, c.mue.as_ref()));
+                }
+                codes.push(c);
+            }
             None => unknown.push(UnknownCode {
                 system: r.system,
                 code: r.code.clone(),
                 as_written: r.text.clone(),
-                reason: unknown_reason(r.system, findings.cpt_licensed, &sets),
+                reason: unknown_reason(
+                    r.system,
+                    findings.cpt_licensed,
+                    &code_sets::consulted_for_unknown(&findings.code_sets, r.system),
+                ),
             }),
         }
     }
@@ -334,6 +346,18 @@ pub fn answer(text: &str, refs: &[CodeRef], findings: &Findings, today: Date) ->
         Vec::new()
     };
     let confidence = confidence::judge(&codes, &unknown, &ranges, &icd9, &suggestions, refs.len());
+    let code_sets = code_sets::consulted(
+        &findings.code_sets,
+        &code_sets::Used {
+            codes: &codes,
+            unknown: &unknown,
+            ranges: &ranges,
+            modifiers: &modifiers,
+            icd9: &icd9,
+            suggestions: &suggestions,
+            pairs: !pairs.is_empty(),
+        },
+    );
     Answer {
         date_of_service: date,
         date_given: given.is_some(),
@@ -344,7 +368,7 @@ pub fn answer(text: &str, refs: &[CodeRef], findings: &Findings, today: Date) ->
         icd9,
         suggestions,
         unknown,
-        code_sets: findings.code_sets.clone(),
+        code_sets,
         confidence,
     }
 }
@@ -386,7 +410,9 @@ fn code_finding(e: &CodeEntry, r: &CodeRef, date: Date) -> CodeFinding {
             format!("deleted: valid through {last_day}, not on {date}")
         }
         Validity::NotYetValid { from } => format!("not yet valid on {date}: valid from {from}"),
-        Validity::NoDescriptor => "known from the NCCI files; no description loaded".to_string(),
+        Validity::NoDescriptor => format!(
+            "known as a CPT code from the NCCI edit files (PTP/MUE) only; without a licensed CPT file its validity on {date} cannot be confirmed here"
+        ),
     };
     let notes = NOTE_KINDS
         .iter()
@@ -433,6 +459,7 @@ fn code_finding(e: &CodeEntry, r: &CodeRef, date: Date) -> CodeFinding {
         notes,
         replaced_by: e.replaced_by.clone(),
         mue: resolved.mue.map(MueFinding::from),
+        units: None,
         added: e.added,
         modifiers: r.modifiers.clone(),
     }

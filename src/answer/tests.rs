@@ -106,7 +106,21 @@ fn findings() -> Findings {
         }],
         suggestions: vec![],
         gems: vec![],
-        code_sets: vec!["ICD-10-CM FY2026".into(), "NCCI-MUE 2026-04-01".into()],
+        code_sets: [
+            ("GEMS", "ICD-9/ICD-10 GEMs FY2018"),
+            ("HCPCS", "HCPCS 2019-01"),
+            ("HCPCS", "HCPCS 2025-10"),
+            ("ICD10CM", "ICD-10-CM FY2026"),
+            ("ICD10PCS", "ICD-10-PCS FY2026"),
+            ("NCCI-MUE", "NCCI MUEs 2026-04-01"),
+            ("NCCI-PTP", "NCCI PTP edits v32.2"),
+        ]
+        .into_iter()
+        .map(|(set, label)| CodeSetRelease {
+            set: set.into(),
+            label: label.into(),
+        })
+        .collect(),
         cpt_licensed: false,
     }
 }
@@ -213,4 +227,127 @@ fn repeated_codes_are_answered_once_with_all_their_modifiers() {
     let a = answer("99213-25 or 99213-57", &refs, &findings(), d("2026-01-10"));
     assert_eq!(a.codes.len(), 1);
     assert_eq!(a.codes[0].modifiers, vec!["25", "57"]);
+}
+
+/// A reference to `code` where it stands in `text`.
+fn cref_in(text: &str, system: CodeSystem, code: &str, modifiers: &[&str]) -> CodeRef {
+    let start = text.find(code).unwrap();
+    CodeRef {
+        start,
+        end: start + code.len(),
+        ..cref(system, code, modifiers)
+    }
+}
+
+#[test]
+fn units_asked_are_compared_with_the_mue() {
+    let text = "Can we bill 62322 x 2 with 99213-25 x1 on 2026-06-02?";
+    let refs = [
+        cref_in(text, CodeSystem::Cpt, "62322", &[]),
+        cref_in(text, CodeSystem::Cpt, "99213", &["25"]),
+        cref(CodeSystem::Modifier, "25", &[]),
+    ];
+    let a = answer(text, &refs, &findings(), d("2026-11-26"));
+    assert_eq!(a.date_of_service, d("2026-06-02"));
+    let c = a.codes.iter().find(|c| c.code == "62322").unwrap();
+    let u = c.units.as_ref().expect("units read for 62322");
+    assert_eq!((u.asked, u.exceeds), (2, Some(true)));
+    assert!(
+        u.judgement
+            .starts_with("2 units exceed the MUE of 1 per day (indicator 3"),
+        "{}",
+        u.judgement
+    );
+    // 99213 has no MUE in these findings: said so, not judged.
+    let e = a.codes.iter().find(|c| c.code == "99213").unwrap();
+    let u = e.units.as_ref().expect("units read for 99213");
+    assert_eq!((u.asked, u.exceeds), (1, None));
+    assert!(u.judgement.contains("no MUE for 99213"), "{}", u.judgement);
+    // A question without units gets no units line.
+    let text = "62322 and 99213?";
+    let refs = [
+        cref_in(text, CodeSystem::Cpt, "62322", &[]),
+        cref_in(text, CodeSystem::Cpt, "99213", &[]),
+    ];
+    let a = answer(text, &refs, &findings(), d("2026-11-26"));
+    assert!(a.codes.iter().all(|c| c.units.is_none()));
+}
+
+#[test]
+fn a_cpt_code_known_only_from_ncci_is_paired_and_said_to_lack_a_descriptor() {
+    let refs = [
+        cref(CodeSystem::Cpt, "62322", &[]),
+        cref(CodeSystem::Cpt, "99213", &[]),
+    ];
+    let a = answer("62322 with 99213", &refs, &findings(), d("2026-06-02"));
+    assert!(a.unknown.is_empty());
+    let c = a.codes.iter().find(|c| c.code == "99213").unwrap();
+    assert_eq!(c.status, "no-descriptor");
+    assert!(c.description.is_none());
+    assert!(
+        c.status_text
+            .contains("known as a CPT code from the NCCI edit files (PTP/MUE) only"),
+        "{}",
+        c.status_text
+    );
+    assert_eq!(a.pairs.len(), 1);
+    assert_eq!(a.pairs[0].status, PairStatus::Active);
+}
+
+#[test]
+fn only_the_code_sets_the_answer_used_are_cited() {
+    // ICD-10-CM and CPT with a pair: ICD-10-CM, NCCI PTP and MUE; the modifier was looked for
+    // in the HCPCS modifier list. Not the GEMs, not PCS, not the older HCPCS release.
+    let refs = [
+        cref(CodeSystem::Cpt, "62322", &[]),
+        cref(CodeSystem::Cpt, "99213", &["25"]),
+        cref(CodeSystem::Modifier, "25", &[]),
+        cref(CodeSystem::Icd10Cm, "M54.16", &[]),
+    ];
+    let a = answer(
+        "62322, 99213-25, M54.16",
+        &refs,
+        &findings(),
+        d("2026-06-02"),
+    );
+    assert_eq!(
+        a.code_sets,
+        [
+            "HCPCS 2025-10",
+            "ICD-10-CM FY2026",
+            "NCCI MUEs 2026-04-01",
+            "NCCI PTP edits v32.2"
+        ]
+    );
+    // One ICD-10-CM code: only ICD-10-CM.
+    let refs = [cref(CodeSystem::Icd10Cm, "M54.16", &[])];
+    let a = answer("M54.16?", &refs, &findings(), d("2026-06-02"));
+    assert_eq!(a.code_sets, ["ICD-10-CM FY2026"]);
+    // One HCPCS code: its release and the MUE table, no PTP (no pair was checked).
+    let refs = [cref(CodeSystem::Hcpcs, "J1030", &[])];
+    let a = answer("J1030?", &refs, &findings(), d("2026-06-02"));
+    assert_eq!(a.code_sets, ["HCPCS 2025-10", "NCCI MUEs 2026-04-01"]);
+    // ICD-9: the GEMs and the ICD-10-CM targets.
+    let mut f = findings();
+    f.gems = vec![("724.4".into(), vec![("M54.16".into(), "10000".into())])];
+    let refs = [cref(CodeSystem::Icd9Cm, "724.4", &[])];
+    let a = answer("724.4 in ICD-10?", &refs, &f, d("2026-06-02"));
+    assert_eq!(
+        a.code_sets,
+        ["ICD-9/ICD-10 GEMs FY2018", "ICD-10-CM FY2026"]
+    );
+    // An unknown CPT code names what was consulted for it: the NCCI tables.
+    let refs = [cref(CodeSystem::Cpt, "12345", &[])];
+    let a = answer("12345?", &refs, &findings(), d("2026-06-02"));
+    assert!(
+        a.unknown[0]
+            .reason
+            .contains("(NCCI MUEs 2026-04-01, NCCI PTP edits v32.2)"),
+        "{}",
+        a.unknown[0].reason
+    );
+    assert_eq!(
+        a.code_sets,
+        ["NCCI MUEs 2026-04-01", "NCCI PTP edits v32.2"]
+    );
 }

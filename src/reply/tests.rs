@@ -56,7 +56,10 @@ fn m5416_answer() -> answer::Answer {
     };
     let findings = Findings {
         entries: vec![entry],
-        code_sets: vec!["ICD-10-CM FY2026".into()],
+        code_sets: vec![answer::CodeSetRelease {
+            set: "ICD10CM".into(),
+            label: "ICD-10-CM FY2026".into(),
+        }],
         ..Findings::default()
     };
     let refs = vec![CodeRef {
