@@ -206,3 +206,78 @@ fn serve_runs_the_worker_and_the_page_together_and_stops_on_sigterm() {
     );
     assert!(status.success(), "serve exits 0 on SIGTERM: {status:?}");
 }
+
+/// Senders set on the admin page (stored in the database) steer the worker over the file's.
+#[test]
+fn the_worker_follows_the_senders_staff_set_on_the_page() {
+    let dir = TempDir::new("cli-senders");
+    let import = codedesk(&dir, &["import", common::sample().to_str().unwrap()], "");
+    assert!(
+        import.status.success(),
+        "{}",
+        String::from_utf8_lossy(&import.stderr)
+    );
+    let inbox = dir.path().join("inbox");
+    std::fs::create_dir_all(inbox.join("new")).unwrap();
+    for (n, from) in [(1, "pat@clinic.example"), (2, "sam@clinic.example")] {
+        std::fs::write(
+            inbox.join(format!("new/{n}.eml")),
+            format!(
+                "From: {from}\r\nTo: desk@codedesk.example\r\nSubject: Office visit {n}\r\n\
+                 Message-ID: <senders-{n}@clinic.example>\r\nDate: Thu, 26 Nov 2026 09:00:00 +0000\r\n\r\n\
+                 Can I bill 99214-25 with 96372 today?\r\n"
+            ),
+        )
+        .unwrap();
+    }
+    // The file makes the whole domain members; the page blocks one of them.
+    std::fs::write(
+        dir.path().join("codedesk.toml"),
+        format!(
+            "[mailbox]\nkind = \"maildir\"\npath = \"{}\"\n[outbox]\nkind = \"file\"\npath = \"{}\"\n\
+             from = \"desk@codedesk.example\"\n[policy]\nreview = \"never\"\n\
+             [senders]\nmembers = [\"clinic.example\"]\n[reply]\ntemplates = \"{}\"\n",
+            inbox.display(),
+            dir.path().join("outbox").display(),
+            concat!(env!("CARGO_MANIFEST_DIR"), "/templates"),
+        ),
+    )
+    .unwrap();
+    let url = format!("sqlite://{}", dir.path().join("codedesk.db").display());
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let store = codedesk::store::Store::connect(&url).await.unwrap();
+        codedesk::store::staff::set_senders(
+            &store,
+            &["clinic.example".to_string()],
+            &["pat@clinic.example".to_string()],
+            3,
+            "admin@clinic.example",
+        )
+        .await
+        .unwrap();
+    });
+    let run = codedesk(&dir, &["worker", "--once"], "");
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let cases = tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let store = codedesk::store::Store::connect(&url).await.unwrap();
+        codedesk::store::cases::list(&store, &Default::default())
+            .await
+            .unwrap()
+    });
+    let state_of = |from: &str| {
+        cases
+            .iter()
+            .find(|c| c.sender.as_deref() == Some(from))
+            .map(|c| (c.state, c.reason.clone().unwrap_or_default()))
+            .unwrap_or_else(|| panic!("no case from {from}: {cases:?}"))
+    };
+    let (blocked, why) = state_of("pat@clinic.example");
+    assert_eq!(blocked, codedesk::store::cases::CaseState::Ignored, "{why}");
+    assert!(why.contains("blocked"), "the reason names the block: {why}");
+    let (member, _) = state_of("sam@clinic.example");
+    assert_eq!(member, codedesk::store::cases::CaseState::Sent);
+}

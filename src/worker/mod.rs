@@ -28,7 +28,10 @@ pub struct Worker {
     catalog: Catalog,
     replier: Replier,
     outbox: Outbox,
-    policy: Policy,
+    /// The policy; its senders are the file's with the staff page's settings over them, read
+    /// again before each batch.
+    policy: std::sync::RwLock<Policy>,
+    file_senders: crate::config::SendersConfig,
     message_id_domain: String,
     settings: WorkerSettings,
 }
@@ -141,10 +144,31 @@ impl Worker {
             catalog,
             replier,
             outbox,
-            policy,
+            policy: std::sync::RwLock::new(policy),
+            file_senders: config.senders.clone(),
             message_id_domain: config.reply.message_id_domain.clone(),
             settings,
         })
+    }
+
+    /// The policy now (a copy: it is never held across an await).
+    fn policy(&self) -> Policy {
+        match self.policy.read() {
+            Ok(p) => p.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Reads the senders staff set on the page (members, blocked, guest quota) over the file's.
+    async fn refresh_senders(&self) -> Result<()> {
+        let senders = crate::store::staff::senders_config(&self.store, &self.file_senders)
+            .await
+            .context("cannot read the sender settings")?;
+        match self.policy.write() {
+            Ok(mut p) => p.senders = senders,
+            Err(poisoned) => poisoned.into_inner().senders = senders,
+        }
+        Ok(())
     }
 
     /// The store the worker writes.

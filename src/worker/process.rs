@@ -32,6 +32,7 @@ impl Worker {
     pub async fn process_pending(&self) -> Result<usize> {
         let mut handled = 0;
         loop {
+            self.refresh_senders().await?;
             let lease = self.settings.process_lease.as_secs() as i64;
             let owner = &self.settings.owner;
             let mut ids = cases::claim(
@@ -114,7 +115,8 @@ impl Worker {
             },
             None => SenderHistory::default(),
         };
-        let (choice, hold_anyway) = match self.policy.decide(question, truncated, history) {
+        let policy = self.policy();
+        let (choice, hold_anyway) = match policy.decide(question, truncated, history) {
             Decision::Ignore(reason) => {
                 tracing::info!(case = %id, reason = %reason, "ignored");
                 return self.finish(
@@ -151,7 +153,7 @@ impl Worker {
             ReplyChoice::Answer => ReplyKind::Answer(&consultation.answer),
             ReplyChoice::NotRegistered => ReplyKind::NotRegistered,
             ReplyChoice::OverQuota => ReplyKind::OverQuota {
-                quota: self.policy.senders.guest_quota,
+                quota: policy.senders.guest_quota,
             },
             ReplyChoice::TooLarge => {
                 too_large = format!(
@@ -228,7 +230,7 @@ impl Worker {
             Some("high") => Some(Level::High),
             _ => None,
         };
-        let (hold, why) = self.policy.hold(choice, level, hold_anyway);
+        let (hold, why) = self.policy().hold(choice, level, hold_anyway);
         let to = if hold {
             CaseState::Held
         } else {
