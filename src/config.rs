@@ -25,6 +25,49 @@ pub struct Config {
     pub reply: ReplyConfig,
     /// The staff page.
     pub web: WebConfig,
+    /// How long message bodies are kept.
+    pub retention: RetentionConfig,
+}
+
+/// `[retention]`
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RetentionConfig {
+    /// Delete the message bodies of closed cases older than this (`90d`, `12h`), once a day from
+    /// the worker. Unset (the default): never.
+    pub purge_after: Option<String>,
+}
+
+impl RetentionConfig {
+    /// `purge_after` in seconds, if set.
+    pub fn purge_after_secs(&self) -> Result<Option<i64>> {
+        self.purge_after.as_deref().map(parse_age).transpose()
+    }
+}
+
+/// An age like `90d`, `12h`, `30m` or `45s` in seconds; an error saying the accepted forms.
+pub fn parse_age(text: &str) -> Result<i64> {
+    let text = text.trim();
+    let bad = || {
+        anyhow::anyhow!(
+            "{text:?} is not an age: write a whole number and a unit, d (days), h (hours), \
+             m (minutes) or s (seconds), e.g. 90d or 12h"
+        )
+    };
+    let split = text.find(|c: char| !c.is_ascii_digit()).ok_or_else(bad)?;
+    let (number, unit) = text.split_at(split);
+    let n: i64 = number.parse().map_err(|_| bad())?;
+    let unit_secs = match unit {
+        "d" => 86_400,
+        "h" => 3_600,
+        "m" => 60,
+        "s" => 1,
+        _ => return Err(bad()),
+    };
+    if n == 0 {
+        bail!("{text:?}: the age must be more than zero");
+    }
+    n.checked_mul(unit_secs).ok_or_else(bad)
 }
 
 /// `[database]`
@@ -269,7 +312,15 @@ impl Default for WebConfig {
 
 /// The sections a `CODEDESK_<SECTION>_<KEY>` variable may address.
 const SECTIONS: &[&str] = &[
-    "database", "index", "mailbox", "outbox", "policy", "senders", "reply", "web",
+    "database",
+    "index",
+    "mailbox",
+    "outbox",
+    "policy",
+    "senders",
+    "reply",
+    "web",
+    "retention",
 ];
 
 const SERVER_KEYS: &[&str] = &[
@@ -375,6 +426,9 @@ impl Config {
         if self.outbox.kind == "smtp" && self.outbox.server.host.is_empty() {
             bail!("[outbox] kind = \"smtp\" needs host");
         }
+        self.retention
+            .purge_after_secs()
+            .context("[retention] purge_after")?;
         Ok(())
     }
 }
@@ -393,6 +447,31 @@ mod tests {
             true,
             env.iter().map(|(k, v)| (k.to_string(), v.to_string())),
         )
+    }
+
+    #[test]
+    fn ages_parse_and_bad_ones_say_why() {
+        assert_eq!(parse_age("90d").unwrap(), 90 * 86_400);
+        assert_eq!(parse_age("30d").unwrap(), 30 * 86_400);
+        assert_eq!(parse_age("12h").unwrap(), 12 * 3_600);
+        for bad in ["", "d", "90", "90 days", "-3d", "1.5d", "0d", "90w"] {
+            let e = format!("{:#}", parse_age(bad).unwrap_err());
+            assert!(e.contains("age"), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn retention_is_off_by_default_and_set_by_file_or_env() {
+        assert_eq!(
+            load("", &[]).unwrap().retention.purge_after_secs().unwrap(),
+            None
+        );
+        let c = load("[retention]\npurge_after = \"90d\"\n", &[]).unwrap();
+        assert_eq!(c.retention.purge_after_secs().unwrap(), Some(90 * 86_400));
+        let c = load("", &[("CODEDESK_RETENTION_PURGE_AFTER", "12h")]).unwrap();
+        assert_eq!(c.retention.purge_after_secs().unwrap(), Some(12 * 3_600));
+        let e = load("[retention]\npurge_after = \"soon\"\n", &[]).unwrap_err();
+        assert!(format!("{e:#}").contains("purge_after"), "{e:#}");
     }
 
     #[test]

@@ -7,6 +7,7 @@ mod demo_mail;
 mod extract;
 mod import;
 mod lookup;
+mod purge;
 mod queue;
 mod search;
 mod serve;
@@ -68,6 +69,9 @@ pub enum Command {
     Web(web::Args),
     /// The worker and the staff page together, until SIGTERM or Ctrl-C.
     Serve(serve::Args),
+    /// Delete the message bodies of closed cases older than an age (`--older-than 90d`), keeping
+    /// their figures and history.
+    Purge(purge::Args),
 }
 
 /// Runs the parsed command line.
@@ -87,6 +91,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::User(args) => user::run(&config, args).await,
         Command::Web(args) => web::run(&config, args).await,
         Command::Serve(args) => serve::run(&config, args).await,
+        Command::Purge(args) => purge::run(&config, args).await,
     }
 }
 

@@ -3,6 +3,7 @@
 
 pub mod cases;
 pub mod catalog;
+pub mod retention;
 pub mod staff;
 pub mod staff_cases;
 
@@ -52,6 +53,12 @@ const MIGRATIONS: &[Migration] = &[
         name: "staff",
         sqlite: include_str!("../../migrations/sqlite/0003_staff.sql"),
         postgres: include_str!("../../migrations/postgres/0003_staff.sql"),
+    },
+    Migration {
+        version: 4,
+        name: "retention",
+        sqlite: include_str!("../../migrations/sqlite/0004_retention.sql"),
+        postgres: include_str!("../../migrations/postgres/0004_retention.sql"),
     },
 ];
 

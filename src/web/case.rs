@@ -83,6 +83,7 @@ async fn show_with(
                 .and_then(|m| m.body_html(0).map(|h| h.into_owned()))
         });
     let events = cases::events(&state.store, case_id).await?;
+    let purged_at = crate::store::retention::purged_at(&state.store, case_id).await?;
     let audit = staff::audit_of_case(&state.store, id).await?;
     let version = staff_cases::version(&state.store, case_id).await?;
     let s = case.state;
@@ -114,7 +115,8 @@ async fn show_with(
             can_approve => s == CaseState::Held,
             can_edit => matches!(s, CaseState::Held | CaseState::Approved | CaseState::Failed),
             can_reject => matches!(s, CaseState::Held | CaseState::Approved | CaseState::Failed),
-            can_resend => matches!(s, CaseState::Failed | CaseState::Sent),
+            can_resend => matches!(s, CaseState::Failed | CaseState::Sent) && purged_at.is_none(),
+            purged => purged_at.map(format::time),
             can_reanswer => matches!(s, CaseState::Held | CaseState::Failed) && case.sent_at.is_none(),
             received => format::time(case.received_at),
         },

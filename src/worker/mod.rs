@@ -7,6 +7,7 @@ mod ingest;
 pub mod policy;
 mod process;
 mod recover;
+mod retention;
 mod run;
 mod send;
 
@@ -34,6 +35,10 @@ pub struct Worker {
     file_senders: crate::config::SendersConfig,
     message_id_domain: String,
     settings: WorkerSettings,
+    /// `[retention] purge_after` in seconds (none: never purge).
+    purge_after: Option<i64>,
+    /// When this process last purged.
+    last_purge: std::sync::Mutex<Option<std::time::Instant>>,
 }
 
 /// Tuning that is not configuration.
@@ -148,6 +153,8 @@ impl Worker {
             file_senders: config.senders.clone(),
             message_id_domain: config.reply.message_id_domain.clone(),
             settings,
+            purge_after: config.retention.purge_after_secs()?,
+            last_purge: std::sync::Mutex::new(None),
         })
     }
 

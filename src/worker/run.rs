@@ -243,6 +243,7 @@ async fn work_loop(
                 if let Ok(mut t) = last_recover.lock() {
                     *t = std::time::Instant::now();
                 }
+                worker.purge_if_due().await?;
             }
             let outcomes = worker.send_pending(sent_folder.as_ref()).await?;
             if let Ok(mut r) = sent.lock() {

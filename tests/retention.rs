@@ -1,0 +1,307 @@
+//! Retention on both engines: `purge` deletes the bodies of closed cases past the cut-off, keeps
+//! their figures and history, records a `purged` event, touches nothing open, and is idempotent;
+//! also through the `codedesk purge` binary.
+
+mod common;
+use codedesk::store::Store;
+use codedesk::store::cases::{self, CaseId, CaseState, Inserted, NewCase, StoredReply};
+use codedesk::store::retention;
+use common::{ENGINES, TestDb};
+use std::process::Command;
+
+const OLD: i64 = 1_000;
+const RECENT: i64 = 1_000_000;
+const NOW: i64 = 2_000_000;
+const CUTOFF: i64 = 500_000;
+
+fn raw(uid: u32) -> Vec<u8> {
+    format!(
+        "From: Pat <pat@clinic.example>\r\nTo: consult@example.test\r\nMessage-ID: <q{uid}@clinic.example>\r\n\
+         Subject: question {uid}\r\n\r\nIs 99214 with 96372 -25 right?\r\n"
+    )
+    .into_bytes()
+}
+
+fn reply(case: CaseId) -> StoredReply {
+    StoredReply {
+        kind: "answer".into(),
+        message_id: format!("reply-{}@codedesk.test", case.0),
+        to: "pat@clinic.example".into(),
+        subject: "Re: question".into(),
+        text: "99214 is ...".into(),
+        raw: b"Subject: Re: question\r\n\r\n99214 is ...\r\n".to_vec(),
+        case_ref: format!("CD-{}", case.0),
+        thread_of: None,
+        confidence: Some("high".into()),
+    }
+}
+
+/// One case brought to `target` with every step at time `at`. Cases left unclaimed (received,
+/// approved) must be made after the others so claims pick the right one.
+async fn case_in(store: &Store, uid: u32, target: CaseState, at: i64) -> CaseId {
+    let body = raw(uid);
+    let mid = format!("q{uid}@clinic.example");
+    let new = NewCase {
+        mailbox: "imap://consult@rig/INBOX",
+        uidvalidity: 7,
+        uid,
+        message_id: Some(&mid),
+        raw: &body,
+        full_size: 0,
+        sender: Some("pat@clinic.example"),
+        subject: Some("question"),
+    };
+    let id = match cases::insert_received(store, &new, "w", at).await.unwrap() {
+        Inserted::New(id) => id,
+        other => panic!("expected a new case, got {other:?}"),
+    };
+    if target == CaseState::Received {
+        return id;
+    }
+    let owner = format!("w{uid}");
+    let claimed = cases::claim(store, CaseState::Received, &owner, at, 600, 1)
+        .await
+        .unwrap();
+    assert_eq!(claimed, vec![id]);
+    match target {
+        CaseState::Ignored => {
+            assert!(
+                cases::ignore(store, id, &owner, "automatic mail", at)
+                    .await
+                    .unwrap()
+            );
+            return id;
+        }
+        CaseState::Failed => {
+            assert!(
+                cases::fail(store, id, Some(&owner), &owner, "broken", at)
+                    .await
+                    .unwrap()
+            );
+            return id;
+        }
+        _ => {}
+    }
+    assert!(
+        cases::record_reply(store, id, &owner, &reply(id), at)
+            .await
+            .unwrap()
+    );
+    if target == CaseState::Answered {
+        return id;
+    }
+    if target == CaseState::Held {
+        assert!(
+            cases::route(store, id, &owner, CaseState::Held, "review", at)
+                .await
+                .unwrap()
+        );
+        return id;
+    }
+    assert!(
+        cases::route(store, id, &owner, CaseState::Approved, "auto", at)
+            .await
+            .unwrap()
+    );
+    if target == CaseState::Approved {
+        return id;
+    }
+    let claimed = cases::claim(store, CaseState::Approved, &owner, at, 600, 1)
+        .await
+        .unwrap();
+    assert_eq!(claimed, vec![id]);
+    assert!(cases::begin_sending(store, id, &owner, at).await.unwrap());
+    if target == CaseState::Sending {
+        return id;
+    }
+    assert!(
+        cases::mark_sent(store, id, &owner, "250 ok", at)
+            .await
+            .unwrap()
+    );
+    id
+}
+
+struct Fixture {
+    old_sent: CaseId,
+    old_ignored: CaseId,
+    recent_sent: CaseId,
+    open: Vec<CaseId>,
+}
+
+async fn fixture(store: &Store) -> Fixture {
+    let old_sent = case_in(store, 1, CaseState::Sent, OLD).await;
+    let recent_sent = case_in(store, 2, CaseState::Sent, RECENT).await;
+    let old_ignored = case_in(store, 3, CaseState::Ignored, OLD).await;
+    let mut open = Vec::new();
+    for (uid, state) in [
+        (4, CaseState::Failed),
+        (5, CaseState::Sending),
+        (6, CaseState::Held),
+        (7, CaseState::Answered),
+        (8, CaseState::Approved),
+        (9, CaseState::Received),
+    ] {
+        let id = case_in(store, uid, state, OLD).await;
+        assert_eq!(cases::case_state(store, id).await.unwrap(), Some(state));
+        open.push(id);
+    }
+    Fixture {
+        old_sent,
+        old_ignored,
+        recent_sent,
+        open,
+    }
+}
+
+#[tokio::test]
+async fn purge_deletes_closed_bodies_keeps_figures_and_history_and_is_idempotent() {
+    for engine in ENGINES {
+        let db = TestDb::new(engine).await;
+        let s = &db.store;
+        let f = fixture(s).await;
+        let before_sent = cases::get(s, f.old_sent).await.unwrap().unwrap();
+        let events_before = cases::events(s, f.old_sent).await.unwrap();
+        let open_before: Vec<_> = {
+            let mut v = Vec::new();
+            for id in &f.open {
+                v.push((
+                    cases::get(s, *id).await.unwrap(),
+                    cases::raw_message(s, *id).await.unwrap(),
+                    cases::reply_raw(s, *id).await.unwrap(),
+                    cases::events(s, *id).await.unwrap(),
+                ));
+            }
+            v
+        };
+
+        let n = retention::purge_closed_before(s, CUTOFF, "purge", NOW)
+            .await
+            .unwrap();
+        assert_eq!(n, 2, "{engine:?}: the old sent and the old ignored case");
+
+        for id in [f.old_sent, f.old_ignored] {
+            assert_eq!(cases::raw_message(s, id).await.unwrap(), Some(Vec::new()));
+            assert_eq!(cases::reply_raw(s, id).await.unwrap(), None);
+            let c = cases::get(s, id).await.unwrap().unwrap();
+            assert_eq!(c.reply_text, None);
+            assert_eq!(retention::purged_at(s, id).await.unwrap(), Some(NOW));
+            let last = cases::events(s, id).await.unwrap().pop().unwrap();
+            assert_eq!(last.actor, "purge");
+            assert_eq!(last.at, NOW);
+            assert_eq!(last.from_state, Some(c.state));
+            assert_eq!(last.to_state, c.state);
+            assert!(last.detail.unwrap().contains("purged"));
+        }
+        // The figures stay: sizes, times, state, references, the reply's Message-ID.
+        let after_sent = cases::get(s, f.old_sent).await.unwrap().unwrap();
+        assert_eq!(
+            after_sent,
+            cases::Case {
+                reply_text: None,
+                ..before_sent.clone()
+            }
+        );
+        assert_eq!(after_sent.raw_size, before_sent.raw_size);
+        assert_eq!(after_sent.sent_at, Some(OLD));
+        // The whole history stays, with one event more.
+        let events_after = cases::events(s, f.old_sent).await.unwrap();
+        assert_eq!(events_after.len(), events_before.len() + 1);
+        assert_eq!(&events_after[..events_before.len()], &events_before[..]);
+
+        // Recent closed cases and every open case are untouched.
+        assert_eq!(
+            cases::raw_message(s, f.recent_sent).await.unwrap(),
+            Some(raw(2))
+        );
+        assert_eq!(retention::purged_at(s, f.recent_sent).await.unwrap(), None);
+        for (id, before) in f.open.iter().zip(&open_before) {
+            let now = (
+                cases::get(s, *id).await.unwrap(),
+                cases::raw_message(s, *id).await.unwrap(),
+                cases::reply_raw(s, *id).await.unwrap(),
+                cases::events(s, *id).await.unwrap(),
+            );
+            assert_eq!(&now, before, "{engine:?}: open case {id} changed");
+            assert_eq!(retention::purged_at(s, *id).await.unwrap(), None);
+        }
+
+        // Again: nothing more, no second event.
+        let again = retention::purge_closed_before(s, CUTOFF, "purge", NOW + 10)
+            .await
+            .unwrap();
+        assert_eq!(again, 0);
+        assert_eq!(cases::events(s, f.old_sent).await.unwrap(), events_after);
+        assert_eq!(
+            retention::purged_at(s, f.old_sent).await.unwrap(),
+            Some(NOW)
+        );
+    }
+}
+
+fn purge_cli(url: &str, age: &str) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_codedesk"))
+        .args(["--db", url, "purge", "--older-than", age])
+        .env_remove("CODEDESK_CONFIG")
+        .env("CODEDESK_LOG", "warn")
+        .current_dir(std::env::temp_dir())
+        .output()
+        .expect("run codedesk purge")
+}
+
+#[tokio::test]
+async fn the_purge_command_counts_what_it_purged_and_rejects_a_bad_age() {
+    for engine in ENGINES {
+        let db = TestDb::new(engine).await;
+        // Times near 1970 are older than any age; the fresh case is made now (first: the
+        // fixture leaves a received case unclaimed).
+        let fresh = case_in(
+            &db.store,
+            10,
+            CaseState::Sent,
+            codedesk::worker::now_unix_pub(),
+        )
+        .await;
+        let f = fixture(&db.store).await;
+
+        let bad = purge_cli(&db.url, "ninety days");
+        assert_eq!(bad.status.code(), Some(2), "{engine:?}");
+        let err = String::from_utf8_lossy(&bad.stderr);
+        assert!(err.contains("--older-than") && err.contains("90d"), "{err}");
+
+        let out = purge_cli(&db.url, "90d");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = String::from_utf8_lossy(&out.stdout);
+        // The old sent, the "recent" (still 1970) sent and the old ignored case.
+        assert!(
+            text.contains("purged the message bodies of 3 closed cases"),
+            "{text}"
+        );
+        assert!(!text.contains("pat@clinic.example"), "{text}");
+        for id in [f.old_sent, f.recent_sent, f.old_ignored] {
+            assert_eq!(
+                cases::raw_message(&db.store, id).await.unwrap(),
+                Some(Vec::new())
+            );
+        }
+        assert_eq!(
+            cases::raw_message(&db.store, fresh).await.unwrap(),
+            Some(raw(10))
+        );
+        for id in &f.open {
+            assert_eq!(retention::purged_at(&db.store, *id).await.unwrap(), None);
+        }
+
+        let again = purge_cli(&db.url, "12h");
+        assert!(again.status.success());
+        assert!(
+            String::from_utf8_lossy(&again.stdout).contains("of 0 closed cases"),
+            "{}",
+            String::from_utf8_lossy(&again.stdout)
+        );
+    }
+}
