@@ -166,6 +166,15 @@ impl Store {
         result.context("cannot migrate the database schema")
     }
 
+    /// Asks the database a trivial question: it is reachable and answering.
+    pub async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .context("the database does not answer")?;
+        Ok(())
+    }
+
     /// Closes every connection (SQLite checkpoints its WAL).
     pub async fn close(&self) {
         self.pool.close().await;

@@ -8,6 +8,7 @@ mod case;
 mod error;
 mod format;
 mod headers;
+pub mod health;
 mod queue;
 pub mod render;
 mod reply_edit;
@@ -40,6 +41,7 @@ pub struct AppState {
     /// in this process cannot both pass the check (across processes the state-conditional
     /// updates of `cases` still refuse a second approval).
     actions: Arc<tokio::sync::Mutex<()>>,
+    health: Arc<health::HealthCache>,
 }
 
 impl AppState {
@@ -58,6 +60,7 @@ impl AppState {
             secure_cookies,
             session_hours: config.web.session_hours,
             actions: Arc::default(),
+            health: Arc::default(),
             config: Arc::new(config),
         }
     }
@@ -100,6 +103,7 @@ pub fn router(state: AppState) -> Router {
             "/admin/senders",
             get(admin::senders).post(admin::save_senders),
         )
+        .route("/healthz", get(health::healthz))
         .route("/static/style.css", get(style))
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(

@@ -1,0 +1,120 @@
+//! `GET /healthz` (no login): the database, the mailbox and the outbox reachable, as a small JSON
+//! body, 200 when all are ok, else 503 naming what failed. Checks use short timeouts and their
+//! result is kept for a few seconds, so the endpoint cannot be used to hammer the mail servers.
+//! Neither the body nor the logs above debug carry error texts, hosts or addresses.
+
+use super::AppState;
+use crate::config::Config;
+use crate::mailbox::{Mailbox, MailboxOptions};
+use crate::outbox::{Outbox, OutboxOptions};
+use crate::store::Store;
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use std::time::{Duration, Instant};
+
+/// How long one check may take.
+const CHECK_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long a result is served again without checking.
+const CACHE_FOR: Duration = Duration::from_secs(10);
+
+/// What the last check found, and when; requests wait on the lock rather than check again.
+#[derive(Debug, Default)]
+pub struct HealthCache(tokio::sync::Mutex<Option<(Instant, Health)>>);
+
+/// The result of one round of checks.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Health {
+    /// "ok" or "failed".
+    pub status: &'static str,
+    /// The database answered.
+    pub database: bool,
+    /// The mailbox accepted a connection (and login).
+    pub mailbox: bool,
+    /// The outbox is reachable.
+    pub outbox: bool,
+    /// The names of the checks that failed.
+    pub failed: Vec<&'static str>,
+}
+
+/// `GET /healthz`.
+pub async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
+    let mut cached = state.health.0.lock().await;
+    let health = match cached.as_ref() {
+        Some((at, h)) if at.elapsed() < CACHE_FOR => h.clone(),
+        _ => {
+            let h = check(&state.store, &state.config).await;
+            *cached = Some((Instant::now(), h.clone()));
+            h
+        }
+    };
+    drop(cached);
+    let code = if health.failed.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (code, Json(health))
+}
+
+/// Runs the three checks (the same connections `codedesk check-config` tries), each bounded by a
+/// short timeout.
+pub async fn check(store: &Store, config: &Config) -> Health {
+    let database = bounded("database", store.ping()).await;
+    let mailbox = bounded("mailbox", async {
+        let options = MailboxOptions {
+            timeout: CHECK_TIMEOUT,
+            ..MailboxOptions::default()
+        };
+        let mut mailbox = Mailbox::open(&config.mailbox, options)?;
+        mailbox.connect().await?;
+        mailbox.disconnect().await;
+        anyhow::Ok(())
+    })
+    .await;
+    let outbox = bounded("outbox", async {
+        let outbox = Outbox::open(
+            &config.outbox,
+            OutboxOptions {
+                timeout: CHECK_TIMEOUT,
+            },
+        )?;
+        outbox.check().await?;
+        anyhow::Ok(())
+    })
+    .await;
+    let failed: Vec<&'static str> = [
+        ("database", database),
+        ("mailbox", mailbox),
+        ("outbox", outbox),
+    ]
+    .into_iter()
+    .filter(|(_, ok)| !ok)
+    .map(|(name, _)| name)
+    .collect();
+    Health {
+        status: if failed.is_empty() { "ok" } else { "failed" },
+        database,
+        mailbox,
+        outbox,
+        failed,
+    }
+}
+
+async fn bounded(
+    what: &'static str,
+    check: impl std::future::Future<Output = anyhow::Result<()>>,
+) -> bool {
+    match tokio::time::timeout(CHECK_TIMEOUT + Duration::from_secs(1), check).await {
+        Ok(Ok(())) => true,
+        Ok(Err(e)) => {
+            tracing::warn!(check = what, "health check failed");
+            tracing::debug!(check = what, error = %format!("{e:#}"), "health check error");
+            false
+        }
+        Err(_) => {
+            tracing::warn!(check = what, "health check timed out");
+            false
+        }
+    }
+}
