@@ -3,6 +3,7 @@
 
 pub mod cases;
 pub mod catalog;
+pub mod metrics;
 pub mod retention;
 pub mod staff;
 pub mod staff_cases;

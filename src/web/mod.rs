@@ -9,6 +9,7 @@ mod error;
 mod format;
 mod headers;
 pub mod health;
+pub mod metrics;
 mod queue;
 pub mod render;
 mod reply_edit;
@@ -104,6 +105,7 @@ pub fn router(state: AppState) -> Router {
             get(admin::senders).post(admin::save_senders),
         )
         .route("/healthz", get(health::healthz))
+        .route("/metrics", get(metrics::metrics))
         .route("/static/style.css", get(style))
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(

@@ -1,0 +1,86 @@
+//! `GET /metrics` (no login): the figures of `store::metrics` in the Prometheus text exposition
+//! format. Counts only: no addresses, subjects or message text.
+
+use super::{AppState, WebError};
+use crate::store::metrics::{self, Figures, LATENCY_BUCKETS};
+use axum::extract::State;
+use axum::http::header;
+use axum::response::IntoResponse;
+use std::fmt::Write;
+
+/// `GET /metrics`.
+pub async fn metrics(State(state): State<AppState>) -> Result<impl IntoResponse, WebError> {
+    let figures = metrics::figures(&state.store).await?;
+    Ok((
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        render(&figures, super::now_unix()),
+    ))
+}
+
+/// The exposition text for `f` at Unix time `now`.
+pub fn render(f: &Figures, now: i64) -> String {
+    let mut out = String::new();
+    push_family(&mut out, "codedesk_cases", "gauge", "Cases by state.");
+    for (state, n) in &f.by_state {
+        let _ = writeln!(out, "codedesk_cases{{state=\"{}\"}} {n}", state.as_str());
+    }
+    push_family(
+        &mut out,
+        "codedesk_oldest_held_age_seconds",
+        "gauge",
+        "Seconds since the longest-waiting held case was received (0: nothing held).",
+    );
+    let age = f.oldest_held_received_at.map_or(0, |at| (now - at).max(0));
+    let _ = writeln!(out, "codedesk_oldest_held_age_seconds {age}");
+    push_family(
+        &mut out,
+        "codedesk_replies_sent_total",
+        "counter",
+        "Replies the SMTP server accepted.",
+    );
+    let _ = writeln!(out, "codedesk_replies_sent_total {}", f.sent);
+    push_family(
+        &mut out,
+        "codedesk_send_failures_total",
+        "counter",
+        "Send attempts that failed: transient (retried later) or permanent (failed for staff).",
+    );
+    let _ = writeln!(
+        out,
+        "codedesk_send_failures_total{{class=\"transient\"}} {}",
+        f.send_retries
+    );
+    let _ = writeln!(
+        out,
+        "codedesk_send_failures_total{{class=\"permanent\"}} {}",
+        f.send_failures
+    );
+    push_family(
+        &mut out,
+        "codedesk_reply_latency_seconds",
+        "histogram",
+        "Seconds from a question stored to its reply accepted by the SMTP server.",
+    );
+    for (bound, n) in LATENCY_BUCKETS.iter().zip(&f.latency_buckets) {
+        let _ = writeln!(
+            out,
+            "codedesk_reply_latency_seconds_bucket{{le=\"{bound}\"}} {n}"
+        );
+    }
+    let _ = writeln!(
+        out,
+        "codedesk_reply_latency_seconds_bucket{{le=\"+Inf\"}} {}",
+        f.sent
+    );
+    let _ = writeln!(out, "codedesk_reply_latency_seconds_sum {}", f.latency_sum);
+    let _ = writeln!(out, "codedesk_reply_latency_seconds_count {}", f.sent);
+    out
+}
+
+fn push_family(out: &mut String, name: &str, kind: &str, help: &str) {
+    let _ = writeln!(out, "# HELP {name} {help}");
+    let _ = writeln!(out, "# TYPE {name} {kind}");
+}
