@@ -291,6 +291,14 @@ pub async fn resend(
     let case_id = CaseId(id);
     let _one_at_a_time = state.actions.lock().await;
     check_version(&state, case_id, form.version).await?;
+    if crate::store::retention::purged_at(&state.store, case_id)
+        .await?
+        .is_some()
+    {
+        return Err(WebError::Conflict(format!(
+            "case {case_id}: its reply was deleted by retention, so it cannot be sent again"
+        )));
+    }
     if let Err(e) = cases::resend(&state.store, case_id, &staff.user.email, format::now()).await {
         return Err(refused(&state, case_id, e).await);
     }
