@@ -376,16 +376,8 @@ fn rfc3339_after(secs: u64) -> String {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap_or_default()
-        .as_secs()
-        + secs;
-    let date = crate::date::Date::from_days((now / 86_400) as i32);
-    let rem = now % 86_400;
-    format!(
-        "{date}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        (rem % 3600) / 60,
-        rem % 60
-    )
+        .as_secs();
+    crate::store::rfc3339((now + secs) as i64)
 }
 
 #[cfg(test)]
