@@ -66,10 +66,6 @@ pub async fn run(config: &Config, dir: &Path) -> Result<()> {
     demo.outbox.path = outbox.clone();
     demo.outbox.save_sent = false;
     demo.senders.members.clear();
-    if !demo.reply.templates.is_dir() {
-        // Run from elsewhere than the checkout: the templates this binary was built with.
-        demo.reply.templates = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/templates"));
-    }
 
     let tag = format!("demo{}", crate::worker::now_unix_pub());
     let mut files: Vec<PathBuf> = std::fs::read_dir(source.join("questions"))?
