@@ -86,7 +86,8 @@ pub async fn gather(catalog: &Catalog, question: &Question, refs: &[CodeRef]) ->
         } else if *system == CodeSystem::Cpt && catalog.ptp_for(code, 1).await?.1 > 0 {
             // A CPT code in the PTP tables (and in no MUE table) without a licensed CPT file:
             // known, without a descriptor, so its pairs are checked.
-            entries.push(known_from_ptp(code));
+            // Known only from the PTP tables: no versions, so no descriptor.
+            entries.push(CodeEntry::empty(CodeSystem::Cpt, code));
         }
     }
     let mut procs: Vec<&str> = Vec::new();
@@ -150,24 +151,6 @@ fn seventh_of_complete(catalog: &Catalog, e: &CodeEntry) -> Result<Option<SevenC
             .iter()
             .any(|(c, _)| c.chars().eq(std::iter::once(last)))
     }))
-}
-
-/// The entry of a CPT code known only from the PTP tables: no versions, so no descriptor.
-fn known_from_ptp(code: &str) -> CodeEntry {
-    CodeEntry {
-        system: CodeSystem::Cpt,
-        code: code.to_string(),
-        versions: Vec::new(),
-        added: None,
-        action: None,
-        notes: Vec::new(),
-        seven_chr: None,
-        children: Vec::new(),
-        billable_descendants: 0,
-        replaced_by: Vec::new(),
-        mue: Vec::new(),
-        ancestors: Vec::new(),
-    }
 }
 
 fn set_label(code_set: &str) -> &str {

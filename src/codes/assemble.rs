@@ -87,7 +87,7 @@ pub fn assemble(dump: CatalogDump) -> (Vec<CodeEntry>, Vec<Node>) {
         };
         let entry = entries
             .entry((system, code.clone()))
-            .or_insert_with(|| empty_entry(system, &code));
+            .or_insert_with(|| CodeEntry::empty(system, &code));
         entry.mue = limits;
     }
     for ((system, old), news) in &replacements {
@@ -172,23 +172,6 @@ fn link_hcpcs_successors(entries: &mut BTreeMap<(CodeSystem, String), CodeEntry>
                 })
                 .collect();
         }
-    }
-}
-
-fn empty_entry(system: CodeSystem, code: &str) -> CodeEntry {
-    CodeEntry {
-        system,
-        code: code.to_string(),
-        versions: Vec::new(),
-        added: None,
-        action: None,
-        notes: Vec::new(),
-        seven_chr: None,
-        children: Vec::new(),
-        billable_descendants: 0,
-        replaced_by: Vec::new(),
-        mue: Vec::new(),
-        ancestors: Vec::new(),
     }
 }
 

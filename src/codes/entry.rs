@@ -316,6 +316,24 @@ pub struct Resolved<'a> {
 }
 
 impl CodeEntry {
+    /// An entry with nothing known yet but its system and code.
+    pub fn empty(system: CodeSystem, code: &str) -> CodeEntry {
+        CodeEntry {
+            system,
+            code: code.to_string(),
+            versions: Vec::new(),
+            added: None,
+            action: None,
+            notes: Vec::new(),
+            seven_chr: None,
+            children: Vec::new(),
+            billable_descendants: 0,
+            replaced_by: Vec::new(),
+            mue: Vec::new(),
+            ancestors: Vec::new(),
+        }
+    }
+
     /// The code as of `date`.
     pub fn as_of(&self, date: Date) -> Resolved<'_> {
         let mue = self
