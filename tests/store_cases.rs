@@ -1,9 +1,11 @@
 //! The case tables on both engines: storing messages once, claims that never overlap, each
 //! transition recorded with its event, the staff actions, paging and the mailbox cursor.
 
+mod case_support;
 mod common;
+use case_support::reply;
 use codedesk::store::Store;
-use codedesk::store::cases::{self, CaseFilter, CaseId, CaseState, Inserted, NewCase, StoredReply};
+use codedesk::store::cases::{self, CaseFilter, CaseId, CaseState, Inserted, NewCase};
 use common::{ENGINES, TestDb};
 use std::collections::HashSet;
 
@@ -33,20 +35,6 @@ async fn store_one(store: &Store, uid: u32) -> CaseId {
     {
         Inserted::New(id) => id,
         other => panic!("expected a new case, got {other:?}"),
-    }
-}
-
-fn reply(case: CaseId) -> StoredReply {
-    StoredReply {
-        kind: "answer".into(),
-        message_id: format!("reply-{}@codedesk.test", case.0),
-        to: "pat@clinic.example".into(),
-        subject: "Re: question".into(),
-        text: "99214 is ...".into(),
-        raw: b"Subject: Re: question\r\n\r\n99214 is ...\r\n".to_vec(),
-        case_ref: format!("CD-{}", case.0),
-        thread_of: None,
-        confidence: Some("high".into()),
     }
 }
 

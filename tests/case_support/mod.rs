@@ -13,7 +13,8 @@ pub fn raw(uid: u32) -> Vec<u8> {
     .into_bytes()
 }
 
-fn reply(case: CaseId) -> StoredReply {
+/// A stored answer reply for `case`, as the worker records one.
+pub fn reply(case: CaseId) -> StoredReply {
     StoredReply {
         kind: "answer".into(),
         message_id: format!("reply-{}@codedesk.test", case.0),
