@@ -116,3 +116,54 @@ async fn metrics_count_a_known_set_of_cases() {
         );
     }
 }
+
+#[tokio::test]
+async fn metrics_show_live_workers_their_mailbox_connections_and_the_lease() {
+    use codedesk::store::workers::{self, ImapState};
+    for engine in ENGINES {
+        let db = TestDb::new(engine).await;
+        let s = &db.store;
+        let now = codedesk::worker::now_unix_pub();
+        let mailbox = "imap://consult@127.0.0.1:1143/INBOX";
+        workers::report(s, "worker@a:1", mailbox, true, ImapState::Connected, now)
+            .await
+            .unwrap();
+        workers::report(s, "worker@a:2", mailbox, false, ImapState::Standby, now)
+            .await
+            .unwrap();
+        // Killed a while ago: it still says it holds the lease, but it is silent.
+        workers::report(
+            s,
+            "worker@b:3",
+            mailbox,
+            true,
+            ImapState::Reconnecting,
+            now - 100,
+        )
+        .await
+        .unwrap();
+        let f = metrics::figures(s).await.unwrap();
+        assert_eq!(f.workers.len(), 2, "{engine:?}: {:?}", f.workers);
+        let text = codedesk::web::metrics::render(&f, now);
+        for line in [
+            "codedesk_workers 2",
+            "codedesk_imap_connections{state=\"connected\"} 1",
+            "codedesk_imap_connections{state=\"standby\"} 1",
+            "codedesk_imap_connections{state=\"reconnecting\"} 0",
+            "codedesk_ingest_lease_held 1",
+        ] {
+            assert!(
+                text.lines().any(|l| l == line),
+                "{engine:?}: no {line:?} in\n{text}"
+            );
+        }
+        assert!(!text.contains('@'), "{text}");
+
+        // The holder stops cleanly: its row goes, and nobody reads the mailbox.
+        workers::stopped(s, "worker@a:1", now).await.unwrap();
+        workers::touch(s, "worker@a:2", now).await.unwrap();
+        let text = codedesk::web::metrics::render(&metrics::figures(s).await.unwrap(), now);
+        assert!(text.contains("codedesk_ingest_lease_held 0\n"), "{text}");
+        assert!(text.contains("codedesk_workers 1\n"), "{text}");
+    }
+}

@@ -34,9 +34,27 @@ pub struct Cli {
     /// Folder of the search index (default codedesk-index).
     #[arg(long, global = true, value_name = "DIR")]
     pub index: Option<PathBuf>,
+    /// Log lines as text (default) or as one JSON object per line, for a log collector.
+    #[arg(
+        long,
+        global = true,
+        env = "CODEDESK_LOG_FORMAT",
+        value_name = "FORMAT",
+        default_value = "text"
+    )]
+    pub log_format: LogFormat,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// How log lines are written (on standard error).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line: timestamp, level, target, message and fields.
+    Json,
 }
 
 /// The commands.

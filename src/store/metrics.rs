@@ -25,7 +25,12 @@ pub struct Figures {
     pub latency_buckets: Vec<i64>,
     /// The sum of all sent replies' latencies, in seconds.
     pub latency_sum: i64,
+    /// Workers heard from in the last [`ALIVE_WINDOW`] seconds.
+    pub workers: Vec<super::workers::WorkerStatus>,
 }
+
+/// A worker silent for longer than this (seconds) is counted as gone.
+pub const ALIVE_WINDOW: i64 = 30;
 
 /// Reads the figures.
 pub async fn figures(store: &Store) -> Result<Figures> {
@@ -68,7 +73,10 @@ pub async fn figures(store: &Store) -> Result<Figures> {
     let latency_buckets = (0..LATENCY_BUCKETS.len())
         .map(|i| row.try_get::<i64, _>(i + 2))
         .collect::<Result<Vec<_>, _>>()?;
+    let now = crate::worker::now_unix_pub();
+    let workers = super::workers::alive(store, now - ALIVE_WINDOW).await?;
     Ok(Figures {
+        workers,
         by_state,
         oldest_held_received_at: oldest,
         sent,

@@ -3,10 +3,12 @@
 
 pub mod cases;
 pub mod catalog;
+pub mod lease;
 pub mod metrics;
 pub mod retention;
 pub mod staff;
 pub mod staff_cases;
+pub mod workers;
 
 use anyhow::{Context, Result, bail};
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
@@ -60,6 +62,12 @@ const MIGRATIONS: &[Migration] = &[
         name: "retention",
         sqlite: include_str!("../../migrations/sqlite/0004_retention.sql"),
         postgres: include_str!("../../migrations/postgres/0004_retention.sql"),
+    },
+    Migration {
+        version: 5,
+        name: "workers",
+        sqlite: include_str!("../../migrations/sqlite/0005_workers.sql"),
+        postgres: include_str!("../../migrations/postgres/0005_workers.sql"),
     },
 ];
 

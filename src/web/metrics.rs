@@ -3,6 +3,7 @@
 
 use super::{AppState, WebError};
 use crate::store::metrics::{self, Figures, LATENCY_BUCKETS};
+use crate::store::workers::ImapState;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
@@ -77,7 +78,45 @@ pub fn render(f: &Figures, now: i64) -> String {
     );
     let _ = writeln!(out, "codedesk_reply_latency_seconds_sum {}", f.latency_sum);
     let _ = writeln!(out, "codedesk_reply_latency_seconds_count {}", f.sent);
+    render_workers(&mut out, f);
     out
+}
+
+/// The workers' figures: how many are alive, their mailbox connections, the ingest lease.
+fn render_workers(out: &mut String, f: &Figures) {
+    push_family(
+        out,
+        "codedesk_workers",
+        "gauge",
+        "Workers heard from in the last 30 seconds.",
+    );
+    let _ = writeln!(out, "codedesk_workers {}", f.workers.len());
+    push_family(
+        out,
+        "codedesk_imap_connections",
+        "gauge",
+        "Live workers by mailbox connection state (standby: another worker holds the ingest lease).",
+    );
+    for state in ImapState::ALL {
+        let n = f
+            .workers
+            .iter()
+            .filter(|w| w.imap_state == state.as_str())
+            .count();
+        let _ = writeln!(
+            out,
+            "codedesk_imap_connections{{state=\"{}\"}} {n}",
+            state.as_str()
+        );
+    }
+    push_family(
+        out,
+        "codedesk_ingest_lease_held",
+        "gauge",
+        "1 when a live worker holds the mailbox's ingest lease and reads it, else 0.",
+    );
+    let held = f.workers.iter().any(|w| w.ingest_lease);
+    let _ = writeln!(out, "codedesk_ingest_lease_held {}", u8::from(held));
 }
 
 fn push_family(out: &mut String, name: &str, kind: &str, help: &str) {

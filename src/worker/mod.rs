@@ -10,6 +10,7 @@ mod recover;
 mod retention;
 mod run;
 mod send;
+mod status;
 
 pub use run::{RunOptions, RunReport, run};
 
@@ -39,6 +40,8 @@ pub struct Worker {
     purge_after: Option<i64>,
     /// When this process last purged.
     last_purge: std::sync::Mutex<Option<std::time::Instant>>,
+    /// The database URL, for the ingest lease's own connection (never logged).
+    database_url: String,
 }
 
 /// Tuning that is not configuration.
@@ -155,6 +158,7 @@ impl Worker {
             settings,
             purge_after: config.retention.purge_after_secs()?,
             last_purge: std::sync::Mutex::new(None),
+            database_url: config.database.url.clone(),
         })
     }
 

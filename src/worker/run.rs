@@ -5,6 +5,8 @@
 use super::Worker;
 use super::send::SendOutcome;
 use crate::mailbox::{Mailbox, Wake};
+use crate::store::lease::IngestLease;
+use crate::store::workers::ImapState;
 use anyhow::Result;
 use std::sync::Arc;
 use std::time::Duration;
@@ -60,9 +62,15 @@ pub async fn run(
     let mut report = RunReport::default();
     worker.recover().await?;
     if options.once {
-        mailbox.connect().await?;
-        report.stored += worker.ingest(&mut mailbox, None).await?.new;
-        mailbox.disconnect().await;
+        match worker.try_lease(&mailbox.describe()).await? {
+            Some(lease) => {
+                mailbox.connect().await?;
+                report.stored += worker.ingest(&mut mailbox, None).await?.new;
+                mailbox.disconnect().await;
+                lease.release().await;
+            }
+            None => tracing::info!("another worker reads the mailbox: processing and sending only"),
+        }
         loop {
             let processed = worker.process_pending().await?;
             let sent = worker.send_pending(sent_folder.as_ref()).await?;
@@ -95,6 +103,7 @@ pub async fn run(
         .await
         .map_err(|e| anyhow::anyhow!("the mailbox task panicked: {e}"))??;
     report.stored = stored;
+    worker.report_stopped().await;
     work?;
     Ok(report)
 }
@@ -120,6 +129,14 @@ fn backoff(errors: u32) -> Duration {
     Duration::from_secs_f64(base.min(60) as f64 * (1.0 + 0.5 * super::jitter()))
 }
 
+/// How long a worker without the ingest lease waits before asking for it again.
+const LEASE_RETRY: Duration = Duration::from_secs(2);
+
+/// How often the lease holder checks that it still holds the lease.
+const LEASE_CHECK: Duration = Duration::from_secs(5);
+
+/// Reads the mailbox while this worker holds its ingest lease; without it, asks again every
+/// [`LEASE_RETRY`] (a dead holder's lease is free at once on PostgreSQL).
 async fn ingest_loop(
     worker: Arc<Worker>,
     mut mailbox: Mailbox,
@@ -127,21 +144,96 @@ async fn ingest_loop(
     wake: Arc<Notify>,
     options: RunOptions,
 ) -> Result<usize> {
+    let name = mailbox.describe();
     let mut stored = 0;
+    let mut standing_by = false;
     let mut errors = 0u32;
     while !stopping(&shutdown) {
+        let lease = match worker.try_lease(&name).await {
+            Ok(Some(lease)) => lease,
+            Ok(None) => {
+                if !standing_by {
+                    tracing::info!("another worker reads the mailbox; standing by for its lease");
+                    standing_by = true;
+                }
+                worker.report_status(&name, false, ImapState::Standby).await;
+                let pause = LEASE_RETRY.mul_f64(0.75 + 0.5 * super::jitter());
+                tokio::select! {
+                    _ = tokio::time::sleep(pause) => {}
+                    _ = shutdown.wait_for(|s| *s) => break,
+                }
+                continue;
+            }
+            Err(e) => {
+                errors += 1;
+                let delay = backoff(errors);
+                tracing::warn!(error = %format!("{e:#}"), retry_in_ms = delay.as_millis() as u64, "cannot ask for the ingest lease; trying again");
+                tokio::select! {
+                    _ = tokio::time::sleep(delay) => {}
+                    _ = shutdown.wait_for(|s| *s) => break,
+                }
+                continue;
+            }
+        };
+        errors = 0;
+        standing_by = false;
+        tracing::info!("took the ingest lease: this worker reads the mailbox");
+        let (result, lease) = read_while_held(
+            &worker,
+            &name,
+            &mut mailbox,
+            lease,
+            &mut shutdown,
+            &wake,
+            &options,
+            &mut stored,
+        )
+        .await;
+        mailbox.disconnect().await;
+        lease.release().await;
+        worker.report_status(&name, false, ImapState::Standby).await;
+        result?;
+    }
+    Ok(stored)
+}
+
+/// The mailbox loop proper: ingest, then wait for mail (IDLE or polling), reconnecting with
+/// backoff after transient errors; returns when shutting down, on a fatal mailbox error, or
+/// when the lease is lost (its database connection ended), handing the lease back.
+#[allow(clippy::too_many_arguments)]
+async fn read_while_held(
+    worker: &Worker,
+    name: &str,
+    mailbox: &mut Mailbox,
+    mut lease: IngestLease,
+    shutdown: &mut watch::Receiver<bool>,
+    wake: &Notify,
+    options: &RunOptions,
+    stored: &mut usize,
+) -> (Result<()>, IngestLease) {
+    let mut errors = 0u32;
+    let mut state = None;
+    while !stopping(shutdown) {
         let step = async {
-            let got = worker.ingest(&mut mailbox, Some(wake.as_ref())).await?;
-            stored += got.new;
+            let got = worker.ingest(mailbox, Some(wake)).await?;
+            *stored += got.new;
             if got.new > 0 {
                 wake.notify_one();
             }
-            let woke = mailbox
-                .wait_for_mail(options.max_wait, &mut shutdown)
-                .await?;
+            if state != Some(ImapState::Connected) {
+                worker.report_status(name, true, ImapState::Connected).await;
+                state = Some(ImapState::Connected);
+            }
+            let woke = mailbox.wait_for_mail(options.max_wait, shutdown).await?;
             anyhow::Ok(woke)
-        }
-        .await;
+        };
+        let step = tokio::select! {
+            r = step => r,
+            _ = lease_lost(&mut lease) => {
+                tracing::warn!("lost the ingest lease (its database connection ended); standing by");
+                return (Ok(()), lease);
+            }
+        };
         match step {
             Ok(Wake::Shutdown) => break,
             Ok(_) => errors = 0,
@@ -153,9 +245,13 @@ async fn ingest_loop(
                     .is_none_or(|m| m.is_transient());
                 if !transient {
                     tracing::error!(error = %format!("{e:#}"), "the mailbox cannot be read; fix the configuration");
-                    return Err(e);
+                    return (Err(e), lease);
                 }
                 tracing::warn!(error = %format!("{e:#}"), retry_in_ms = delay.as_millis() as u64, "mailbox error; reconnecting");
+                worker
+                    .report_status(name, true, ImapState::Reconnecting)
+                    .await;
+                state = Some(ImapState::Reconnecting);
                 mailbox.disconnect().await;
                 tokio::select! {
                     _ = tokio::time::sleep(delay) => {}
@@ -164,8 +260,18 @@ async fn ingest_loop(
             }
         }
     }
-    mailbox.disconnect().await;
-    Ok(stored)
+    (Ok(()), lease)
+}
+
+/// Returns once the lease is found lost (checked every [`LEASE_CHECK`]); never for a lease that
+/// cannot be lost while the process lives.
+async fn lease_lost(lease: &mut IngestLease) {
+    loop {
+        tokio::time::sleep(LEASE_CHECK).await;
+        if !lease.still_held().await {
+            return;
+        }
+    }
 }
 
 /// Runs `step` whenever `wake` fires (or every tick), until shutdown; database errors back off.
@@ -239,6 +345,7 @@ async fn work_loop(
                 .map(|t| t.elapsed() >= Duration::from_secs(5))
                 .unwrap_or(true);
             if due {
+                worker.heartbeat().await;
                 worker.recover().await?;
                 if let Ok(mut t) = last_recover.lock() {
                     *t = std::time::Instant::now();

@@ -133,12 +133,18 @@ templates = "{templates}"
     pub fn start(&mut self) {
         assert!(self.worker.is_none(), "the worker runs already");
         self.starts += 1;
+        self.worker = Some(self.spawn_worker(&self.log));
+    }
+
+    /// Starts one more `codedesk worker` process on this desk's config, logging to `log`
+    /// (appended); the caller owns it (several workers on one database).
+    pub fn spawn_worker(&self, log: &Path) -> Child {
         let log = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
-            .open(&self.log)
+            .open(log)
             .unwrap();
-        let child = Command::new(binary())
+        Command::new(binary())
             .arg("--config")
             .arg(&self.config)
             .arg("worker")
@@ -147,8 +153,7 @@ templates = "{templates}"
             .stdout(log.try_clone().unwrap())
             .stderr(log)
             .spawn()
-            .expect("start codedesk worker");
-        self.worker = Some(child);
+            .expect("start codedesk worker")
     }
 
     /// SIGKILL: no chance to clean up.
@@ -449,4 +454,49 @@ pub fn start_postfix(r: &Rig) {
         );
         std::thread::sleep(Duration::from_millis(50));
     }
+}
+
+/// The rig's Postfix log lines that mention `message_id` (its cleanup line and its queue ID's
+/// deliveries), for failure messages.
+pub fn postfix_log_of(r: &Rig, message_id: &str) -> Vec<String> {
+    let log = std::fs::read_to_string(r.dir.join("log/postfix.log")).unwrap_or_default();
+    let queue_ids = postfix_queue_ids(&log, message_id);
+    log.lines()
+        .filter(|l| queue_ids.iter().any(|q| l.contains(&format!(" {q}: "))))
+        .map(str::to_string)
+        .collect()
+}
+
+/// How many times Postfix accepted a message with this Message-ID: one queue file per accepted
+/// submission, whatever its delivery agent did later (an LMTP delivery cut off by a Dovecot
+/// restart is retried by Postfix and may land twice; that is the MTA's redelivery, not a
+/// second send).
+pub fn accepted_by_postfix(r: &Rig, message_id: &str) -> usize {
+    let log = std::fs::read_to_string(r.dir.join("log/postfix.log")).unwrap_or_default();
+    postfix_queue_ids(&log, message_id).len()
+}
+
+/// [`accepted_by_postfix`] for every Message-ID in the log at once: Message-ID → queue files.
+pub fn accepted_counts(r: &Rig) -> std::collections::HashMap<String, usize> {
+    let log = std::fs::read_to_string(r.dir.join("log/postfix.log")).unwrap_or_default();
+    let mut out = std::collections::HashMap::new();
+    for line in log.lines().filter(|l| l.contains("/cleanup[")) {
+        if let Some((_, mid)) = line.split_once(": message-id=<")
+            && let Some(mid) = mid.strip_suffix('>')
+        {
+            *out.entry(mid.to_string()).or_default() += 1;
+        }
+    }
+    out
+}
+
+fn postfix_queue_ids(log: &str, message_id: &str) -> std::collections::BTreeSet<String> {
+    let needle = format!(": message-id=<{message_id}>");
+    log.lines()
+        .filter(|l| l.contains("/cleanup[") && l.ends_with(&needle))
+        .filter_map(|l| {
+            let before = &l[..l.len() - needle.len()];
+            before.rsplit(' ').next().map(str::to_string)
+        })
+        .collect()
 }
