@@ -1,8 +1,13 @@
 //! One validated [`Config`] from a TOML file and `CODEDESK_*` variables. Secrets are read from a
 //! variable or a file named in the config, never stored in it and never printed.
 
+mod desks;
+
+pub use desks::{DeskConfig, ExtraMailbox};
+
 use anyhow::{Context, Result, bail};
 use serde::Deserialize;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// Everything codedesk can be told. Every key has a default, so an empty file is valid.
@@ -27,6 +32,8 @@ pub struct Config {
     pub web: WebConfig,
     /// How long message bodies are kept.
     pub retention: RetentionConfig,
+    /// More consult mailboxes beside `[mailbox]`, by name (`[mailboxes.NAME]`).
+    pub mailboxes: BTreeMap<String, ExtraMailbox>,
 }
 
 /// `[retention]`
@@ -429,6 +436,7 @@ impl Config {
         self.retention
             .purge_after_secs()
             .context("[retention] purge_after")?;
+        self.validate_desks()?;
         Ok(())
     }
 }

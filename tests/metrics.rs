@@ -124,11 +124,15 @@ async fn metrics_show_live_workers_their_mailbox_connections_and_the_lease() {
         let db = TestDb::new(engine).await;
         let s = &db.store;
         let now = codedesk::worker::now_unix_pub();
-        let mailbox = "imap://consult@127.0.0.1:1143/INBOX";
+        let mailbox = "default";
         workers::report(s, "worker@a:1", mailbox, true, ImapState::Connected, now)
             .await
             .unwrap();
         workers::report(s, "worker@a:2", mailbox, false, ImapState::Standby, now)
+            .await
+            .unwrap();
+        // Worker 2 also reads a second consult mailbox, and holds its lease.
+        workers::report(s, "worker@a:2", "north", true, ImapState::Reconnecting, now)
             .await
             .unwrap();
         // Killed a while ago: it still says it holds the lease, but it is silent.
@@ -143,14 +147,16 @@ async fn metrics_show_live_workers_their_mailbox_connections_and_the_lease() {
         .await
         .unwrap();
         let f = metrics::figures(s).await.unwrap();
-        assert_eq!(f.workers.len(), 2, "{engine:?}: {:?}", f.workers);
+        assert_eq!(f.workers.len(), 3, "{engine:?}: {:?}", f.workers);
         let text = codedesk::web::metrics::render(&f, now);
         for line in [
             "codedesk_workers 2",
-            "codedesk_imap_connections{state=\"connected\"} 1",
-            "codedesk_imap_connections{state=\"standby\"} 1",
-            "codedesk_imap_connections{state=\"reconnecting\"} 0",
-            "codedesk_ingest_lease_held 1",
+            "codedesk_imap_connections{mailbox=\"default\",state=\"connected\"} 1",
+            "codedesk_imap_connections{mailbox=\"default\",state=\"standby\"} 1",
+            "codedesk_imap_connections{mailbox=\"default\",state=\"reconnecting\"} 0",
+            "codedesk_imap_connections{mailbox=\"north\",state=\"reconnecting\"} 1",
+            "codedesk_ingest_lease_held{mailbox=\"default\"} 1",
+            "codedesk_ingest_lease_held{mailbox=\"north\"} 1",
         ] {
             assert!(
                 text.lines().any(|l| l == line),
@@ -163,7 +169,10 @@ async fn metrics_show_live_workers_their_mailbox_connections_and_the_lease() {
         workers::stopped(s, "worker@a:1", now).await.unwrap();
         workers::touch(s, "worker@a:2", now).await.unwrap();
         let text = codedesk::web::metrics::render(&metrics::figures(s).await.unwrap(), now);
-        assert!(text.contains("codedesk_ingest_lease_held 0\n"), "{text}");
+        assert!(
+            text.contains("codedesk_ingest_lease_held{mailbox=\"default\"} 0\n"),
+            "{text}"
+        );
         assert!(text.contains("codedesk_workers 1\n"), "{text}");
     }
 }

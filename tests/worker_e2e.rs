@@ -480,18 +480,18 @@ async fn dovecot_restart_and_a_30_second_smtp_outage_lose_nothing_and_send_once(
             .await;
             later.push(id);
         }
+        // Each is tried, fails on the closed port, and waits approved for its next attempt.
         desk.wait_until("retries scheduled", MINUTE, || async {
-            desk.count(CaseState::Approved).await == 5
+            let mut waiting = 0;
+            for id in &later {
+                let case = cases::find_by_message_id(&desk.db.store, id).await.unwrap();
+                waiting += usize::from(case.is_some_and(|c| {
+                    c.state == CaseState::Approved && c.attempts >= 1 && c.last_error.is_some()
+                }));
+            }
+            waiting == later.len()
         })
         .await;
-        let case = cases::find_by_message_id(&desk.db.store, &later[0])
-            .await
-            .unwrap()
-            .unwrap();
-        assert!(
-            case.attempts >= 1 && case.last_error.is_some(),
-            "{engine:?}: {case:?}"
-        );
         tokio::time::sleep(Duration::from_secs(30).saturating_sub(stopped.elapsed())).await;
         start_postfix(r);
         desk.wait_until("the delayed replies", 3 * MINUTE, || async {
@@ -540,6 +540,119 @@ async fn dovecot_restart_and_a_30_second_smtp_outage_lose_nothing_and_send_once(
                 );
             }
         }
+        desk.terminate(Duration::from_secs(15));
+    }
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Two consult addresses in one deployment (`[mailbox]` and `[mailboxes.north]`): one worker
+/// reads both, and each question is answered from the address it was sent to, with that
+/// address's templates and footer; the receipt copies come back to their own mailboxes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_consult_address_answers_from_its_own_address_and_templates() {
+    for engine in ENGINES {
+        let north = format!("{}@example.test", rig::unique("consult-north"));
+        let templates = common::TempDir::new("north-templates");
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+        copy_dir(&root, templates.path());
+        let hello = templates.path().join("parts/hello.txt");
+        let text = std::fs::read_to_string(&hello).unwrap();
+        std::fs::write(&hello, format!("North Clinic coding desk.\n{text}")).unwrap();
+        let mut desk = Desk::new(
+            engine,
+            "two",
+            DeskOptions {
+                extra_config: format!(
+                    "[mailboxes.north]\nusername = \"{north}\"\naddress = \"{north}\"\n\
+                     from = \"North Desk <{north}>\"\ntemplates = \"{}\"\n\
+                     footer = \"North footer: ask your North coder first.\"\n",
+                    templates.path().display()
+                ),
+                ..DeskOptions::default()
+            },
+        )
+        .await;
+        desk.start();
+        let pid = std::process::id();
+        let to_default = format!("q-two-default-{engine:?}-{pid}@asker.example.test");
+        let to_north = format!("q-two-north-{engine:?}-{pid}@asker.example.test");
+        desk.deliver(&desk.question(&to_default, "Default desk", "Is 99213 billable?"))
+            .await;
+        let raw = String::from_utf8(desk.question(&to_north, "North desk", "Is 99214 billable?"))
+            .unwrap()
+            .replace(&format!("To: {}", desk.consult), &format!("To: {north}"));
+        desk.rig.deliver(&north, raw.as_bytes()).await;
+        desk.wait_until("both replies", 2 * MINUTE, || async {
+            desk.replies().await.len() >= 2
+        })
+        .await;
+        desk.wait_until("nothing left to do", MINUTE, || async {
+            settled(&desk).await
+        })
+        .await;
+        let got = desk.replies().await;
+        assert_eq!(got.len(), 2, "{engine:?}");
+        let reply = |id: &str| {
+            let s = got.iter().find(|s| s.in_reply_to == id).unwrap();
+            String::from_utf8_lossy(&s.raw).replace("\r\n", "\n")
+        };
+        let (a, b) = (reply(&to_default), reply(&to_north));
+        assert!(
+            a.contains(&format!("From: \"Coding Desk\" <{}>", desk.consult)),
+            "{engine:?}: {a}"
+        );
+        assert!(!a.contains("North"), "{engine:?}: {a}");
+        assert!(
+            b.contains(&format!("From: \"North Desk\" <{north}>")),
+            "{engine:?}: {b}"
+        );
+        assert!(b.contains("North Clinic coding desk."), "{engine:?}: {b}");
+        assert!(b.contains("North footer"), "{engine:?}: {b}");
+        // Each case belongs to its mailbox, and the receipt copies made no cases.
+        let all = cases::list(
+            &desk.db.store,
+            &CaseFilter {
+                limit: 10,
+                ..CaseFilter::default()
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(all.len(), 2, "{engine:?}: {all:?}");
+        let north_case = all
+            .iter()
+            .find(|c| c.message_id.as_deref() == Some(to_north.as_str()))
+            .unwrap();
+        assert!(north_case.mailbox.ends_with(" [north]"), "{north_case:?}");
+        assert_eq!(north_case.state, CaseState::Sent);
+        let status =
+            codedesk::store::workers::alive(&desk.db.store, codedesk::worker::now_unix_pub() - 30)
+                .await
+                .unwrap();
+        let leased: Vec<&str> = status
+            .iter()
+            .filter(|w| w.ingest_lease)
+            .map(|w| w.mailbox.as_str())
+            .collect();
+        assert_eq!(leased, ["default", "north"], "{engine:?}: {status:?}");
+        // The receipt copy of the north reply came back to north's own INBOX.
+        let north_inbox = worker_support::inbox_with(desk.rig, &north).await;
+        assert!(
+            north_inbox.iter().any(|s| s.in_reply_to == to_north),
+            "{engine:?}: north's receipt copy"
+        );
         desk.terminate(Duration::from_secs(15));
     }
 }

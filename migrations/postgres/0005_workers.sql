@@ -1,11 +1,12 @@
--- Each running worker's last word: which mailbox it serves, whether it holds that mailbox's ingest
--- lease and how its IMAP connection stands. Written every few seconds; read by /metrics and
--- `codedesk queue`. A row whose seen_at is old belongs to a worker that died.
+-- Each running worker's last word for each mailbox it serves (by desk name, never an address):
+-- whether it holds that mailbox's ingest lease and how its IMAP connection stands. Written every
+-- few seconds, read by /metrics. A row whose seen_at is old belongs to a worker that died.
 CREATE TABLE worker_status (
-    owner        TEXT    PRIMARY KEY,
+    owner        TEXT    NOT NULL,
     mailbox      TEXT    NOT NULL,
     ingest_lease BIGINT  NOT NULL,
     imap_state   TEXT    NOT NULL,
     started_at   BIGINT  NOT NULL,
-    seen_at      BIGINT  NOT NULL
+    seen_at      BIGINT  NOT NULL,
+    PRIMARY KEY (owner, mailbox)
 );

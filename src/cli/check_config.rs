@@ -55,16 +55,23 @@ pub async fn run(config: &Config) -> Result<ExitCode> {
         timeout: Duration::from_secs(20),
         ..MailboxOptions::default()
     };
-    let mailbox = async {
-        let mut mailbox = Mailbox::open(&config.mailbox, options)?;
-        mailbox.connect().await?;
-        let batch = mailbox.fetch_new(None, 0).await;
-        mailbox.disconnect().await;
-        batch?;
-        anyhow::Ok(format!("{} connected", mailbox.describe()))
+    for desk in config.desks() {
+        let mailbox = async {
+            let mut mailbox = Mailbox::open(&desk.mailbox, options.clone())?;
+            mailbox.connect().await?;
+            let batch = mailbox.fetch_new(None, 0).await;
+            mailbox.disconnect().await;
+            batch?;
+            anyhow::Ok(format!("{} connected", mailbox.describe()))
+        }
+        .await;
+        let what = if desk.name == "default" {
+            "mailbox".to_string()
+        } else {
+            format!("mailbox {}", desk.name)
+        };
+        all_ok &= report(&what, mailbox);
     }
-    .await;
-    all_ok &= report("mailbox", mailbox);
     let outbox = async {
         let outbox = Outbox::open(
             &config.outbox,

@@ -5,7 +5,7 @@ use crate::codes::Catalog;
 use crate::config::Config;
 use crate::mailbox::{Mailbox, MailboxOptions};
 use crate::store::Store;
-use crate::worker::{self, RunOptions, RunReport, Worker, WorkerSettings};
+use crate::worker::{self, DeskMailbox, RunOptions, RunReport, Worker, WorkerSettings};
 use anyhow::{Context, Result};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -45,17 +45,25 @@ pub async fn run_worker(
         options.use_idle = false;
         options.poll_interval = std::time::Duration::from_secs(secs.max(1));
     }
-    let mailbox =
-        Mailbox::open(&config.mailbox, options.clone()).context("cannot set up the mailbox")?;
+    let mut mailboxes = Vec::new();
+    for desk in config.desks() {
+        let mailbox = Mailbox::open(&desk.mailbox, options.clone())
+            .with_context(|| format!("cannot set up the mailbox {}", desk.name))?;
+        mailboxes.push(DeskMailbox {
+            key: worker::desk_key(&desk)?,
+            name: desk.name,
+            mailbox,
+        });
+    }
     let sent_folder = if config.outbox.save_sent && config.mailbox.kind == "imap" {
         Some(Mailbox::open(&config.mailbox, options)?)
     } else {
         None
     };
-    tracing::info!(mailbox = %mailbox.describe(), once, "worker starting");
+    tracing::info!(mailboxes = mailboxes.len(), once, "worker starting");
     let report = worker::run(
         worker,
-        mailbox,
+        mailboxes,
         sent_folder,
         shutdown,
         RunOptions {

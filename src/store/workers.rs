@@ -38,7 +38,7 @@ impl ImapState {
 pub struct WorkerStatus {
     /// `worker@HOST:PID`.
     pub owner: String,
-    /// The mailbox it serves (its description, no password).
+    /// The mailbox (`default` or the NAME of `[mailboxes.NAME]`).
     pub mailbox: String,
     /// Whether it holds that mailbox's ingest lease.
     pub ingest_lease: bool,
@@ -62,7 +62,7 @@ pub async fn report(
     sqlx::query(
         "INSERT INTO worker_status (owner, mailbox, ingest_lease, imap_state, started_at, seen_at) \
          VALUES ($1, $2, $3, $4, $5, $5) \
-         ON CONFLICT (owner) DO UPDATE SET mailbox = excluded.mailbox, \
+         ON CONFLICT (owner, mailbox) DO UPDATE SET \
          ingest_lease = excluded.ingest_lease, imap_state = excluded.imap_state, seen_at = excluded.seen_at",
     )
     .bind(owner)
@@ -98,11 +98,11 @@ pub async fn stopped(store: &Store, owner: &str, now: i64) -> Result<()> {
     Ok(())
 }
 
-/// Workers heard from at or after `since`, by owner.
+/// Workers heard from at or after `since` (a row per worker and mailbox), by owner.
 pub async fn alive(store: &Store, since: i64) -> Result<Vec<WorkerStatus>> {
     let rows: Vec<(String, String, i64, String, i64, i64)> = sqlx::query_as(
         "SELECT owner, mailbox, ingest_lease, imap_state, started_at, seen_at FROM worker_status \
-         WHERE seen_at >= $1 ORDER BY owner",
+         WHERE seen_at >= $1 ORDER BY owner, mailbox",
     )
     .bind(since)
     .fetch_all(store.pool())

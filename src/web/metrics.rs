@@ -82,32 +82,39 @@ pub fn render(f: &Figures, now: i64) -> String {
     out
 }
 
-/// The workers' figures: how many are alive, their mailbox connections, the ingest lease.
+/// The workers' figures: how many are alive, their mailbox connections, the ingest leases.
 fn render_workers(out: &mut String, f: &Figures) {
+    let owners: std::collections::BTreeSet<&str> =
+        f.workers.iter().map(|w| w.owner.as_str()).collect();
+    let mailboxes: std::collections::BTreeSet<&str> =
+        f.workers.iter().map(|w| w.mailbox.as_str()).collect();
     push_family(
         out,
         "codedesk_workers",
         "gauge",
         "Workers heard from in the last 30 seconds.",
     );
-    let _ = writeln!(out, "codedesk_workers {}", f.workers.len());
+    let _ = writeln!(out, "codedesk_workers {}", owners.len());
     push_family(
         out,
         "codedesk_imap_connections",
         "gauge",
-        "Live workers by mailbox connection state (standby: another worker holds the ingest lease).",
+        "Live workers by mailbox and connection state (standby: another worker holds the ingest lease).",
     );
-    for state in ImapState::ALL {
-        let n = f
-            .workers
-            .iter()
-            .filter(|w| w.imap_state == state.as_str())
-            .count();
-        let _ = writeln!(
-            out,
-            "codedesk_imap_connections{{state=\"{}\"}} {n}",
-            state.as_str()
-        );
+    for mailbox in &mailboxes {
+        for state in ImapState::ALL {
+            let n = f
+                .workers
+                .iter()
+                .filter(|w| w.mailbox == *mailbox && w.imap_state == state.as_str())
+                .count();
+            let _ = writeln!(
+                out,
+                "codedesk_imap_connections{{mailbox=\"{}\",state=\"{}\"}} {n}",
+                label(mailbox),
+                state.as_str()
+            );
+        }
     }
     push_family(
         out,
@@ -115,8 +122,26 @@ fn render_workers(out: &mut String, f: &Figures) {
         "gauge",
         "1 when a live worker holds the mailbox's ingest lease and reads it, else 0.",
     );
-    let held = f.workers.iter().any(|w| w.ingest_lease);
-    let _ = writeln!(out, "codedesk_ingest_lease_held {}", u8::from(held));
+    for mailbox in &mailboxes {
+        let held = f
+            .workers
+            .iter()
+            .any(|w| w.mailbox == *mailbox && w.ingest_lease);
+        let _ = writeln!(
+            out,
+            "codedesk_ingest_lease_held{{mailbox=\"{}\"}} {}",
+            label(mailbox),
+            u8::from(held)
+        );
+    }
+}
+
+/// A label value escaped for the exposition format.
+fn label(value: &str) -> String {
+    value
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
 }
 
 fn push_family(out: &mut String, name: &str, kind: &str, help: &str) {

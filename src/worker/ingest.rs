@@ -23,14 +23,16 @@ pub struct Ingested {
 }
 
 impl Worker {
-    /// Reads every new message from `mailbox` into the database, then marks it on the server;
-    /// `wake` is notified after each batch that stored something new.
+    /// Reads every new message from `mailbox` (whose cases and cursor go under `key`) into the
+    /// database, then marks it on the server; `wake` is notified after each batch that stored
+    /// something new.
     pub async fn ingest(
         &self,
+        key: &str,
         mailbox: &mut Mailbox,
         wake: Option<&tokio::sync::Notify>,
     ) -> Result<Ingested> {
-        let name = mailbox.describe();
+        let name = key.to_string();
         let mut cursor = cases::cursor(&self.store, &name)
             .await?
             .map(|(uidvalidity, last_uid)| Cursor {

@@ -3,6 +3,7 @@
 //! lose one, and never hold a database transaction across network I/O. Logs at info and above
 //! carry case ids and counts, never message text, addresses or secrets.
 
+mod desks;
 mod ingest;
 pub mod policy;
 mod process;
@@ -12,13 +13,13 @@ mod run;
 mod send;
 mod status;
 
-pub use run::{RunOptions, RunReport, run};
+pub use desks::{Desk, desk_key};
+pub use run::{DeskMailbox, RunOptions, RunReport, run};
 
 use crate::codes::Catalog;
 use crate::config::Config;
 use crate::outbox::{Outbox, RetryPolicy};
 use crate::question::Limits;
-use crate::reply::{Replier, ReplySettings};
 use crate::store::Store;
 use anyhow::{Context, Result};
 use policy::Policy;
@@ -28,7 +29,8 @@ use std::time::Duration;
 pub struct Worker {
     store: Store,
     catalog: Catalog,
-    replier: Replier,
+    /// The consult mailboxes, `[mailbox]` first.
+    desks: Vec<Desk>,
     outbox: Outbox,
     /// The policy; its senders are the file's with the staff page's settings over them, read
     /// again before each batch.
@@ -61,11 +63,6 @@ pub struct WorkerSettings {
     pub concurrency: usize,
     /// Limits on parsing a message.
     pub limits: Limits,
-    /// The envelope sender of replies.
-    pub envelope_from: String,
-    /// Where a copy of each sent reply also goes (our own consult address), so that a send
-    /// interrupted by a crash can be told delivered or not from what comes back.
-    pub receipt_copy_to: Option<String>,
     /// How long after an interrupted send to wait for its copy before sending again.
     pub receipt_grace: Duration,
     /// Append a copy of each reply to the mailbox's Sent folder.
@@ -94,12 +91,6 @@ impl WorkerSettings {
     /// Defaults for this process and configuration.
     pub fn for_config(config: &Config) -> WorkerSettings {
         let host_prefix = format!("worker@{}:", host_name());
-        let envelope_from = bare_address(&config.outbox.from);
-        // The receipt copy needs our own mail to come back to the mailbox the worker reads.
-        let receipt_copy_to = match (config.mailbox.kind.as_str(), config.outbox.kind.as_str()) {
-            ("imap", "smtp") => config.mailbox.address.as_deref().map(bare_address),
-            _ => None,
-        };
         WorkerSettings {
             owner: format!("{host_prefix}{}", std::process::id()),
             host_prefix,
@@ -112,8 +103,6 @@ impl WorkerSettings {
             },
             concurrency: 8,
             limits: Limits::default(),
-            envelope_from,
-            receipt_copy_to,
             receipt_grace: Duration::from_secs(20),
             save_sent: config.outbox.save_sent,
         }
@@ -128,20 +117,14 @@ impl Worker {
         catalog: Catalog,
         settings: WorkerSettings,
     ) -> Result<Worker> {
-        let replier = Replier::new(ReplySettings::from_config(
-            &config.reply,
-            &config.outbox.from,
-        ))
-        .context("cannot load the reply templates")?;
+        let desk_configs = config.desks();
+        let desks = desk_configs
+            .iter()
+            .map(|d| Desk::new(config, d))
+            .collect::<Result<Vec<_>>>()?;
         let outbox = Outbox::open(&config.outbox, crate::outbox::OutboxOptions::default())
             .context("cannot set up the outbox")?;
-        let mut own_addresses = vec![bare_address(&config.outbox.from)];
-        if let Some(a) = &config.mailbox.address {
-            own_addresses.push(bare_address(a));
-        }
-        if config.mailbox.kind == "imap" && config.mailbox.server.username.contains('@') {
-            own_addresses.push(config.mailbox.server.username.to_ascii_lowercase());
-        }
+        let own_addresses = desk_configs.iter().flat_map(Desk::own_addresses).collect();
         let policy = Policy {
             review: config.policy.review,
             senders: config.senders.clone(),
@@ -150,7 +133,7 @@ impl Worker {
         Ok(Worker {
             store,
             catalog,
-            replier,
+            desks,
             outbox,
             policy: std::sync::RwLock::new(policy),
             file_senders: config.senders.clone(),
@@ -180,6 +163,19 @@ impl Worker {
             Err(poisoned) => poisoned.into_inner().senders = senders,
         }
         Ok(())
+    }
+
+    /// The desk whose mailbox has this key (a case's `mailbox`); `[mailbox]`'s when none has.
+    pub(crate) fn desk_for(&self, key: &str) -> &Desk {
+        self.desks
+            .iter()
+            .find(|d| d.key == key)
+            .unwrap_or(&self.desks[0])
+    }
+
+    /// The consult mailboxes this worker serves, `[mailbox]` first.
+    pub fn desks(&self) -> &[Desk] {
+        &self.desks
     }
 
     /// The store the worker writes.

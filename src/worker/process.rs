@@ -175,7 +175,8 @@ impl Worker {
         {
             dated += 1;
         }
-        let outgoing = match self.replier.compose(kind, question, &case_ref, dated) {
+        let replier = &self.desk_for(&case.mailbox).replier;
+        let outgoing = match replier.compose(kind, question, &case_ref, dated) {
             Ok(r) => r,
             Err(e) => {
                 let why = format!("cannot compose the reply: {e}");

@@ -79,7 +79,7 @@ impl Worker {
                         .await?
                     }
                 }
-                Outbox::Smtp(_) if self.settings.receipt_copy_to.is_some() => {
+                Outbox::Smtp(_) if self.desk_for(&case.mailbox).receipt_copy_to.is_some() => {
                     if now < since + self.settings.receipt_grace.as_secs() as i64 {
                         continue; // its copy may still be on its way
                     }

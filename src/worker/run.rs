@@ -48,12 +48,23 @@ pub struct RunReport {
     pub failed: usize,
 }
 
-/// Runs the worker until `shutdown` turns true (or, with `once`, until the mailbox is read and
-/// everything due is processed and sent). `sent_folder` is a second mailbox connection for
-/// Sent-folder copies.
+/// One consult mailbox to read: the desk's name and database key, and its connection.
+pub struct DeskMailbox {
+    /// `default` or NAME of `[mailboxes.NAME]`.
+    pub name: String,
+    /// The key of its cases, cursor and ingest lease.
+    pub key: String,
+    /// The mailbox.
+    pub mailbox: Mailbox,
+}
+
+/// Runs the worker until `shutdown` turns true (or, with `once`, until the mailboxes are read and
+/// everything due is processed and sent). Each mailbox is read by its own task while this worker
+/// holds its ingest lease; `sent_folder` is a second connection to `[mailbox]` for Sent-folder
+/// copies.
 pub async fn run(
     worker: Arc<Worker>,
-    mut mailbox: Mailbox,
+    mailboxes: Vec<DeskMailbox>,
     sent_folder: Option<Mailbox>,
     shutdown: watch::Receiver<bool>,
     options: RunOptions,
@@ -62,14 +73,19 @@ pub async fn run(
     let mut report = RunReport::default();
     worker.recover().await?;
     if options.once {
-        match worker.try_lease(&mailbox.describe()).await? {
-            Some(lease) => {
-                mailbox.connect().await?;
-                report.stored += worker.ingest(&mut mailbox, None).await?.new;
-                mailbox.disconnect().await;
-                lease.release().await;
+        for mut desk in mailboxes {
+            match worker.try_lease(&desk.key).await? {
+                Some(lease) => {
+                    desk.mailbox.connect().await?;
+                    report.stored += worker.ingest(&desk.key, &mut desk.mailbox, None).await?.new;
+                    desk.mailbox.disconnect().await;
+                    lease.release().await;
+                }
+                None => tracing::info!(
+                    mailbox = %desk.name,
+                    "another worker reads the mailbox: processing and sending only"
+                ),
             }
-            None => tracing::info!("another worker reads the mailbox: processing and sending only"),
         }
         loop {
             let processed = worker.process_pending().await?;
@@ -83,13 +99,18 @@ pub async fn run(
         return Ok(report);
     }
     let wake = Arc::new(Notify::new());
-    let ingest = tokio::spawn(ingest_loop(
-        worker.clone(),
-        mailbox,
-        shutdown.clone(),
-        wake.clone(),
-        options.clone(),
-    ));
+    let readers: Vec<_> = mailboxes
+        .into_iter()
+        .map(|desk| {
+            tokio::spawn(ingest_loop(
+                worker.clone(),
+                desk,
+                shutdown.clone(),
+                wake.clone(),
+                options.clone(),
+            ))
+        })
+        .collect();
     let work = work_loop(
         worker.clone(),
         sent_folder,
@@ -99,13 +120,24 @@ pub async fn run(
         &mut report,
     )
     .await;
-    let stored = ingest
-        .await
-        .map_err(|e| anyhow::anyhow!("the mailbox task panicked: {e}"))??;
-    report.stored = stored;
+    let mut first_error = None;
+    for reader in readers {
+        match reader.await {
+            Ok(Ok(stored)) => report.stored += stored,
+            Ok(Err(e)) => {
+                first_error.get_or_insert(e);
+            }
+            Err(e) => {
+                first_error.get_or_insert(anyhow::anyhow!("a mailbox task panicked: {e}"));
+            }
+        }
+    }
     worker.report_stopped().await;
     work?;
-    Ok(report)
+    match first_error {
+        Some(e) => Err(e),
+        None => Ok(report),
+    }
 }
 
 fn tally(report: &mut RunReport, outcomes: &[SendOutcome]) {
@@ -139,21 +171,25 @@ const LEASE_CHECK: Duration = Duration::from_secs(5);
 /// [`LEASE_RETRY`] (a dead holder's lease is free at once on PostgreSQL).
 async fn ingest_loop(
     worker: Arc<Worker>,
-    mut mailbox: Mailbox,
+    desk: DeskMailbox,
     mut shutdown: watch::Receiver<bool>,
     wake: Arc<Notify>,
     options: RunOptions,
 ) -> Result<usize> {
-    let name = mailbox.describe();
+    let DeskMailbox {
+        name,
+        key,
+        mut mailbox,
+    } = desk;
     let mut stored = 0;
     let mut standing_by = false;
     let mut errors = 0u32;
     while !stopping(&shutdown) {
-        let lease = match worker.try_lease(&name).await {
+        let lease = match worker.try_lease(&key).await {
             Ok(Some(lease)) => lease,
             Ok(None) => {
                 if !standing_by {
-                    tracing::info!("another worker reads the mailbox; standing by for its lease");
+                    tracing::info!(mailbox = %name, "another worker reads the mailbox; standing by for its lease");
                     standing_by = true;
                 }
                 worker.report_status(&name, false, ImapState::Standby).await;
@@ -177,10 +213,10 @@ async fn ingest_loop(
         };
         errors = 0;
         standing_by = false;
-        tracing::info!("took the ingest lease: this worker reads the mailbox");
+        tracing::info!(mailbox = %name, "took the ingest lease: this worker reads the mailbox");
         let (result, lease) = read_while_held(
             &worker,
-            &name,
+            (&name, &key),
             &mut mailbox,
             lease,
             &mut shutdown,
@@ -203,7 +239,7 @@ async fn ingest_loop(
 #[allow(clippy::too_many_arguments)]
 async fn read_while_held(
     worker: &Worker,
-    name: &str,
+    (name, key): (&str, &str),
     mailbox: &mut Mailbox,
     mut lease: IngestLease,
     shutdown: &mut watch::Receiver<bool>,
@@ -215,7 +251,7 @@ async fn read_while_held(
     let mut state = None;
     while !stopping(shutdown) {
         let step = async {
-            let got = worker.ingest(mailbox, Some(wake)).await?;
+            let got = worker.ingest(key, mailbox, Some(wake)).await?;
             *stored += got.new;
             if got.new > 0 {
                 wake.notify_one();

@@ -72,14 +72,15 @@ impl Worker {
             cases::fail(&self.store, id, Some(owner), owner, why, now_unix()).await?;
             return Ok(SendOutcome::Failed);
         };
+        let desk = self.desk_for(&case.mailbox);
         let to = case.reply_to.clone().unwrap_or_default();
         let mut recipients = vec![to.as_str()];
-        if let Some(copy) = &self.settings.receipt_copy_to
+        if let Some(copy) = &desk.receipt_copy_to
             && *copy != to
         {
             recipients.push(copy.as_str());
         }
-        let result = match Envelope::new(Some(&self.settings.envelope_from), &recipients) {
+        let result = match Envelope::new(Some(&desk.envelope_from), &recipients) {
             Ok(envelope) => self.outbox.send(&raw, &envelope).await,
             Err(e) => Err(e),
         };
@@ -91,7 +92,9 @@ impl Worker {
                     return Ok(SendOutcome::Lost);
                 }
                 tracing::info!(case = %id, attempt = case.attempts, "reply sent");
-                if let (true, Some(folder)) = (self.settings.save_sent, sent_folder)
+                // The Sent folder is `[mailbox]`'s: other mailboxes' replies are not filed there.
+                let own_desk = std::ptr::eq(desk, &self.desks[0]);
+                if let (true, true, Some(folder)) = (self.settings.save_sent, own_desk, sent_folder)
                     && let Err(e) = folder.lock().await.save_sent(&raw).await
                 {
                     tracing::warn!(case = %id, error = %e, "the reply was sent but its copy could not be filed in the Sent folder");

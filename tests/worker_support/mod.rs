@@ -36,6 +36,8 @@ pub struct DeskOptions {
     pub review: &'static str,
     /// Another rig than the shared one (for tests that stop servers).
     pub rig: Option<&'static Rig>,
+    /// More TOML at the end of the config file (e.g. `[mailboxes.NAME]`).
+    pub extra_config: String,
 }
 
 impl Default for DeskOptions {
@@ -43,6 +45,7 @@ impl Default for DeskOptions {
         DeskOptions {
             review: "never",
             rig: None,
+            extra_config: String::new(),
         }
     }
 }
@@ -114,7 +117,7 @@ templates = "{templates}"
             password = password.display(),
             review = options.review,
         );
-        std::fs::write(&config, toml).unwrap();
+        std::fs::write(&config, toml + &options.extra_config).unwrap();
         let log = dir.path().join("worker.log");
         Desk {
             db,
