@@ -14,7 +14,6 @@ mod rig;
 #[path = "../tests/worker_support/mod.rs"]
 mod worker_support;
 
-use futures::TryStreamExt;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 use worker_support::{Desk, DeskOptions};
@@ -29,53 +28,6 @@ fn count(var: &str, default: usize) -> usize {
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[i.min(sorted.len() - 1)]
-}
-
-/// Watches the asker's INBOX and records when each reply (by In-Reply-To) first appears.
-async fn watch_replies(
-    desk_rig: &'static rig::Rig,
-    user: String,
-    prefix: &'static str,
-    want: usize,
-    arrived: std::sync::Arc<std::sync::Mutex<HashMap<String, Instant>>>,
-) {
-    let mut session = desk_rig.peek(&user).await;
-    session.select("INBOX").await.unwrap();
-    let mut next_uid = 1u32;
-    let deadline = Instant::now() + Duration::from_secs(600);
-    while arrived.lock().unwrap().len() < want && Instant::now() < deadline {
-        session.noop().await.unwrap();
-        let fetched: Vec<_> = session
-            .uid_fetch(
-                format!("{next_uid}:*"),
-                "(UID BODY.PEEK[HEADER.FIELDS (IN-REPLY-TO)])",
-            )
-            .await
-            .unwrap()
-            .try_collect()
-            .await
-            .unwrap_or_default();
-        let now = Instant::now();
-        for f in &fetched {
-            let Some(uid) = f.uid else { continue };
-            if uid < next_uid {
-                continue; // "n:*" returns the last message when nothing is newer
-            }
-            next_uid = uid + 1;
-            let header = String::from_utf8_lossy(f.header().unwrap_or_default()).to_string();
-            if let (Some(a), Some(b)) = (header.find('<'), header.rfind('>'))
-                && header[a + 1..b].starts_with(prefix)
-            {
-                arrived
-                    .lock()
-                    .unwrap()
-                    .entry(header[a + 1..b].to_string())
-                    .or_insert(now);
-            }
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    session.logout().await.ok();
 }
 
 fn peak_rss_kb(pid: u32) -> Option<u64> {
@@ -106,7 +58,7 @@ async fn main() {
 
     // 1. Latency: questions one at a time, 10 a second.
     let arrived = std::sync::Arc::new(std::sync::Mutex::new(HashMap::new()));
-    let watcher = tokio::spawn(watch_replies(
+    let watcher = tokio::spawn(worker_support::watch_replies(
         r,
         desk.asker.clone(),
         "bench-p",
@@ -152,7 +104,7 @@ async fn main() {
 
     // 2. Burst: deliver everything as fast as 8 SMTP clients can, until every reply is in.
     let arrived = std::sync::Arc::new(std::sync::Mutex::new(HashMap::new()));
-    let watcher = tokio::spawn(watch_replies(
+    let watcher = tokio::spawn(worker_support::watch_replies(
         r,
         desk.asker.clone(),
         "bench-b",

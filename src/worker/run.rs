@@ -249,26 +249,42 @@ async fn read_while_held(
 ) -> (Result<()>, IngestLease) {
     let mut errors = 0u32;
     let mut state = None;
+    let mut check =
+        tokio::time::interval_at(tokio::time::Instant::now() + LEASE_CHECK, LEASE_CHECK);
+    check.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     while !stopping(shutdown) {
+        // The lease is checked on a clock of its own, so a steady stream of mail (steps shorter
+        // than the check interval) cannot keep the check from running.
         let step = async {
+            mailbox.connect().await?;
+            if state != Some(ImapState::Connected) {
+                worker.report_status(name, true, ImapState::Connected).await;
+                state = Some(ImapState::Connected);
+            }
             let got = worker.ingest(key, mailbox, Some(wake)).await?;
             *stored += got.new;
             if got.new > 0 {
                 wake.notify_one();
             }
-            if state != Some(ImapState::Connected) {
-                worker.report_status(name, true, ImapState::Connected).await;
-                state = Some(ImapState::Connected);
-            }
             let woke = mailbox.wait_for_mail(options.max_wait, shutdown).await?;
             anyhow::Ok(woke)
         };
-        let step = tokio::select! {
-            r = step => r,
-            _ = lease_lost(&mut lease) => {
-                tracing::warn!("lost the ingest lease (its database connection ended); standing by");
-                return (Ok(()), lease);
+        let step = {
+            tokio::pin!(step);
+            loop {
+                tokio::select! {
+                    r = &mut step => break Some(r),
+                    _ = check.tick() => {
+                        if !lease.still_held().await {
+                            break None;
+                        }
+                    }
+                }
             }
+        };
+        let Some(step) = step else {
+            tracing::warn!(mailbox = %name, "lost the ingest lease (its database connection ended); standing by");
+            return (Ok(()), lease);
         };
         match step {
             Ok(Wake::Shutdown) => break,
@@ -297,17 +313,6 @@ async fn read_while_held(
         }
     }
     (Ok(()), lease)
-}
-
-/// Returns once the lease is found lost (checked every [`LEASE_CHECK`]); never for a lease that
-/// cannot be lost while the process lives.
-async fn lease_lost(lease: &mut IngestLease) {
-    loop {
-        tokio::time::sleep(LEASE_CHECK).await;
-        if !lease.still_held().await {
-            return;
-        }
-    }
 }
 
 /// Runs `step` whenever `wake` fires (or every tick), until shutdown; database errors back off.

@@ -503,3 +503,50 @@ fn postfix_queue_ids(log: &str, message_id: &str) -> std::collections::BTreeSet<
         })
         .collect()
 }
+
+/// Watches the asker's INBOX and records when each reply (by In-Reply-To) first appears.
+pub async fn watch_replies(
+    desk_rig: &'static Rig,
+    user: String,
+    prefix: &'static str,
+    want: usize,
+    arrived: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, Instant>>>,
+) {
+    let mut session = desk_rig.peek(&user).await;
+    session.select("INBOX").await.unwrap();
+    let mut next_uid = 1u32;
+    let deadline = Instant::now() + Duration::from_secs(600);
+    while arrived.lock().unwrap().len() < want && Instant::now() < deadline {
+        session.noop().await.unwrap();
+        let fetched: Vec<_> = session
+            .uid_fetch(
+                format!("{next_uid}:*"),
+                "(UID BODY.PEEK[HEADER.FIELDS (IN-REPLY-TO)])",
+            )
+            .await
+            .unwrap()
+            .try_collect()
+            .await
+            .unwrap_or_default();
+        let now = Instant::now();
+        for f in &fetched {
+            let Some(uid) = f.uid else { continue };
+            if uid < next_uid {
+                continue; // "n:*" returns the last message when nothing is newer
+            }
+            next_uid = uid + 1;
+            let header = String::from_utf8_lossy(f.header().unwrap_or_default()).to_string();
+            if let (Some(a), Some(b)) = (header.find('<'), header.rfind('>'))
+                && header[a + 1..b].starts_with(prefix)
+            {
+                arrived
+                    .lock()
+                    .unwrap()
+                    .entry(header[a + 1..b].to_string())
+                    .or_insert(now);
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    session.logout().await.ok();
+}

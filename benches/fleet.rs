@@ -1,0 +1,159 @@
+//! End-to-end throughput with several worker processes, in one run: a burst of questions
+//! delivered over SMTP to the mail rig (`scripts/mail-rig start`), answered by 1, 2 and 4
+//! `codedesk worker` processes on PostgreSQL and by 1 on SQLite, until every reply is in the
+//! asker's INBOX. Prints a table: questions/s end to end, and the workers' own span (first
+//! question stored to last reply accepted by SMTP).
+//!
+//! `cargo bench --bench fleet`; `CODEDESK_BENCH_BURST` changes the burst (default 1000).
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+#[path = "../tests/rig/mod.rs"]
+mod rig;
+#[path = "../tests/worker_support/mod.rs"]
+mod worker_support;
+
+use common::Engine;
+use futures::StreamExt;
+use std::collections::HashMap;
+use std::process::Child;
+use std::time::{Duration, Instant};
+use worker_support::{Desk, DeskOptions};
+
+struct Row {
+    engine: Engine,
+    workers: usize,
+    delivered: f64,
+    total: f64,
+    span: i64,
+}
+
+async fn one_run(engine: Engine, workers: usize, burst: usize) -> Row {
+    let desk = Desk::new(engine, "fleet-bench", DeskOptions::default()).await;
+    let mut fleet: Vec<Child> = (0..workers)
+        .map(|i| desk.spawn_worker(&desk.dir.path().join(format!("worker-{i}.log"))))
+        .collect();
+    // Until one of them reads the mailbox.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let now = codedesk::worker::now_unix_pub();
+        let status = codedesk::store::workers::alive(&desk.db.store, now - 30)
+            .await
+            .unwrap();
+        if status
+            .iter()
+            .any(|w| w.ingest_lease && w.imap_state == "connected")
+        {
+            break;
+        }
+        assert!(Instant::now() < deadline, "no worker took the mailbox");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let tag = format!("fleet-{engine:?}-{workers}-");
+    let prefix: &'static str = Box::leak(tag.clone().into_boxed_str());
+    let arrived = std::sync::Arc::new(std::sync::Mutex::new(HashMap::new()));
+    let watcher = tokio::spawn(worker_support::watch_replies(
+        desk.rig,
+        desk.asker.clone(),
+        prefix,
+        burst,
+        arrived.clone(),
+    ));
+    let questions: Vec<Vec<u8>> = (0..burst)
+        .map(|i| {
+            let id = format!("{tag}{i}-{}@asker.example.test", std::process::id());
+            desk.question(
+                &id,
+                &format!("Burst {i}"),
+                "Is 99213 with 36415 fine? Dx E11.9",
+            )
+        })
+        .collect();
+    let started = Instant::now();
+    let desk_ref = &desk;
+    futures::stream::iter(questions.iter())
+        .for_each_concurrent(8, |raw| async move { desk_ref.deliver(raw).await })
+        .await;
+    let delivered = started.elapsed().as_secs_f64();
+    watcher.await.unwrap();
+    let total = started.elapsed().as_secs_f64();
+    assert_eq!(
+        arrived.lock().unwrap().len(),
+        burst,
+        "every question answered ({engine:?}, {workers} workers)"
+    );
+    let all = codedesk::store::cases::list(
+        &desk.db.store,
+        &codedesk::store::cases::CaseFilter {
+            limit: 100_000,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let first = all.iter().map(|c| c.received_at).min().unwrap_or_default();
+    let last = all
+        .iter()
+        .filter_map(|c| c.sent_at)
+        .max()
+        .unwrap_or_default();
+    for child in &mut fleet {
+        unsafe {
+            libc::kill(child.id() as i32, libc::SIGTERM);
+        }
+    }
+    for mut child in fleet {
+        child.wait().unwrap();
+    }
+    Row {
+        engine,
+        workers,
+        delivered,
+        total,
+        span: last - first,
+    }
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 4)]
+async fn main() {
+    let burst = std::env::var("CODEDESK_BENCH_BURST")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1000);
+    let mut rows = Vec::new();
+    for (engine, workers) in [
+        (Engine::Sqlite, 1),
+        (Engine::Postgres, 1),
+        (Engine::Postgres, 2),
+        (Engine::Postgres, 4),
+    ] {
+        let row = one_run(engine, workers, burst).await;
+        eprintln!(
+            "fleet: {:?} x{}: {:.0} questions/s",
+            row.engine,
+            row.workers,
+            burst as f64 / row.total
+        );
+        rows.push(row);
+    }
+    println!(
+        "fleet/burst of {burst} questions, end to end (SMTP in -> reply in the asker's INBOX):"
+    );
+    println!(
+        "| engine     | workers | delivered in | all replies in | questions/s | workers' span |"
+    );
+    println!(
+        "|------------|---------|--------------|----------------|-------------|---------------|"
+    );
+    for r in &rows {
+        println!(
+            "| {:<10} | {:>7} | {:>10.1} s | {:>12.1} s | {:>11.0} | {:>11} s |",
+            format!("{:?}", r.engine),
+            r.workers,
+            r.delivered,
+            r.total,
+            burst as f64 / r.total,
+            r.span
+        );
+    }
+}
