@@ -4,7 +4,8 @@
 //! asker's INBOX. Prints a table: questions/s end to end, and the workers' own span (first
 //! question stored to last reply accepted by SMTP).
 //!
-//! `cargo bench --bench fleet`; `CODEDESK_BENCH_BURST` changes the burst (default 1000).
+//! `cargo bench --bench fleet`; `CODEDESK_BENCH_BURST` changes the burst (default 1000),
+//! `CODEDESK_BENCH_FLEET="sqlite:1,postgres:2"` runs only those set-ups.
 
 #[path = "../tests/common/mod.rs"]
 mod common;
@@ -26,6 +27,39 @@ struct Row {
     delivered: f64,
     total: f64,
     span: i64,
+    /// CPU seconds the worker processes used, all together.
+    worker_cpu: f64,
+    /// How busy the whole machine was over the burst (all cores, 0..1).
+    machine_busy: f64,
+}
+
+/// User + system CPU seconds of process `pid` so far.
+fn cpu_seconds(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // Fields after the command name (which may hold spaces) start after the last ')'.
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: f64 = [11, 12]
+        .iter()
+        .filter_map(|&i| fields.get(i)?.parse::<f64>().ok())
+        .sum();
+    ticks / 100.0
+}
+
+/// (busy, total) jiffies of the whole machine.
+fn machine_jiffies() -> (u64, u64) {
+    let stat = std::fs::read_to_string("/proc/stat").unwrap_or_default();
+    let cpu: Vec<u64> = stat
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .split_whitespace()
+        .skip(1)
+        .filter_map(|v| v.parse().ok())
+        .collect();
+    let total: u64 = cpu.iter().sum();
+    let idle = cpu.get(3).copied().unwrap_or(0) + cpu.get(4).copied().unwrap_or(0);
+    (total - idle, total)
 }
 
 async fn one_run(engine: Engine, workers: usize, burst: usize) -> Row {
@@ -69,6 +103,8 @@ async fn one_run(engine: Engine, workers: usize, burst: usize) -> Row {
             )
         })
         .collect();
+    let cpu_before: f64 = fleet.iter().map(|c| cpu_seconds(c.id())).sum();
+    let machine_before = machine_jiffies();
     let started = Instant::now();
     let desk_ref = &desk;
     futures::stream::iter(questions.iter())
@@ -77,6 +113,10 @@ async fn one_run(engine: Engine, workers: usize, burst: usize) -> Row {
     let delivered = started.elapsed().as_secs_f64();
     watcher.await.unwrap();
     let total = started.elapsed().as_secs_f64();
+    let worker_cpu = fleet.iter().map(|c| cpu_seconds(c.id())).sum::<f64>() - cpu_before;
+    let machine_after = machine_jiffies();
+    let machine_busy = (machine_after.0 - machine_before.0) as f64
+        / (machine_after.1 - machine_before.1).max(1) as f64;
     assert_eq!(
         arrived.lock().unwrap().len(),
         burst,
@@ -111,6 +151,8 @@ async fn one_run(engine: Engine, workers: usize, burst: usize) -> Row {
         delivered,
         total,
         span: last - first,
+        worker_cpu,
+        machine_busy,
     }
 }
 
@@ -121,12 +163,28 @@ async fn main() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(1000);
     let mut rows = Vec::new();
-    for (engine, workers) in [
-        (Engine::Sqlite, 1),
-        (Engine::Postgres, 1),
-        (Engine::Postgres, 2),
-        (Engine::Postgres, 4),
-    ] {
+    // CODEDESK_BENCH_FLEET="sqlite:1,postgres:2" runs only those.
+    let runs: Vec<(Engine, usize)> = match std::env::var("CODEDESK_BENCH_FLEET") {
+        Ok(list) => list
+            .split(',')
+            .filter_map(|item| {
+                let (engine, n) = item.trim().split_once(':')?;
+                let engine = match engine {
+                    "sqlite" => Engine::Sqlite,
+                    "postgres" => Engine::Postgres,
+                    _ => return None,
+                };
+                Some((engine, n.parse().ok()?))
+            })
+            .collect(),
+        Err(_) => vec![
+            (Engine::Sqlite, 1),
+            (Engine::Postgres, 1),
+            (Engine::Postgres, 2),
+            (Engine::Postgres, 4),
+        ],
+    };
+    for (engine, workers) in runs {
         let row = one_run(engine, workers, burst).await;
         eprintln!(
             "fleet: {:?} x{}: {:.0} questions/s",
@@ -140,20 +198,22 @@ async fn main() {
         "fleet/burst of {burst} questions, end to end (SMTP in -> reply in the asker's INBOX):"
     );
     println!(
-        "| engine     | workers | delivered in | all replies in | questions/s | workers' span |"
+        "| engine     | workers | delivered in | all replies in | questions/s | workers' span | workers' CPU | machine busy |"
     );
     println!(
-        "|------------|---------|--------------|----------------|-------------|---------------|"
+        "|------------|---------|--------------|----------------|-------------|---------------|--------------|--------------|"
     );
     for r in &rows {
         println!(
-            "| {:<10} | {:>7} | {:>10.1} s | {:>12.1} s | {:>11.0} | {:>11} s |",
+            "| {:<10} | {:>7} | {:>10.1} s | {:>12.1} s | {:>11.0} | {:>11} s | {:>10.1} s | {:>11.0}% |",
             format!("{:?}", r.engine),
             r.workers,
             r.delivered,
             r.total,
             burst as f64 / r.total,
-            r.span
+            r.span,
+            r.worker_cpu,
+            r.machine_busy * 100.0
         );
     }
 }

@@ -17,3 +17,53 @@ async fn migrations_apply_once_on_both_engines() {
         assert_eq!(count, 0, "{engine:?}");
     }
 }
+
+/// Migration 7 moves message bodies out of `mail_case` into `case_body`: a database that still
+/// has them in the case row (as before it) keeps every byte after the upgrade.
+#[tokio::test]
+async fn upgrading_moves_stored_bodies_into_their_own_table() {
+    use codedesk::store::cases::{self, CaseId};
+    use sqlx::Connection;
+    for engine in ENGINES {
+        let db = TestDb::new(engine).await;
+        let mut conn = sqlx::AnyConnection::connect(&db.url).await.unwrap();
+        // Back to the shape of version 6: bodies in the case row, no case_body.
+        let (blob, empty) = match engine {
+            common::Engine::Sqlite => ("BLOB", "x''"),
+            common::Engine::Postgres => ("BYTEA", "''::bytea"),
+        };
+        for sql in [
+            "DROP TABLE case_body".to_string(),
+            format!("ALTER TABLE mail_case ADD COLUMN raw {blob} NOT NULL DEFAULT {empty}"),
+            format!("ALTER TABLE mail_case ADD COLUMN reply_raw {blob}"),
+            "DELETE FROM schema_migration WHERE version = 7".to_string(),
+            "INSERT INTO mail_case (mailbox, uidvalidity, uid, message_id, raw_size, state, \
+             received_at, updated_at, raw, reply_raw) VALUES ('m', 1, 1, 'q1@x', 5, 'sent', 1, 2, $1, $2)"
+                .to_string(),
+        ] {
+            let mut q = sqlx::query(&sql);
+            if sql.starts_with("INSERT") {
+                q = q.bind(b"Q\r\n\r\nhi".to_vec()).bind(b"R\r\n\r\nyes".to_vec());
+            }
+            q.execute(&mut conn).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
+        }
+        conn.close().await.unwrap();
+        let upgraded = Store::connect(&db.url).await.expect("upgrade");
+        let id: (i64,) = sqlx::query_as("SELECT id FROM mail_case WHERE message_id = 'q1@x'")
+            .fetch_one(&mut sqlx::AnyConnection::connect(&db.url).await.unwrap())
+            .await
+            .unwrap();
+        let id = CaseId(id.0);
+        assert_eq!(
+            cases::raw_message(&upgraded, id).await.unwrap().unwrap(),
+            b"Q\r\n\r\nhi",
+            "{engine:?}"
+        );
+        assert_eq!(
+            cases::reply_raw(&upgraded, id).await.unwrap().unwrap(),
+            b"R\r\n\r\nyes",
+            "{engine:?}"
+        );
+        upgraded.close().await;
+    }
+}

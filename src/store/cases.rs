@@ -283,14 +283,13 @@ pub async fn insert_received(
 ) -> Result<Inserted> {
     let mut tx = store.pool().begin().await?;
     let row: Option<(i64,)> = sqlx::query_as(
-        "INSERT INTO mail_case (mailbox, uidvalidity, uid, message_id, raw, raw_size, sender, subject, state, received_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'received', $9, $9) ON CONFLICT DO NOTHING RETURNING id",
+        "INSERT INTO mail_case (mailbox, uidvalidity, uid, message_id, raw_size, sender, subject, state, received_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'received', $8, $8) ON CONFLICT DO NOTHING RETURNING id",
     )
     .bind(new.mailbox)
     .bind(i64::from(new.uidvalidity))
     .bind(i64::from(new.uid))
     .bind(new.message_id)
-    .bind(new.raw)
     .bind(new.full_size.max(new.raw.len() as u64) as i64)
     .bind(new.sender)
     .bind(new.subject)
@@ -299,6 +298,12 @@ pub async fn insert_received(
     .await
     .context("cannot store a received message")?;
     if let Some((id,)) = row {
+        sqlx::query("INSERT INTO case_body (case_id, raw) VALUES ($1, $2)")
+            .bind(id)
+            .bind(new.raw)
+            .execute(&mut *tx)
+            .await
+            .context("cannot store a received message")?;
         insert_event(
             &mut tx,
             id,
@@ -437,7 +442,13 @@ async fn transition(store: &Store, t: Transition<'_>, now: i64) -> Result<Option
     if !t.keep_claim {
         sql.push_str(", claimed_by = NULL, claim_expires_at = NULL");
     }
-    for (column, _) in &t.sets {
+    // Columns named `body.X` live in case_body (the message bodies), written in the same
+    // transaction once the case row has moved.
+    let (body_sets, case_sets): (Vec<_>, Vec<_>) = t
+        .sets
+        .into_iter()
+        .partition(|(column, _)| column.starts_with("body."));
+    for (column, _) in &case_sets {
         n += 1;
         sql.push_str(&format!(", {column} = ${n}"));
     }
@@ -470,12 +481,8 @@ async fn transition(store: &Store, t: Transition<'_>, now: i64) -> Result<Option
     .fetch_optional(&mut *tx)
     .await?;
     let mut query = sqlx::query(&sql).bind(t.to.as_str()).bind(now);
-    for (_, value) in t.sets {
-        query = match value {
-            Value::Text(v) => query.bind(v),
-            Value::Int(v) => query.bind(v),
-            Value::Bytes(v) => query.bind(v),
-        };
+    for (_, value) in case_sets {
+        query = bind_value(query, value);
     }
     query = query.bind(t.id.0);
     for state in t.from {
@@ -496,10 +503,33 @@ async fn transition(store: &Store, t: Transition<'_>, now: i64) -> Result<Option
         tx.rollback().await?;
         return Ok(None);
     }
+    for (column, value) in body_sets {
+        let column = column.trim_start_matches("body.");
+        bind_value(
+            sqlx::query(&format!(
+                "UPDATE case_body SET {column} = $1 WHERE case_id = $2"
+            )),
+            value,
+        )
+        .bind(t.id.0)
+        .execute(&mut *tx)
+        .await
+        .with_context(|| format!("cannot store the body of case {}", t.id))?;
+    }
     let before: CaseState = before.parse()?;
     insert_event(&mut tx, t.id.0, now, t.actor, Some(before), t.to, t.detail).await?;
     tx.commit().await?;
     Ok(Some(before))
+}
+
+type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
+
+fn bind_value(query: AnyQuery<'_>, value: Value) -> AnyQuery<'_> {
+    match value {
+        Value::Text(v) => query.bind(v),
+        Value::Int(v) => query.bind(v),
+        Value::Bytes(v) => query.bind(v),
+    }
 }
 
 fn text(v: &str) -> Value {
@@ -521,7 +551,7 @@ pub async fn record_reply(
         ("reply_to", text(&reply.to)),
         ("reply_subject", text(&reply.subject)),
         ("reply_text", text(&reply.text)),
-        ("reply_raw", Value::Bytes(Some(reply.raw.clone()))),
+        ("body.reply_raw", Value::Bytes(Some(reply.raw.clone()))),
         ("case_ref", text(&reply.case_ref)),
         ("thread_case_id", Value::Int(reply.thread_of.map(|c| c.0))),
         ("confidence", Value::Text(reply.confidence.clone())),
@@ -813,11 +843,10 @@ pub async fn edit_reply(
 ) -> Result<()> {
     let mut tx = store.pool().begin().await?;
     let done = sqlx::query(
-        "UPDATE mail_case SET reply_text = $1, reply_raw = $2, updated_at = $3 \
-         WHERE id = $4 AND state IN ('held', 'approved', 'failed') AND claimed_by IS NULL",
+        "UPDATE mail_case SET reply_text = $1, updated_at = $2 \
+         WHERE id = $3 AND state IN ('held', 'approved', 'failed') AND claimed_by IS NULL",
     )
     .bind(text_body)
-    .bind(raw)
     .bind(now)
     .bind(id.0)
     .execute(&mut *tx)
@@ -831,6 +860,11 @@ pub async fn edit_reply(
             ),
         }
     }
+    sqlx::query("UPDATE case_body SET reply_raw = $1 WHERE case_id = $2")
+        .bind(raw)
+        .bind(id.0)
+        .execute(&mut *tx)
+        .await?;
     let (state,): (String,) = sqlx::query_as("SELECT state FROM mail_case WHERE id = $1")
         .bind(id.0)
         .fetch_one(&mut *tx)
@@ -872,7 +906,7 @@ pub async fn get(store: &Store, id: CaseId) -> Result<Option<Case>> {
 
 /// The raw question as received.
 pub async fn raw_message(store: &Store, id: CaseId) -> Result<Option<Vec<u8>>> {
-    let row: Option<(Vec<u8>,)> = sqlx::query_as("SELECT raw FROM mail_case WHERE id = $1")
+    let row: Option<(Vec<u8>,)> = sqlx::query_as("SELECT raw FROM case_body WHERE case_id = $1")
         .bind(id.0)
         .fetch_optional(store.pool())
         .await?;
@@ -882,7 +916,7 @@ pub async fn raw_message(store: &Store, id: CaseId) -> Result<Option<Vec<u8>>> {
 /// The reply as it will be (or was) sent.
 pub async fn reply_raw(store: &Store, id: CaseId) -> Result<Option<Vec<u8>>> {
     let row: Option<(Option<Vec<u8>>,)> =
-        sqlx::query_as("SELECT reply_raw FROM mail_case WHERE id = $1")
+        sqlx::query_as("SELECT reply_raw FROM case_body WHERE case_id = $1")
             .bind(id.0)
             .fetch_optional(store.pool())
             .await?;

@@ -69,6 +69,18 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../migrations/sqlite/0005_workers.sql"),
         postgres: include_str!("../../migrations/postgres/0005_workers.sql"),
     },
+    Migration {
+        version: 6,
+        name: "lookups",
+        sqlite: include_str!("../../migrations/sqlite/0006_lookups.sql"),
+        postgres: include_str!("../../migrations/postgres/0006_lookups.sql"),
+    },
+    Migration {
+        version: 7,
+        name: "bodies",
+        sqlite: include_str!("../../migrations/sqlite/0007_bodies.sql"),
+        postgres: include_str!("../../migrations/postgres/0007_bodies.sql"),
+    },
 ];
 
 impl Store {
@@ -90,7 +102,9 @@ impl Store {
                 .max_connections(if url.contains(":memory:") { 1 } else { 8 })
                 .after_connect(|conn, _| {
                     Box::pin(async move {
-                        conn.execute("PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")
+                        // mmap: pages another connection's write invalidated are read again
+                        // from the mapping instead of copied in by a read call each.
+                        conn.execute("PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA mmap_size = 268435456;")
                             .await?;
                         Ok(())
                     })

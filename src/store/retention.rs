@@ -55,10 +55,9 @@ async fn purge_batch(store: &Store, cutoff: i64, actor: &str, now: i64) -> Resul
     let mut purged = 0;
     for (id, state) in &rows {
         let done = sqlx::query(
-            "UPDATE mail_case SET raw = $1, reply_text = NULL, reply_raw = NULL, purged_at = $2 \
-             WHERE id = $3 AND state = $4 AND purged_at IS NULL",
+            "UPDATE mail_case SET reply_text = NULL, purged_at = $1 \
+             WHERE id = $2 AND state = $3 AND purged_at IS NULL",
         )
-        .bind(Vec::<u8>::new())
         .bind(now)
         .bind(id)
         .bind(state)
@@ -67,6 +66,11 @@ async fn purge_batch(store: &Store, cutoff: i64, actor: &str, now: i64) -> Resul
         if done.rows_affected() == 0 {
             continue;
         }
+        sqlx::query("UPDATE case_body SET raw = $1, reply_raw = NULL WHERE case_id = $2")
+            .bind(Vec::<u8>::new())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
         sqlx::query(
             "INSERT INTO case_event (case_id, at, actor, from_state, to_state, detail) \
              VALUES ($1, $2, $3, $4, $5, $6)",

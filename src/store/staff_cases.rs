@@ -174,7 +174,7 @@ pub async fn reanswer(store: &Store, id: CaseId, actor: &str, now: i64) -> Resul
     let before: Option<(String,)> = sqlx::query_as(
         "UPDATE mail_case SET state = 'received', updated_at = $1, reply_kind = NULL, \
          reply_message_id = NULL, reply_to = NULL, reply_subject = NULL, reply_text = NULL, \
-         reply_raw = NULL, confidence = NULL, reason = NULL, last_error = NULL, attempts = 0, \
+         confidence = NULL, reason = NULL, last_error = NULL, attempts = 0, \
          next_attempt_at = NULL WHERE id = $2 AND state IN ('held', 'failed') \
          AND claimed_by IS NULL AND sent_at IS NULL RETURNING (SELECT to_state FROM case_event \
          WHERE case_id = $2 ORDER BY id DESC LIMIT 1)",
@@ -188,6 +188,10 @@ pub async fn reanswer(store: &Store, id: CaseId, actor: &str, now: i64) -> Resul
         tx.rollback().await?;
         return Ok(false);
     };
+    sqlx::query("UPDATE case_body SET reply_raw = NULL WHERE case_id = $1")
+        .bind(id.0)
+        .execute(&mut *tx)
+        .await?;
     sqlx::query(
         "INSERT INTO case_event (case_id, at, actor, from_state, to_state, detail) \
          VALUES ($1, $2, $3, $4, 'received', 'answer again from the current code sets')",
