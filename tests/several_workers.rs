@@ -260,6 +260,28 @@ async fn three_workers_answer_a_1000_question_burst_once_each_through_a_kill_and
     assert_eq!(got.len(), TOTAL, "no stray replies");
     assert_eq!(desk.count(CaseState::Sent).await, TOTAL as i64);
 
+    // /metrics after this known run: every reply counted once, the lease held.
+    let figures = codedesk::store::metrics::figures(&desk.db.store)
+        .await
+        .unwrap();
+    let text = codedesk::web::metrics::render(&figures, now());
+    for line in [
+        format!("codedesk_replies_sent_total {TOTAL}"),
+        format!("codedesk_cases{{state=\"sent\"}} {TOTAL}"),
+        format!("codedesk_reply_latency_seconds_count {TOTAL}"),
+        "codedesk_cases{state=\"received\"} 0".to_string(),
+        "codedesk_ingest_lease_held{mailbox=\"default\"} 1".to_string(),
+    ] {
+        assert!(text.lines().any(|l| l == line), "no {line:?} in\n{text}");
+    }
+    // The killed worker stays counted until it has been silent for 30 s.
+    let live = figures
+        .workers
+        .iter()
+        .map(|w| &w.owner)
+        .collect::<std::collections::HashSet<_>>();
+    assert!((3..=4).contains(&live.len()), "{:?}", figures.workers);
+
     // Every live worker took part, and the killed one's claims were taken over.
     let pg = sqlx::PgPool::connect(&desk.db.url).await.unwrap();
     let sent_by: Vec<(String,)> =
