@@ -5,7 +5,8 @@
 //! question stored to last reply accepted by SMTP).
 //!
 //! `cargo bench --bench fleet`; `CODEDESK_BENCH_BURST` changes the burst (default 1000),
-//! `CODEDESK_BENCH_FLEET="sqlite:1,postgres:2"` runs only those set-ups.
+//! `CODEDESK_BENCH_FLEET="sqlite:1,postgres:2"` runs only those set-ups, and
+//! `CODEDESK_OUTBOX_RECEIPT_COPY=false` (passed on to the workers) measures without receipt copies.
 
 #[path = "../tests/common/mod.rs"]
 mod common;

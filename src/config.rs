@@ -210,6 +210,10 @@ pub struct OutboxConfig {
     pub from: String,
     /// Append a copy of each reply to the IMAP Sent folder.
     pub save_sent: bool,
+    /// Also send each reply to the consult address, so that a send cut short by a crash is
+    /// resolved from the copy coming back (default). Off: one delivery less per reply, and such a
+    /// send becomes `failed` for staff to check instead.
+    pub receipt_copy: bool,
 }
 
 impl Default for OutboxConfig {
@@ -220,6 +224,7 @@ impl Default for OutboxConfig {
             server: ServerConfig::default(),
             from: "Coding Desk <consult@codedesk.invalid>".into(),
             save_sent: false,
+            receipt_copy: true,
         }
     }
 }
@@ -340,7 +345,7 @@ const SERVER_KEYS: &[&str] = &[
     "password_file",
 ];
 const MAILBOX_KEYS: &[&str] = &["kind", "path", "folder", "processed_folder", "address"];
-const OUTBOX_KEYS: &[&str] = &["kind", "path", "from", "save_sent"];
+const OUTBOX_KEYS: &[&str] = &["kind", "path", "from", "save_sent", "receipt_copy"];
 
 /// Variables that are not config keys (secrets named by `password_env`, the config file itself).
 const NOT_KEYS: &[&str] = &["CODEDESK_CONFIG", "CODEDESK_CODESETS", "CODEDESK_LOG"];
@@ -480,6 +485,15 @@ mod tests {
         assert_eq!(c.retention.purge_after_secs().unwrap(), Some(12 * 3_600));
         let e = load("[retention]\npurge_after = \"soon\"\n", &[]).unwrap_err();
         assert!(format!("{e:#}").contains("purge_after"), "{e:#}");
+    }
+
+    #[test]
+    fn receipt_copies_are_on_unless_turned_off() {
+        assert!(load("", &[]).unwrap().outbox.receipt_copy);
+        let c = load("[outbox]\nreceipt_copy = false\n", &[]).unwrap();
+        assert!(!c.outbox.receipt_copy);
+        let c = load("", &[("CODEDESK_OUTBOX_RECEIPT_COPY", "false")]).unwrap();
+        assert!(!c.outbox.receipt_copy);
     }
 
     #[test]

@@ -41,7 +41,9 @@ impl Desk {
             .with_context(|| format!("cannot load the reply templates of mailbox {}", desk.name))?;
         // The receipt copy needs our own mail to come back to the mailbox the worker reads.
         let receipt_copy_to = match (desk.mailbox.kind.as_str(), config.outbox.kind.as_str()) {
-            ("imap", "smtp") => desk.mailbox.address.as_deref().map(bare_address),
+            ("imap", "smtp") if config.outbox.receipt_copy => {
+                desk.mailbox.address.as_deref().map(bare_address)
+            }
             _ => None,
         };
         Ok(Desk {
