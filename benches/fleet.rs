@@ -123,21 +123,7 @@ async fn one_run(engine: Engine, workers: usize, burst: usize) -> Row {
         burst,
         "every question answered ({engine:?}, {workers} workers)"
     );
-    let all = codedesk::store::cases::list(
-        &desk.db.store,
-        &codedesk::store::cases::CaseFilter {
-            limit: 100_000,
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
-    let first = all.iter().map(|c| c.received_at).min().unwrap_or_default();
-    let last = all
-        .iter()
-        .filter_map(|c| c.sent_at)
-        .max()
-        .unwrap_or_default();
+    let (span, _) = worker_support::burst_span(&desk, "Burst").await;
     for child in &mut fleet {
         unsafe {
             libc::kill(child.id() as i32, libc::SIGTERM);
@@ -151,7 +137,7 @@ async fn one_run(engine: Engine, workers: usize, burst: usize) -> Row {
         workers,
         delivered,
         total,
-        span: last - first,
+        span,
         worker_cpu,
         machine_busy,
     }

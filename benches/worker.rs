@@ -138,34 +138,11 @@ async fn main() {
         burst as f64 / took.as_secs_f64()
     );
     // The worker's own part, from the case table (seconds): first stored to last accepted by SMTP.
-    let all = codedesk::store::cases::list(
-        &desk.db.store,
-        &codedesk::store::cases::CaseFilter {
-            limit: 100_000,
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
-    let burst_cases: Vec<_> = all
-        .iter()
-        .filter(|c| c.subject.as_deref().is_some_and(|s| s.starts_with("Burst")))
-        .collect();
-    let first = burst_cases
-        .iter()
-        .map(|c| c.received_at)
-        .min()
-        .unwrap_or_default();
-    let last = burst_cases
-        .iter()
-        .filter_map(|c| c.sent_at)
-        .max()
-        .unwrap_or_default();
+    let (span, n) = worker_support::burst_span(&desk, "Burst").await;
     println!(
         "worker/burst: the worker stored the first and had the last reply accepted {} s apart ({} cases; \
          the rest is Postfix delivering 3 messages per question: in, reply, receipt copy)",
-        last - first,
-        burst_cases.len()
+        span, n
     );
     match peak_rss_kb(pid) {
         Some(kb) => println!(

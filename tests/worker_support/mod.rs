@@ -550,3 +550,37 @@ pub async fn watch_replies(
     }
     session.logout().await.ok();
 }
+
+/// The workers' own part of a burst, from the case table: seconds from the first of the cases
+/// whose subject starts with `subject_prefix` being stored to the last of their replies accepted
+/// by SMTP, and how many cases there were.
+pub async fn burst_span(desk: &Desk, subject_prefix: &str) -> (i64, usize) {
+    let all = cases::list(
+        &desk.db.store,
+        &CaseFilter {
+            limit: 100_000,
+            ..CaseFilter::default()
+        },
+    )
+    .await
+    .unwrap();
+    let burst: Vec<_> = all
+        .iter()
+        .filter(|c| {
+            c.subject
+                .as_deref()
+                .is_some_and(|s| s.starts_with(subject_prefix))
+        })
+        .collect();
+    let first = burst
+        .iter()
+        .map(|c| c.received_at)
+        .min()
+        .unwrap_or_default();
+    let last = burst
+        .iter()
+        .filter_map(|c| c.sent_at)
+        .max()
+        .unwrap_or_default();
+    (last - first, burst.len())
+}
