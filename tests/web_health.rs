@@ -1,6 +1,7 @@
 //! `GET /healthz` on the page's address, without a login, on both engines: 200 and a small JSON
 //! body when the database, mailbox and outbox are reachable; 503 naming the failed check (and no
-//! host or error text) when the mailbox is not; results kept for a few seconds.
+//! host or error text) when a mailbox ([mailbox] or [mailboxes.*]) is not; results kept for a
+//! few seconds.
 
 mod common;
 
@@ -87,5 +88,29 @@ async fn healthz_is_ok_when_everything_is_reachable_and_names_what_is_not() {
             assert_eq!((code, again), (503, body.clone()));
         }
         assert!(burst.elapsed() < std::time::Duration::from_secs(2));
+
+        // A second consult mailbox ([mailboxes.north]) that cannot be reached fails the check
+        // although [mailbox] itself is fine.
+        let mut two = config.clone();
+        two.mailboxes.insert(
+            "north".into(),
+            codedesk::config::ExtraMailbox {
+                kind: Some("imap".into()),
+                host: Some("127.0.0.1".into()),
+                port: Some(1),
+                tls: Some(TlsMode::None),
+                username: Some("north@clinic.example".into()),
+                password_file: Some(dir.path().join("password")),
+                address: Some("north@clinic.example".into()),
+                from: Some("North <north@clinic.example>".into()),
+                ..Default::default()
+            },
+        );
+        let addr = serve(AppState::new(db.store.clone(), two)).await;
+        let (code, body) = get(addr, "/healthz").await;
+        assert_eq!(code, 503, "{engine:?}: {body}");
+        let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(json["failed"], serde_json::json!(["mailbox"]), "{body}");
+        assert!(!body.contains("north"), "{body}");
     }
 }

@@ -8,6 +8,7 @@ use crate::config::Config;
 use crate::mailbox::{Mailbox, MailboxOptions};
 use crate::outbox::{Outbox, OutboxOptions};
 use crate::store::Store;
+use anyhow::Context;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -57,18 +58,29 @@ pub async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<Health>
     (code, Json(health))
 }
 
-/// Runs the three checks (the same connections `codedesk check-config` tries), each bounded by a
-/// short timeout.
+/// Runs the three checks (the same connections `codedesk check-config` tries; every consult
+/// mailbox), each bounded by a short timeout.
 pub async fn check(store: &Store, config: &Config) -> Health {
     let database = bounded("database", store.ping()).await;
+    // Every consult mailbox ([mailbox] and [mailboxes.*]), side by side.
     let mailbox = bounded("mailbox", async {
         let options = MailboxOptions {
             timeout: CHECK_TIMEOUT,
             ..MailboxOptions::default()
         };
-        let mut mailbox = Mailbox::open(&config.mailbox, options)?;
-        mailbox.connect().await?;
-        mailbox.disconnect().await;
+        let tries = config.desks().into_iter().map(|desk| {
+            let options = options.clone();
+            async move {
+                let mut mailbox = Mailbox::open(&desk.mailbox, options)?;
+                mailbox
+                    .connect()
+                    .await
+                    .with_context(|| format!("mailbox {}", desk.name))?;
+                mailbox.disconnect().await;
+                anyhow::Ok(())
+            }
+        });
+        futures::future::try_join_all(tries).await?;
         anyhow::Ok(())
     })
     .await;
