@@ -68,6 +68,12 @@ fn start() -> Rig {
         Ok(s) => panic!("the mail rig could not be started ({s}):\n{output}\n{how}"),
         Err(e) => panic!("cannot run {}: {e}; {how}", script().display()),
     }
+    read_env(dir, &how)
+}
+
+/// The rig whose `scripts/mail-rig start` wrote `DIR/rig.env` (ports, password, CA), checked to
+/// accept any user; `how` says how to fix it in a failure message.
+pub fn read_env(dir: PathBuf, how: &str) -> Rig {
     let env_file = dir.join("rig.env");
     let text = std::fs::read_to_string(&env_file)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}; {how}", env_file.display()));

@@ -363,26 +363,8 @@ pub fn chaos_rig() -> &'static Rig {
             dir.display(),
             std::fs::read_to_string(&log).unwrap_or_default()
         );
-        let text = std::fs::read_to_string(dir.join("rig.env")).unwrap();
-        let get = |k: &str| {
-            text.lines()
-                .filter_map(|l| l.strip_prefix("export ")?.split_once('='))
-                .find(|(key, _)| *key == k)
-                .map(|(_, v)| v.to_string())
-                .unwrap_or_else(|| panic!("{k} missing from the chaos rig's rig.env"))
-        };
-        let port = |k: &str| get(k).parse::<u16>().unwrap();
-        Rig {
-            dir,
-            password: get("MAILRIG_PASSWORD"),
-            imap_port: port("MAILRIG_IMAP_PORT"),
-            imaps_port: port("MAILRIG_IMAPS_PORT"),
-            smtp_port: port("MAILRIG_SMTP_PORT"),
-            submission_port: port("MAILRIG_SUBMISSION_PORT"),
-            smtps_port: port("MAILRIG_SMTPS_PORT"),
-            ca_cert: PathBuf::from(get("MAILRIG_CA_CERT")),
-            dovecot_conf: PathBuf::from(get("MAILRIG_DOVECOT_CONF")),
-        }
+        let how = format!("the chaos rig's start log is {}", log.display());
+        crate::rig::read_env(dir, &how)
     })
 }
 
