@@ -64,18 +64,10 @@ pub fn assemble(dump: CatalogDump) -> (Vec<CodeEntry>, Vec<Node>) {
         entries.insert(
             (system, code.clone()),
             CodeEntry {
-                system,
-                code,
                 versions: vs,
                 added,
                 action,
-                notes: Vec::new(),
-                seven_chr: None,
-                children: Vec::new(),
-                billable_descendants: 0,
-                replaced_by: Vec::new(),
-                mue: Vec::new(),
-                ancestors: Vec::new(),
+                ..CodeEntry::empty(system, &code)
             },
         );
     }
