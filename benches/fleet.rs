@@ -34,35 +34,6 @@ struct Row {
     machine_busy: f64,
 }
 
-/// User + system CPU seconds of process `pid` so far.
-fn cpu_seconds(pid: u32) -> f64 {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-    // Fields after the command name (which may hold spaces) start after the last ')'.
-    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    let ticks: f64 = [11, 12]
-        .iter()
-        .filter_map(|&i| fields.get(i)?.parse::<f64>().ok())
-        .sum();
-    ticks / 100.0
-}
-
-/// (busy, total) jiffies of the whole machine.
-fn machine_jiffies() -> (u64, u64) {
-    let stat = std::fs::read_to_string("/proc/stat").unwrap_or_default();
-    let cpu: Vec<u64> = stat
-        .lines()
-        .next()
-        .unwrap_or_default()
-        .split_whitespace()
-        .skip(1)
-        .filter_map(|v| v.parse().ok())
-        .collect();
-    let total: u64 = cpu.iter().sum();
-    let idle = cpu.get(3).copied().unwrap_or(0) + cpu.get(4).copied().unwrap_or(0);
-    (total - idle, total)
-}
-
 async fn one_run(engine: Engine, workers: usize, burst: usize) -> Row {
     let desk = Desk::new(engine, "fleet-bench", DeskOptions::default()).await;
     let mut fleet: Vec<Child> = (0..workers)
@@ -104,8 +75,11 @@ async fn one_run(engine: Engine, workers: usize, burst: usize) -> Row {
             )
         })
         .collect();
-    let cpu_before: f64 = fleet.iter().map(|c| cpu_seconds(c.id())).sum();
-    let machine_before = machine_jiffies();
+    let cpu_before: f64 = fleet
+        .iter()
+        .map(|c| worker_support::cpu_seconds(c.id()))
+        .sum();
+    let machine_before = worker_support::machine_jiffies();
     let started = Instant::now();
     let desk_ref = &desk;
     futures::stream::iter(questions.iter())
@@ -114,8 +88,12 @@ async fn one_run(engine: Engine, workers: usize, burst: usize) -> Row {
     let delivered = started.elapsed().as_secs_f64();
     watcher.await.unwrap();
     let total = started.elapsed().as_secs_f64();
-    let worker_cpu = fleet.iter().map(|c| cpu_seconds(c.id())).sum::<f64>() - cpu_before;
-    let machine_after = machine_jiffies();
+    let worker_cpu = fleet
+        .iter()
+        .map(|c| worker_support::cpu_seconds(c.id()))
+        .sum::<f64>()
+        - cpu_before;
+    let machine_after = worker_support::machine_jiffies();
     let machine_busy = (machine_after.0 - machine_before.0) as f64
         / (machine_after.1 - machine_before.1).max(1) as f64;
     assert_eq!(

@@ -2,7 +2,9 @@
 //! SMTP, the worker (the built binary) answering them, replies read from the asker's INBOX.
 //! Prints the delay from SMTP acceptance to the reply being in the INBOX over 200 paced questions
 //! (p50, p99; targets 700 ms and 1.5 s), the throughput of a 1,000-question burst (target 100/s)
-//! and the worker's peak memory (VmHWM; target under 150 MB).
+//! with the worker's CPU time and how busy the machine was, the rig's own ceiling for the same
+//! mail with no worker at all (`worker_support::rig_ceiling`), and the worker's peak memory
+//! (VmHWM; target under 150 MB).
 //!
 //! `cargo bench --bench worker` (SQLite); `CODEDESK_BENCH_DB=postgres` for PostgreSQL;
 //! `CODEDESK_BENCH_PACED` and `CODEDESK_BENCH_BURST` change the counts.
@@ -111,7 +113,6 @@ async fn main() {
         burst,
         arrived.clone(),
     ));
-    let started = Instant::now();
     let questions: Vec<Vec<u8>> = (0..burst)
         .map(|i| {
             let id = format!("bench-b{i}-{}@asker.example.test", std::process::id());
@@ -122,6 +123,9 @@ async fn main() {
             )
         })
         .collect();
+    let cpu_before = worker_support::cpu_seconds(pid);
+    let machine_before = worker_support::machine_jiffies();
+    let started = Instant::now();
     let desk_ref = &desk;
     futures::stream::iter(questions.iter())
         .for_each_concurrent(8, |raw| async move { desk_ref.deliver(raw).await })
@@ -129,6 +133,10 @@ async fn main() {
     let delivered = started.elapsed();
     watcher.await.unwrap();
     let took = started.elapsed();
+    let worker_cpu = worker_support::cpu_seconds(pid) - cpu_before;
+    let machine_after = worker_support::machine_jiffies();
+    let machine_busy = (machine_after.0 - machine_before.0) as f64
+        / (machine_after.1 - machine_before.1).max(1) as f64;
     let answered = arrived.lock().unwrap().len();
     assert_eq!(answered, burst, "every burst question answered");
     println!(
@@ -144,6 +152,35 @@ async fn main() {
          the rest is Postfix delivering 3 messages per question: in, reply, receipt copy)",
         span, n
     );
+    println!(
+        "worker/burst: the worker used {worker_cpu:.1} CPU-s ({:.1} ms per question); the machine (2 cores: \
+         worker, Postfix, Dovecot, this benchmark) was {:.0}% busy",
+        worker_cpu * 1e3 / burst.max(1) as f64,
+        machine_busy * 100.0
+    );
+    // The same mail without any worker: the ceiling this machine puts on end-to-end throughput.
+    if burst > 0 {
+        let sent = cases::list(
+            &desk.db.store,
+            &cases::CaseFilter {
+                states: vec![cases::CaseState::Sent],
+                limit: 1,
+                ..cases::CaseFilter::default()
+            },
+        )
+        .await
+        .unwrap();
+        let reply = cases::reply_raw(&desk.db.store, sent[0].id)
+            .await
+            .unwrap()
+            .unwrap();
+        let ceiling = worker_support::rig_ceiling(r, &questions[0], &reply, burst).await;
+        println!(
+            "worker/rig-ceiling: the rig alone (no worker) carries the same mail ({burst} questions in, \
+             {burst} replies + receipt copies out) in {ceiling:.1} s: at most {:.0} questions/s end to end on this machine",
+            burst as f64 / ceiling
+        );
+    }
     match peak_rss_kb(pid) {
         Some(kb) => println!(
             "worker/memory: peak RSS {:.1} MB (target < 150 MB)",
@@ -157,4 +194,5 @@ async fn main() {
     }
 }
 
+use codedesk::store::cases;
 use futures::StreamExt;

@@ -504,3 +504,194 @@ async fn the_mailbox_cursor_is_saved_and_replaced() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_fetched_batch_is_stored_in_one_go_and_a_repeat_inside_it_is_one_case() {
+    for engine in ENGINES {
+        let db = TestDb::new(engine).await;
+        let s = &db.store;
+        let first = store_one(s, 1).await;
+        let (mid2, raw2) = message(2, "q2@clinic.example");
+        let (mid1, raw1) = message(1, "q1@clinic.example");
+        let new = |uid: u32, mid: &'static str| NewCase {
+            mailbox: "imap://consult@rig/INBOX",
+            uidvalidity: 7,
+            uid,
+            message_id: Some(mid),
+            raw: b"",
+            full_size: 0,
+            sender: Some("pat@clinic.example"),
+            subject: Some("question"),
+        };
+        let with_raw = |n: NewCase<'static>, raw| NewCase { raw, ..n };
+        // q2 twice in one batch (delivered twice), and q1 again (stored before the batch).
+        let got = cases::insert_received_all(
+            s,
+            &[
+                with_raw(new(2, "q2@clinic.example"), &raw2),
+                with_raw(new(3, "q2@clinic.example"), &raw2),
+                with_raw(new(4, "q1@clinic.example"), &raw1),
+            ],
+            "w",
+            2_000,
+        )
+        .await
+        .unwrap();
+        let Inserted::New(second) = got[0] else {
+            panic!("{engine:?}: q2 should be new, got {got:?}");
+        };
+        assert_eq!(
+            got[1..],
+            [Inserted::Duplicate(second), Inserted::Duplicate(first)],
+            "{engine:?}"
+        );
+        assert_eq!(
+            cases::insert_received_all(s, &[], "w", 2_000)
+                .await
+                .unwrap(),
+            vec![],
+            "{engine:?}"
+        );
+        let (case, body) = cases::get_with_body(s, second, cases::Body::Question)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(case.uid, 2, "{engine:?}");
+        assert_eq!(body.as_deref(), Some(&raw2[..]), "{engine:?}");
+        assert_eq!(
+            (mid1.as_str(), mid2.as_str()),
+            ("q1@clinic.example", "q2@clinic.example")
+        );
+        assert_eq!(cases::events(s, second).await.unwrap().len(), 1);
+        assert!(
+            cases::get_with_body(s, CaseId(9_999), cases::Body::Question)
+                .await
+                .unwrap()
+                .is_none()
+        );
+    }
+}
+
+#[tokio::test]
+async fn storing_and_routing_a_reply_is_one_step_with_both_events() {
+    for engine in ENGINES {
+        let db = TestDb::new(engine).await;
+        let s = &db.store;
+        let id = store_one(s, 1).await;
+        cases::claim(s, CaseState::Received, "w1", 10, 60, 5)
+            .await
+            .unwrap();
+        // Not the holder: nothing moves, nothing is stored.
+        assert!(
+            !cases::record_reply_and_route(s, id, "w2", &reply(id), CaseState::Held, "x", 12)
+                .await
+                .unwrap()
+        );
+        assert_eq!(
+            cases::case_state(s, id).await.unwrap(),
+            Some(CaseState::Received),
+            "{engine:?}"
+        );
+        let (_, none) = cases::get_with_body(s, id, cases::Body::Reply)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(none, None, "{engine:?}");
+        // Only held or approved.
+        assert!(
+            cases::record_reply_and_route(s, id, "w1", &reply(id), CaseState::Sent, "x", 12)
+                .await
+                .is_err()
+        );
+        assert_eq!(
+            cases::case_state(s, id).await.unwrap(),
+            Some(CaseState::Received),
+            "{engine:?}: a refused route leaves the reply unstored"
+        );
+        assert!(
+            cases::record_reply_and_route(
+                s,
+                id,
+                "w1",
+                &reply(id),
+                CaseState::Held,
+                "review: always",
+                12
+            )
+            .await
+            .unwrap()
+        );
+        let (case, raw) = cases::get_with_body(s, id, cases::Body::Reply)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(case.state, CaseState::Held, "{engine:?}");
+        assert_eq!(case.claimed_by, None, "{engine:?}: the claim is released");
+        assert_eq!(case.reply_message_id, Some(reply(id).message_id));
+        assert_eq!(raw, Some(reply(id).raw), "{engine:?}");
+        let steps: Vec<_> = cases::events(s, id)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| (e.from_state, e.to_state, e.detail))
+            .collect();
+        assert_eq!(
+            steps[1..],
+            [
+                (
+                    Some(CaseState::Received),
+                    CaseState::Answered,
+                    Some("answer reply composed".to_string())
+                ),
+                (
+                    Some(CaseState::Answered),
+                    CaseState::Held,
+                    Some("review: always".to_string())
+                ),
+            ],
+            "{engine:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_unanswered_send_stays_sending_unclaimed_for_recovery() {
+    for engine in ENGINES {
+        let db = TestDb::new(engine).await;
+        let s = &db.store;
+        let id = store_one(s, 1).await;
+        cases::claim(s, CaseState::Received, "w1", 10, 60, 5)
+            .await
+            .unwrap();
+        assert!(
+            cases::record_reply_and_route(s, id, "w1", &reply(id), CaseState::Approved, "ok", 11)
+                .await
+                .unwrap()
+        );
+        cases::claim(s, CaseState::Approved, "w1", 12, 60, 5)
+            .await
+            .unwrap();
+        assert!(cases::begin_sending(s, id, "w1", 13).await.unwrap());
+        assert!(cases::stale_sending(s, 14).await.unwrap().is_empty());
+        assert!(
+            !cases::send_unsure(s, id, "w2", "no answer", 14)
+                .await
+                .unwrap(),
+            "{engine:?}: only the holder"
+        );
+        assert!(
+            cases::send_unsure(s, id, "w1", "no answer", 14)
+                .await
+                .unwrap()
+        );
+        let case = cases::get(s, id).await.unwrap().unwrap();
+        assert_eq!(case.state, CaseState::Sending, "{engine:?}");
+        assert_eq!(case.claimed_by, None, "{engine:?}");
+        assert_eq!(case.last_error.as_deref(), Some("no answer"));
+        assert_eq!(
+            cases::stale_sending(s, 15).await.unwrap(),
+            vec![(id, 14)],
+            "{engine:?}: recovery sees it, aged from the unanswered send"
+        );
+    }
+}

@@ -241,6 +241,9 @@ const CASE_COLUMNS: &str = "id, mailbox, uidvalidity, uid, message_id, raw_size,
      case_ref, thread_case_id, confidence, reply_kind, reply_message_id, reply_to, reply_subject, reply_text, \
      attempts, next_attempt_at, last_error, claimed_by, claim_expires_at, received_at, updated_at, sent_at";
 
+/// How many columns [`CASE_COLUMNS`] names.
+const CASE_COLUMN_COUNT: usize = 26;
+
 fn case_from_row(r: &AnyRow) -> Result<Case> {
     let state: String = r.try_get(8)?;
     Ok(Case {
@@ -281,7 +284,36 @@ pub async fn insert_received(
     actor: &str,
     now: i64,
 ) -> Result<Inserted> {
+    let mut all = insert_received_all(store, std::slice::from_ref(new), actor, now).await?;
+    all.pop().context("storing one message gave no result")
+}
+
+/// [`insert_received`] for several messages in one transaction (one commit for a fetched batch),
+/// in order.
+pub async fn insert_received_all(
+    store: &Store,
+    messages: &[NewCase<'_>],
+    actor: &str,
+    now: i64,
+) -> Result<Vec<Inserted>> {
+    let mut done = Vec::with_capacity(messages.len());
+    if messages.is_empty() {
+        return Ok(done);
+    }
     let mut tx = store.pool().begin().await?;
+    for new in messages {
+        done.push(insert_one(&mut tx, new, actor, now).await?);
+    }
+    tx.commit().await?;
+    Ok(done)
+}
+
+async fn insert_one(
+    tx: &mut sqlx::Transaction<'_, Any>,
+    new: &NewCase<'_>,
+    actor: &str,
+    now: i64,
+) -> Result<Inserted> {
     let row: Option<(i64,)> = sqlx::query_as(
         "INSERT INTO mail_case (mailbox, uidvalidity, uid, message_id, raw_size, sender, subject, state, received_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, 'received', $8, $8) ON CONFLICT DO NOTHING RETURNING id",
@@ -294,18 +326,18 @@ pub async fn insert_received(
     .bind(new.sender)
     .bind(new.subject)
     .bind(now)
-    .fetch_optional(&mut *tx)
+    .fetch_optional(&mut **tx)
     .await
     .context("cannot store a received message")?;
     if let Some((id,)) = row {
         sqlx::query("INSERT INTO case_body (case_id, raw) VALUES ($1, $2)")
             .bind(id)
             .bind(new.raw)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await
             .context("cannot store a received message")?;
         insert_event(
-            &mut tx,
+            tx,
             id,
             now,
             actor,
@@ -314,10 +346,8 @@ pub async fn insert_received(
             Some("stored"),
         )
         .await?;
-        tx.commit().await?;
         return Ok(Inserted::New(CaseId(id)));
     }
-    tx.rollback().await?;
     let existing: Option<(i64,)> = sqlx::query_as(
         "SELECT id FROM mail_case WHERE (mailbox = $1 AND uidvalidity = $2 AND uid = $3) OR message_id = $4 ORDER BY id LIMIT 1",
     )
@@ -325,7 +355,7 @@ pub async fn insert_received(
     .bind(i64::from(new.uidvalidity))
     .bind(i64::from(new.uid))
     .bind(new.message_id)
-    .fetch_optional(store.pool())
+    .fetch_optional(&mut **tx)
     .await?;
     match existing {
         Some((id,)) => Ok(Inserted::Duplicate(CaseId(id))),
@@ -437,6 +467,23 @@ struct Transition<'a> {
 /// state it left, or `None` when the case was not in an allowed state (or not held by the claimant).
 async fn transition(store: &Store, t: Transition<'_>, now: i64) -> Result<Option<CaseState>> {
     let mut tx = store.pool().begin().await?;
+    let before = transition_in(store, &mut tx, t, now).await?;
+    if before.is_some() {
+        tx.commit().await?;
+    } else {
+        tx.rollback().await?;
+    }
+    Ok(before)
+}
+
+/// [`transition`] inside the caller's transaction, which the caller commits (or rolls back when
+/// this returns `None`).
+async fn transition_in(
+    store: &Store,
+    tx: &mut sqlx::Transaction<'_, Any>,
+    t: Transition<'_>,
+    now: i64,
+) -> Result<Option<CaseState>> {
     let mut sql = String::from("UPDATE mail_case SET state = $1, updated_at = $2");
     let mut n = 2;
     if !t.keep_claim {
@@ -466,20 +513,31 @@ async fn transition(store: &Store, t: Transition<'_>, now: i64) -> Result<Option
         n += 1;
         sql.push_str(&format!(" AND claimed_by = ${n}"));
     }
-    if store.backend() == Backend::Sqlite {
-        // Take the write lock first: a read-then-write SQLite transaction can fail to upgrade.
-        sqlx::query("UPDATE mail_case SET id = id WHERE 0")
-            .execute(&mut *tx)
+    // The state before: with one allowed state it is that one; otherwise it is read inside the
+    // same write so the event row is exact.
+    let before = match t.from {
+        [only] => Some(*only),
+        _ => {
+            if store.backend() == Backend::Sqlite {
+                // Take the write lock first: a read-then-write SQLite transaction can fail to
+                // upgrade.
+                sqlx::query("UPDATE mail_case SET id = id WHERE 0")
+                    .execute(&mut **tx)
+                    .await?;
+            }
+            let row: Option<(String,)> = sqlx::query_as(match store.backend() {
+                Backend::Sqlite => "SELECT state FROM mail_case WHERE id = $1",
+                Backend::Postgres => "SELECT state FROM mail_case WHERE id = $1 FOR UPDATE",
+            })
+            .bind(t.id.0)
+            .fetch_optional(&mut **tx)
             .await?;
-    }
-    // The state before, read inside the same write so the event row is exact.
-    let before: Option<(String,)> = sqlx::query_as(match store.backend() {
-        Backend::Sqlite => "SELECT state FROM mail_case WHERE id = $1",
-        Backend::Postgres => "SELECT state FROM mail_case WHERE id = $1 FOR UPDATE",
-    })
-    .bind(t.id.0)
-    .fetch_optional(&mut *tx)
-    .await?;
+            match row {
+                Some((state,)) => Some(state.parse::<CaseState>()?),
+                None => None,
+            }
+        }
+    };
     let mut query = sqlx::query(&sql).bind(t.to.as_str()).bind(now);
     for (_, value) in case_sets {
         query = bind_value(query, value);
@@ -492,15 +550,13 @@ async fn transition(store: &Store, t: Transition<'_>, now: i64) -> Result<Option
         query = query.bind(owner);
     }
     let done = query
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await
         .with_context(|| format!("cannot move case {} to {}", t.id, t.to))?;
-    let Some((before,)) = before else {
-        tx.rollback().await?;
+    let Some(before) = before else {
         return Ok(None);
     };
     if done.rows_affected() == 0 {
-        tx.rollback().await?;
         return Ok(None);
     }
     for (column, value) in body_sets {
@@ -512,13 +568,11 @@ async fn transition(store: &Store, t: Transition<'_>, now: i64) -> Result<Option
             value,
         )
         .bind(t.id.0)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await
         .with_context(|| format!("cannot store the body of case {}", t.id))?;
     }
-    let before: CaseState = before.parse()?;
-    insert_event(&mut tx, t.id.0, now, t.actor, Some(before), t.to, t.detail).await?;
-    tx.commit().await?;
+    insert_event(tx, t.id.0, now, t.actor, Some(before), t.to, t.detail).await?;
     Ok(Some(before))
 }
 
@@ -545,6 +599,42 @@ pub async fn record_reply(
     reply: &StoredReply,
     now: i64,
 ) -> Result<bool> {
+    let detail = format!("{} reply composed", reply.kind);
+    let t = reply_transition(id, owner, reply, &detail);
+    Ok(transition(store, t, now).await?.is_some())
+}
+
+/// `received → answered → held | approved` in one transaction: [`record_reply`] and [`route`]
+/// with both events, for a worker that decided the route before storing the reply.
+pub async fn record_reply_and_route(
+    store: &Store,
+    id: CaseId,
+    owner: &str,
+    reply: &StoredReply,
+    to: CaseState,
+    why: &str,
+    now: i64,
+) -> Result<bool> {
+    let detail = format!("{} reply composed", reply.kind);
+    let route = route_transition(id, owner, to, why)?;
+    let record = reply_transition(id, owner, reply, &detail);
+    let mut tx = store.pool().begin().await?;
+    let moved = transition_in(store, &mut tx, record, now).await?.is_some()
+        && transition_in(store, &mut tx, route, now).await?.is_some();
+    if moved {
+        tx.commit().await?;
+    } else {
+        tx.rollback().await?;
+    }
+    Ok(moved)
+}
+
+fn reply_transition<'a>(
+    id: CaseId,
+    owner: &'a str,
+    reply: &StoredReply,
+    detail: &'a str,
+) -> Transition<'a> {
     let sets = vec![
         ("reply_kind", text(&reply.kind)),
         ("reply_message_id", text(&reply.message_id)),
@@ -556,18 +646,16 @@ pub async fn record_reply(
         ("thread_case_id", Value::Int(reply.thread_of.map(|c| c.0))),
         ("confidence", Value::Text(reply.confidence.clone())),
     ];
-    let detail = format!("{} reply composed", reply.kind);
-    let t = Transition {
+    Transition {
         id,
         from: &[CaseState::Received],
         to: CaseState::Answered,
         holder: Holder::Claim(owner),
         actor: owner,
-        detail: Some(&detail),
+        detail: Some(detail),
         keep_claim: true,
         sets,
-    };
-    Ok(transition(store, t, now).await?.is_some())
+    }
 }
 
 /// `answered → held | approved` as the review policy decides, releasing the claim.
@@ -579,10 +667,23 @@ pub async fn route(
     why: &str,
     now: i64,
 ) -> Result<bool> {
+    Ok(
+        transition(store, route_transition(id, owner, to, why)?, now)
+            .await?
+            .is_some(),
+    )
+}
+
+fn route_transition<'a>(
+    id: CaseId,
+    owner: &'a str,
+    to: CaseState,
+    why: &'a str,
+) -> Result<Transition<'a>> {
     if !matches!(to, CaseState::Held | CaseState::Approved) {
         bail!("a composed reply can only be held or approved, not {to}");
     }
-    let t = Transition {
+    Ok(Transition {
         id,
         from: &[CaseState::Answered],
         to,
@@ -591,8 +692,7 @@ pub async fn route(
         detail: Some(why),
         keep_claim: false,
         sets: vec![],
-    };
-    Ok(transition(store, t, now).await?.is_some())
+    })
 }
 
 /// `received | answered → ignored` with the reason (automatic mail, blocked sender, loop ...).
@@ -666,6 +766,28 @@ pub async fn mark_sent(
             ("sent_at", Value::Int(Some(now))),
             ("last_error", Value::Text(None)),
         ],
+    };
+    Ok(transition(store, t, now).await?.is_some())
+}
+
+/// `sending → sending`, unclaimed, with the reason: the reply was written but no answer came, so
+/// it may have been accepted. Recovery settles it like a send cut off by a crash.
+pub async fn send_unsure(
+    store: &Store,
+    id: CaseId,
+    owner: &str,
+    why: &str,
+    now: i64,
+) -> Result<bool> {
+    let t = Transition {
+        id,
+        from: &[CaseState::Sending],
+        to: CaseState::Sending,
+        holder: Holder::Claim(owner),
+        actor: owner,
+        detail: Some(why),
+        keep_claim: false,
+        sets: vec![("last_error", text(why))],
     };
     Ok(transition(store, t, now).await?.is_some())
 }
@@ -902,6 +1024,41 @@ pub async fn get(store: &Store, id: CaseId) -> Result<Option<Case>> {
     .fetch_optional(store.pool())
     .await?;
     row.as_ref().map(case_from_row).transpose()
+}
+
+/// Which stored body [`get_with_body`] reads with the case.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Body {
+    /// The question as received.
+    Question,
+    /// The reply as it will be (or was) sent.
+    Reply,
+}
+
+/// One case with one of its bodies, in one query (the worker reads both for every case it
+/// processes or sends). The body is `None` when it is not stored.
+pub async fn get_with_body(
+    store: &Store,
+    id: CaseId,
+    body: Body,
+) -> Result<Option<(Case, Option<Vec<u8>>)>> {
+    let column = match body {
+        Body::Question => "raw",
+        Body::Reply => "reply_raw",
+    };
+    let row = sqlx::query(&format!(
+        "SELECT {CASE_COLUMNS}, (SELECT {column} FROM case_body WHERE case_id = mail_case.id) \
+         FROM mail_case WHERE id = $1"
+    ))
+    .bind(id.0)
+    .fetch_optional(store.pool())
+    .await?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let case = case_from_row(&row)?;
+    let body: Option<Vec<u8>> = row.try_get(CASE_COLUMN_COUNT)?;
+    Ok(Some((case, body)))
 }
 
 /// The raw question as received.

@@ -104,7 +104,7 @@ impl Store {
                     Box::pin(async move {
                         // mmap: pages another connection's write invalidated are read again
                         // from the mapping instead of copied in by a read call each.
-                        conn.execute("PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA mmap_size = 268435456;")
+                        conn.execute("PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA mmap_size = 268435456; PRAGMA temp_store = MEMORY;")
                             .await?;
                         Ok(())
                     })

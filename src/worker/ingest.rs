@@ -45,9 +45,7 @@ impl Worker {
             if batch.uidvalidity_changed {
                 tracing::warn!(mailbox = %name, "the folder's UIDVALIDITY changed: re-reading it (stored messages are recognised by Message-ID)");
             }
-            for m in &batch.messages {
-                self.store_message(&name, m, &mut done).await?;
-            }
+            self.store_batch(&name, &batch.messages, &mut done).await?;
             let uids: Vec<u32> = batch.messages.iter().map(|m| m.uid).collect();
             mailbox
                 .mark_processed_all(batch.uidvalidity, &uids)
@@ -82,10 +80,12 @@ impl Worker {
         Ok(done)
     }
 
-    async fn store_message(
+    /// Stores a fetched batch: copies of our own replies resolve their cases, every other
+    /// message becomes a case; all new cases in one transaction.
+    async fn store_batch(
         &self,
         mailbox: &str,
-        m: &RawMessage,
+        messages: &[RawMessage],
         done: &mut Ingested,
     ) -> Result<()> {
         // Only the headers matter here; the full parse happens when the case is processed.
@@ -94,44 +94,55 @@ impl Worker {
             max_parts: 1,
             ..Limits::default()
         };
-        let q = question::parse(&m.raw, &head_limits);
-        if let Some(mid) = &q.message_id
-            && let Some((case, state)) = cases::case_by_reply_message_id(&self.store, mid).await?
-        {
-            done.receipts += 1;
-            if state == CaseState::Sending
-                && cases::resolve_sent(
-                    &self.store,
-                    case,
-                    &self.settings.owner,
-                    "a copy of the reply came back: delivered",
-                    now_unix(),
-                )
-                .await?
+        let mut questions = Vec::with_capacity(messages.len());
+        for m in messages {
+            let q = question::parse(&m.raw, &head_limits);
+            if let Some(mid) = &q.message_id
+                && let Some((case, state)) =
+                    cases::case_by_reply_message_id(&self.store, mid).await?
             {
-                tracing::info!(case = %case, "an interrupted send is resolved: the reply was delivered");
+                done.receipts += 1;
+                if state == CaseState::Sending
+                    && cases::resolve_sent(
+                        &self.store,
+                        case,
+                        &self.settings.owner,
+                        "a copy of the reply came back: delivered",
+                        now_unix(),
+                    )
+                    .await?
+                {
+                    tracing::info!(case = %case, "an interrupted send is resolved: the reply was delivered");
+                }
+                continue;
             }
-            return Ok(());
+            questions.push((m, q));
         }
-        let sender = q.from.as_ref().map(|f| f.address.clone());
-        let new = NewCase {
-            mailbox,
-            uidvalidity: m.uidvalidity,
-            uid: m.uid,
-            message_id: q.message_id.as_deref(),
-            raw: &m.raw,
-            full_size: u64::from(m.size),
-            sender: sender.as_deref(),
-            subject: Some(q.subject.as_str()),
-        };
-        match cases::insert_received(&self.store, &new, &self.settings.owner, now_unix()).await? {
-            Inserted::New(id) => {
-                tracing::debug!(case = %id, uid = m.uid, bytes = m.size, "stored");
-                done.new += 1;
-            }
-            Inserted::Duplicate(id) => {
-                tracing::debug!(case = %id, uid = m.uid, "already stored");
-                done.duplicates += 1;
+        let new: Vec<NewCase> = questions
+            .iter()
+            .map(|(m, q)| NewCase {
+                mailbox,
+                uidvalidity: m.uidvalidity,
+                uid: m.uid,
+                message_id: q.message_id.as_deref(),
+                raw: &m.raw,
+                full_size: u64::from(m.size),
+                sender: q.from.as_ref().map(|f| f.address.as_str()),
+                subject: Some(q.subject.as_str()),
+            })
+            .collect();
+        let stored =
+            cases::insert_received_all(&self.store, &new, &self.settings.owner, now_unix()).await?;
+        for ((m, _), inserted) in questions.iter().zip(stored) {
+            match inserted {
+                Inserted::New(id) => {
+                    tracing::debug!(case = %id, uid = m.uid, bytes = m.size, "stored");
+                    done.new += 1;
+                }
+                Inserted::Duplicate(id) => {
+                    tracing::debug!(case = %id, uid = m.uid, "already stored");
+                    done.duplicates += 1;
+                }
             }
         }
         Ok(())

@@ -7,7 +7,7 @@ use super::{Worker, now_unix};
 use crate::consult::consult;
 use crate::date::Date;
 use crate::reply::{self, ReplyKind};
-use crate::store::cases::{self, CaseId, CaseState, StoredReply};
+use crate::store::cases::{self, Body, CaseId, CaseState, StoredReply};
 use anyhow::{Context, Result};
 use futures::StreamExt;
 
@@ -76,7 +76,7 @@ impl Worker {
 
     async fn process_one(&self, id: CaseId) -> Result<Processed> {
         let owner = self.settings.owner.as_str();
-        let Some(case) = cases::get(&self.store, id).await? else {
+        let Some((case, raw)) = cases::get_with_body(&self.store, id, Body::Question).await? else {
             return Ok(Processed::Lost);
         };
         if case.state == CaseState::Answered {
@@ -84,9 +84,7 @@ impl Worker {
                 .route(id, &case.reply_kind, case.confidence.as_deref(), None)
                 .await;
         }
-        let raw = cases::raw_message(&self.store, id)
-            .await?
-            .unwrap_or_default();
+        let raw = raw.unwrap_or_default();
         let truncated = case.raw_size > raw.len() as i64;
         let today = Date::from_days((now_unix() / 86_400) as i32);
         let consultation = match consult(&self.catalog, &raw, &self.settings.limits, today).await {
@@ -102,20 +100,27 @@ impl Worker {
         };
         let question = &consultation.question;
         let now = now_unix();
+        let policy = self.policy();
+        // Only the counts this sender's policy reads: the loop guard's (when a rate is set) and
+        // the guest quota's (for guests, when a quota is set).
         let history = match question.reply_address() {
             Some(to) => SenderHistory {
-                last_hour: cases::cases_from_sender_since(&self.store, &to.address, now - 3600)
-                    .await?,
-                answers_30_days: cases::answers_to_sender_since(
-                    &self.store,
-                    &to.address,
-                    now - 30 * 86_400,
-                )
-                .await?,
+                last_hour: if policy.senders.rate_per_hour > 0 {
+                    cases::cases_from_sender_since(&self.store, &to.address, now - 3600).await?
+                } else {
+                    0
+                },
+                answers_30_days: if policy.senders.guest_quota > 0
+                    && !policy.is_member(&to.address.to_ascii_lowercase())
+                {
+                    cases::answers_to_sender_since(&self.store, &to.address, now - 30 * 86_400)
+                        .await?
+                } else {
+                    0
+                },
             },
             None => SenderHistory::default(),
         };
-        let policy = self.policy();
         let (choice, hold_anyway) = match policy.decide(question, truncated, history) {
             Decision::Ignore(reason) => {
                 tracing::info!(case = %id, reason = %reason, "ignored");
@@ -165,13 +170,16 @@ impl Worker {
         };
         // A follow-up shares its thread's reference, so its reply's Message-ID (reference and
         // second) could repeat an earlier reply's: move to the next free second.
+        // A new case's reference is its own, so only a follow-up or a case answered before can
+        // meet an earlier Message-ID.
         let mut dated = now;
-        while cases::case_by_reply_message_id(
-            &self.store,
-            &reply::message_id(&case_ref, dated, &self.message_id_domain),
-        )
-        .await?
-        .is_some()
+        while (thread_of.is_some() || case.reply_message_id.is_some())
+            && cases::case_by_reply_message_id(
+                &self.store,
+                &reply::message_id(&case_ref, dated, &self.message_id_domain),
+            )
+            .await?
+            .is_some()
         {
             dated += 1;
         }
@@ -199,18 +207,20 @@ impl Worker {
             thread_of,
             confidence: confidence.clone(),
         };
-        if !cases::record_reply(&self.store, id, owner, &stored, now).await? {
-            return Ok(Processed::Lost);
-        }
-        self.route(
-            id,
-            &Some(stored.kind),
+        // Stored and routed in one transaction; a crash before it leaves the case `received`.
+        let (to, why) = self.route_for(
+            &Some(stored.kind.clone()),
             confidence.as_deref(),
             hold_anyway.as_deref(),
-        )
-        .await
+        );
+        if !cases::record_reply_and_route(&self.store, id, owner, &stored, to, &why, now).await? {
+            return Ok(Processed::Lost);
+        }
+        self.routed(id, to)
     }
 
+    /// Routes a case left `answered` (by a crash between storing and routing, before both were
+    /// one transaction).
     async fn route(
         &self,
         id: CaseId,
@@ -218,6 +228,23 @@ impl Worker {
         confidence: Option<&str>,
         hold_anyway: Option<&str>,
     ) -> Result<Processed> {
+        let (to, why) = self.route_for(kind, confidence, hold_anyway);
+        let moved = cases::route(&self.store, id, &self.settings.owner, to, &why, now_unix())
+            .await
+            .context("cannot route a composed reply")?;
+        if !moved {
+            return Ok(Processed::Lost);
+        }
+        self.routed(id, to)
+    }
+
+    /// Where the review policy sends a composed reply (`held` or `approved`), and why.
+    fn route_for(
+        &self,
+        kind: &Option<String>,
+        confidence: Option<&str>,
+        hold_anyway: Option<&str>,
+    ) -> (CaseState, String) {
         use crate::answer::Level;
         let choice = match kind.as_deref() {
             Some("answer") => ReplyChoice::Answer,
@@ -237,18 +264,16 @@ impl Worker {
         } else {
             CaseState::Approved
         };
-        let moved = cases::route(&self.store, id, &self.settings.owner, to, &why, now_unix())
-            .await
-            .context("cannot route a composed reply")?;
+        (to, why)
+    }
+
+    fn routed(&self, id: CaseId, to: CaseState) -> Result<Processed> {
         tracing::info!(case = %id, state = %to, "answered");
-        self.finish(
-            moved,
-            if hold {
-                Processed::Held
-            } else {
-                Processed::Approved
-            },
-        )
+        Ok(if to == CaseState::Held {
+            Processed::Held
+        } else {
+            Processed::Approved
+        })
     }
 
     fn finish(&self, moved: bool, outcome: Processed) -> Result<Processed> {

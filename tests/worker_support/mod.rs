@@ -193,6 +193,37 @@ templates = "{templates}"
         std::fs::read_to_string(&self.log).unwrap_or_default()
     }
 
+    /// The case of question `message_id`: its history and the worker's log lines about it (for
+    /// a failure's message).
+    pub async fn case_story(&self, message_id: &str) -> String {
+        let Some(case) = cases::find_by_message_id(&self.db.store, message_id)
+            .await
+            .unwrap()
+        else {
+            return format!("no case holds {message_id}");
+        };
+        let mut story = format!("case {} history:\n", case.id);
+        for e in cases::events(&self.db.store, case.id).await.unwrap() {
+            story += &format!(
+                "  {} {} {:?} -> {} {}\n",
+                e.at,
+                e.actor,
+                e.from_state,
+                e.to_state,
+                e.detail.unwrap_or_default()
+            );
+        }
+        let tag = format!("case={}", case.id);
+        story += "worker log:\n";
+        for line in self.log_text().lines().filter(|l| {
+            l.contains(&tag)
+                && !l[l.find(&tag).unwrap() + tag.len()..].starts_with(|c: char| c.is_ascii_digit())
+        }) {
+            story += &format!("  {line}\n");
+        }
+        story
+    }
+
     /// A question from the asker.
     pub fn question(&self, message_id: &str, subject: &str, body: &str) -> Vec<u8> {
         format!(
@@ -565,4 +596,79 @@ pub async fn burst_span(desk: &Desk, subject_prefix: &str) -> (i64, usize) {
         .max()
         .unwrap_or_default();
     (last - first, burst.len())
+}
+
+/// User + system CPU seconds of process `pid` so far.
+pub fn cpu_seconds(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // Fields after the command name (which may hold spaces) start after the last ')'.
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: f64 = [11, 12]
+        .iter()
+        .filter_map(|&i| fields.get(i)?.parse::<f64>().ok())
+        .sum();
+    ticks / 100.0
+}
+
+/// (busy, total) jiffies of the whole machine.
+pub fn machine_jiffies() -> (u64, u64) {
+    let stat = std::fs::read_to_string("/proc/stat").unwrap_or_default();
+    let cpu: Vec<u64> = stat
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .split_whitespace()
+        .skip(1)
+        .filter_map(|v| v.parse().ok())
+        .collect();
+    let total: u64 = cpu.iter().sum();
+    let idle = cpu.get(3).copied().unwrap_or(0) + cpu.get(4).copied().unwrap_or(0);
+    (total - idle, total)
+}
+
+/// What the mail rig alone needs for a burst's mail, with no worker: `n` copies of `question`
+/// delivered to a fresh consult address over port 2525 (one connection each, 8 at a time, as the
+/// benchmarks deliver) while `n` copies of `reply` go out through submission (STARTTLS + AUTH,
+/// the worker's own pooled outbox, 8 at a time) to a fresh asker with a receipt copy to the
+/// consult address, as the worker sends them. Returns the seconds until all 3·n messages are in
+/// the two INBOXes: the ceiling any worker's end-to-end throughput has on this machine.
+pub async fn rig_ceiling(r: &'static Rig, question: &[u8], reply: &[u8], n: usize) -> f64 {
+    use codedesk::config::TlsMode;
+    use codedesk::outbox::{Envelope, Outbox, OutboxOptions};
+    use futures::StreamExt;
+    let consult = r.user("ceiling");
+    let asker = format!("{}@example.test", unique("asker-ceiling"));
+    let outbox = Outbox::open(
+        &r.smtp_config(&consult, r.submission_port, TlsMode::Starttls),
+        OutboxOptions::default(),
+    )
+    .expect("the rig's submission outbox");
+    let envelope = Envelope::new(Some(&consult), &[&asker, &consult]).unwrap();
+    let started = Instant::now();
+    let questions =
+        futures::stream::iter(0..n).for_each_concurrent(8, |_| r.deliver(&consult, question));
+    let replies = futures::stream::iter(0..n).for_each_concurrent(8, |_| async {
+        outbox
+            .send(reply, &envelope)
+            .await
+            .expect("reply submitted");
+    });
+    futures::join!(questions, replies);
+    let mut consult_session = r.peek(&consult).await;
+    let mut asker_session = r.peek(&asker).await;
+    let deadline = Instant::now() + Duration::from_secs(600);
+    loop {
+        let inbox_of = |s: async_imap::types::Mailbox| s.exists as usize;
+        let have_consult = consult_session.examine("INBOX").await.map_or(0, inbox_of);
+        let have_asker = asker_session.examine("INBOX").await.map_or(0, inbox_of);
+        if (have_consult >= 2 * n && have_asker >= n) || Instant::now() > deadline {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let took = started.elapsed().as_secs_f64();
+    consult_session.logout().await.ok();
+    asker_session.logout().await.ok();
+    took
 }
