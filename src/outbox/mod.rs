@@ -69,6 +69,15 @@ pub enum SendError {
         /// What went wrong.
         reason: String,
     },
+    /// The whole message was written but no answer came (a timeout, a dropped connection): the
+    /// server may have accepted it. Do not simply send again; find out (the receipt copy) first.
+    #[error("{context}: {reason}")]
+    Uncertain {
+        /// What was being done.
+        context: String,
+        /// What went wrong.
+        reason: String,
+    },
     /// A 5xx reply about this message (unknown recipient, relay denied, too large): do not
     /// retry; show staff the server's words.
     #[error("the server refused the message: {code} {server_says}")]
@@ -146,8 +155,7 @@ pub enum Outbox {
 }
 
 impl Outbox {
-    /// Checks the configuration and reads the password and CA file; does not connect. Call it
-    /// inside a Tokio runtime: lettre's connection pool starts its clean-up task here.
+    /// Checks the configuration and reads the password and CA file; does not connect.
     pub fn open(config: &OutboxConfig, options: OutboxOptions) -> Result<Outbox, SendError> {
         match config.kind.as_str() {
             "smtp" => Ok(Outbox::Smtp(SmtpOutbox::open(config, options)?)),

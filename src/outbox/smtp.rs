@@ -1,30 +1,51 @@
-//! The SMTP outbox: lettre's pooled async transport with STARTTLS, implicit TLS or (to loopback
-//! only) plaintext, AUTH when a user name is set, and a timeout over each send. It must not retry
-//! by itself, alter the message, or put the password or the server's words in logs.
+//! The SMTP outbox: lettre's SMTP client over STARTTLS, implicit TLS or (to loopback only)
+//! plaintext, AUTH when a user name is set, a few connections kept open for the next message,
+//! and a timeout over each step. It must not retry by itself, alter the message, or put the
+//! password or the server's words in logs.
+//!
+//! The connections are kept here, not in lettre's pool: a send cut off by the timeout may leave
+//! its connection in the middle of a transaction, and lettre's pool would hand that connection
+//! to the next message, whose commands then read the answers meant for the earlier ones. A
+//! connection is kept only after a transaction that finished cleanly. Once the whole message has
+//! been written, a lost answer means the server may have accepted it: that is reported as
+//! [`SendError::Uncertain`], never as a failure to retry blindly.
 
 use super::{Delivered, Envelope, OutboxOptions, SendError};
 use crate::config::{OutboxConfig, TlsMode};
 use crate::mailbox::{is_loopback_host, redact_user};
-use lettre::transport::smtp::PoolConfig;
-use lettre::transport::smtp::authentication::Credentials;
-use lettre::transport::smtp::client::{Certificate, CertificateStore, Tls, TlsParameters};
-use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
+use lettre::transport::smtp::authentication::{Credentials, DEFAULT_MECHANISMS};
+use lettre::transport::smtp::client::{
+    AsyncSmtpConnection, Certificate, CertificateStore, TlsParameters,
+};
+use lettre::transport::smtp::commands::{Data, Mail, Rcpt};
+use lettre::transport::smtp::extension::{ClientId, Extension, MailBodyParameter, MailParameter};
 use rustls::pki_types::{CertificateDer, pem::PemObject};
 use std::error::Error as _;
 use std::fmt;
-use std::time::Duration;
+use std::future::Future;
+use std::time::{Duration, Instant};
+use tokio::sync::Mutex;
 
 /// SMTP reply codes that mean the login (or the lack of one) is the problem, not the message.
 const AUTH_CODES: [u16; 4] = [530, 534, 535, 538];
 
+/// Connections kept open between messages, at most.
+const KEEP_OPEN: usize = 8;
+
+/// A kept connection older than this is closed instead of reused.
+const KEEP_FOR: Duration = Duration::from_secs(60);
+
 /// An SMTP server; see [`super::Outbox`] for the operation.
 pub struct SmtpOutbox {
-    transport: AsyncSmtpTransport<Tokio1Executor>,
     host: String,
     port: u16,
     tls: TlsMode,
+    tls_parameters: Option<TlsParameters>,
+    credentials: Option<Credentials>,
     username: String,
     timeout: Duration,
+    /// Connections that finished their last transaction cleanly, with when they were parked.
+    idle: Mutex<Vec<(AsyncSmtpConnection, Instant)>>,
 }
 
 impl fmt::Debug for SmtpOutbox {
@@ -33,9 +54,10 @@ impl fmt::Debug for SmtpOutbox {
     }
 }
 
+type SmtpError = lettre::transport::smtp::Error;
+
 impl SmtpOutbox {
-    /// Checks `[outbox]` for `kind = "smtp"`, reads the password and CA file; no network. Needs a
-    /// Tokio runtime (lettre's pool spawns its clean-up task).
+    /// Checks `[outbox]` for `kind = "smtp"`, reads the password and CA file; no network.
     pub fn open(config: &OutboxConfig, options: OutboxOptions) -> Result<Self, SendError> {
         let server = &config.server;
         let host = server.host.clone();
@@ -48,7 +70,7 @@ impl SmtpOutbox {
             (0, TlsMode::None) => 25,
             (port, _) => port,
         };
-        let tls = match server.tls {
+        let tls_parameters = match server.tls {
             TlsMode::None if !is_loopback_host(&host) => {
                 return Err(SendError::config(
                     format!("[outbox] tls = \"none\" with host {host}"),
@@ -56,32 +78,28 @@ impl SmtpOutbox {
                      127.0.0.0/8, ::1); use tls = \"implicit\" or \"starttls\"",
                 ));
             }
-            TlsMode::None => Tls::None,
-            TlsMode::Starttls => Tls::Required(tls_parameters(&host, server.ca_file.as_deref())?),
-            TlsMode::Implicit => Tls::Wrapper(tls_parameters(&host, server.ca_file.as_deref())?),
+            TlsMode::None => None,
+            TlsMode::Starttls | TlsMode::Implicit => {
+                Some(tls_parameters(&host, server.ca_file.as_deref())?)
+            }
         };
-        let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&host)
-            .port(port)
-            .tls(tls)
-            .timeout(Some(options.timeout))
-            .pool_config(
-                PoolConfig::new()
-                    .max_size(8)
-                    .idle_timeout(Duration::from_secs(60)),
-            );
-        if !server.username.is_empty() {
+        let credentials = if server.username.is_empty() {
+            None
+        } else {
             let password = server.password("outbox").map_err(|e| {
                 SendError::config("cannot read the SMTP password", format!("{e:#}"))
             })?;
-            builder = builder.credentials(Credentials::new(server.username.clone(), password));
-        }
+            Some(Credentials::new(server.username.clone(), password))
+        };
         Ok(SmtpOutbox {
-            transport: builder.build(),
             host,
             port,
             tls: server.tls,
+            tls_parameters,
+            credentials,
             username: server.username.clone(),
             timeout: options.timeout,
+            idle: Mutex::new(Vec::new()),
         })
     }
 
@@ -100,27 +118,48 @@ impl SmtpOutbox {
         format!("smtp {}:{} ({tls}) {user}", self.host, self.port)
     }
 
-    /// See [`super::Outbox::send`].
+    /// See [`super::Outbox::send`]. Until the message's last byte is written nothing can have
+    /// been accepted, so a failure there is transient (or permanent, as the server says); after
+    /// it, no answer is [`SendError::Uncertain`].
     pub async fn send(&self, raw: &[u8], envelope: &Envelope) -> Result<Delivered, SendError> {
         let context = format!("cannot send through {}:{}", self.host, self.port);
-        let sent = tokio::time::timeout(
-            self.timeout,
-            self.transport
-                .send_raw(envelope.as_lettre(), without_final_line_end(raw)),
-        )
-        .await;
-        match sent {
+        let mut conn = self.connection(&context).await?;
+        let envelope = envelope.as_lettre();
+        let raw = without_final_line_end(raw);
+        let mail = Mail::new(
+            envelope.from().cloned(),
+            mail_parameters(&conn, envelope, raw)?,
+        );
+        // On any failure the connection is dropped, not kept: it may be mid-transaction.
+        self.within(&context, async {
+            conn.command(mail).await?;
+            for to in envelope.to() {
+                conn.command(Rcpt::new(to.clone(), vec![])).await?;
+            }
+            conn.command(Data).await
+        })
+        .await?;
+        match tokio::time::timeout(self.timeout, conn.message(raw)).await {
             Ok(Ok(response)) => {
                 let words: Vec<&str> = response.message().collect();
                 tracing::debug!(code = %response.code(), "SMTP server accepted a message");
+                self.keep(conn).await;
                 Ok(Delivered {
                     receipt: format!("{} {}", response.code(), words.join(" ")),
                 })
             }
-            Ok(Err(e)) => Err(self.classify(&context, &e)),
-            Err(_) => Err(SendError::Transient {
+            // The server answered, and not with yes: it did not take the message.
+            Ok(Err(e)) if e.status().is_some() => Err(self.classify(&context, &e)),
+            Ok(Err(e)) => Err(SendError::Uncertain {
                 context,
-                reason: format!("no answer within {} s", self.timeout.as_secs_f32()),
+                reason: format!("the connection failed after the message was written: {e}"),
+            }),
+            Err(_) => Err(SendError::Uncertain {
+                context,
+                reason: format!(
+                    "no answer within {} s after the message was written",
+                    self.timeout.as_secs_f32()
+                ),
             }),
         }
     }
@@ -128,15 +167,77 @@ impl SmtpOutbox {
     /// Connects (TLS, AUTH as configured) and says hello, without sending anything.
     pub async fn check(&self) -> Result<(), SendError> {
         let context = format!("cannot connect to {}", self.describe());
-        match tokio::time::timeout(self.timeout, self.transport.test_connection()).await {
-            Ok(Ok(true)) => Ok(()),
-            Ok(Ok(false)) => Err(SendError::Transient {
-                context,
-                reason: "the server did not answer NOOP".into(),
-            }),
-            Ok(Err(e)) => Err(self.classify(&context, &e)),
+        let conn = self.connection(&context).await?;
+        self.keep(conn).await;
+        Ok(())
+    }
+
+    /// A kept connection that still answers NOOP, or a new one.
+    async fn connection(&self, context: &str) -> Result<AsyncSmtpConnection, SendError> {
+        loop {
+            let kept = self.idle.lock().await.pop();
+            let Some((mut conn, since)) = kept else {
+                return self.within(context, self.connect()).await;
+            };
+            if since.elapsed() < KEEP_FOR
+                && tokio::time::timeout(self.timeout, conn.test_connected())
+                    .await
+                    .unwrap_or(false)
+            {
+                return Ok(conn);
+            }
+            // Too old, or it did not answer: close it (a timed-out one is simply dropped).
+            let _ = tokio::time::timeout(Duration::from_secs(1), conn.abort()).await;
+        }
+    }
+
+    /// A new connection: TCP, TLS (implicit or STARTTLS), EHLO, AUTH.
+    async fn connect(&self) -> Result<AsyncSmtpConnection, SmtpError> {
+        let hello = ClientId::default();
+        let wrapper = match self.tls {
+            TlsMode::Implicit => self.tls_parameters.clone(),
+            _ => None,
+        };
+        let mut conn = AsyncSmtpConnection::connect_tokio1(
+            (self.host.as_str(), self.port),
+            Some(self.timeout),
+            &hello,
+            wrapper,
+            None,
+        )
+        .await?;
+        if let (TlsMode::Starttls, Some(parameters)) = (self.tls, &self.tls_parameters) {
+            conn.starttls(parameters.clone(), &hello).await?;
+        }
+        if let Some(credentials) = &self.credentials {
+            conn.auth(DEFAULT_MECHANISMS, credentials).await?;
+        }
+        Ok(conn)
+    }
+
+    /// Parks a connection whose last transaction finished cleanly.
+    async fn keep(&self, mut conn: AsyncSmtpConnection) {
+        let mut idle = self.idle.lock().await;
+        idle.retain(|(_, since)| since.elapsed() < KEEP_FOR);
+        if idle.len() < KEEP_OPEN {
+            idle.push((conn, Instant::now()));
+        } else {
+            drop(idle);
+            let _ = tokio::time::timeout(Duration::from_secs(1), conn.abort()).await;
+        }
+    }
+
+    /// `step` under the timeout, its error classified.
+    async fn within<T>(
+        &self,
+        context: &str,
+        step: impl Future<Output = Result<T, SmtpError>>,
+    ) -> Result<T, SendError> {
+        match tokio::time::timeout(self.timeout, step).await {
+            Ok(Ok(v)) => Ok(v),
+            Ok(Err(e)) => Err(self.classify(context, &e)),
             Err(_) => Err(SendError::Transient {
-                context,
+                context: context.to_string(),
                 reason: format!("no answer within {} s", self.timeout.as_secs_f32()),
             }),
         }
@@ -181,6 +282,41 @@ fn without_final_line_end(raw: &[u8]) -> &[u8] {
     raw.strip_suffix(b"\r\n")
         .or_else(|| raw.strip_suffix(b"\n"))
         .unwrap_or(raw)
+}
+
+/// MAIL FROM parameters as lettre sets them: SMTPUTF8 for non-ASCII addresses and 8BITMIME for
+/// a non-ASCII body, each only when the server offers it (else the message cannot go there).
+fn mail_parameters(
+    conn: &AsyncSmtpConnection,
+    envelope: &lettre::address::Envelope,
+    raw: &[u8],
+) -> Result<Vec<MailParameter>, SendError> {
+    let mut parameters = Vec::new();
+    let offers = |e: Extension| conn.server_info().supports_feature(e);
+    let non_ascii = envelope
+        .from()
+        .into_iter()
+        .chain(envelope.to())
+        .any(|a: &lettre::Address| !AsRef::<str>::as_ref(a).is_ascii());
+    if non_ascii {
+        if !offers(Extension::SmtpUtfEight) {
+            return Err(SendError::Invalid {
+                reason:
+                    "the envelope has non-ASCII addresses and the server does not offer SMTPUTF8"
+                        .into(),
+            });
+        }
+        parameters.push(MailParameter::SmtpUtfEight);
+    }
+    if !raw.is_ascii() {
+        if !offers(Extension::EightBitMime) {
+            return Err(SendError::Invalid {
+                reason: "the message is not ASCII and the server does not offer 8BITMIME".into(),
+            });
+        }
+        parameters.push(MailParameter::Body(MailBodyParameter::EightBitMime));
+    }
+    Ok(parameters)
 }
 
 /// The server name to verify and the trust roots: webpki's plus the optional `ca_file`.

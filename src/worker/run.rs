@@ -146,7 +146,7 @@ fn tally(report: &mut RunReport, outcomes: &[SendOutcome]) {
             SendOutcome::Sent => report.sent += 1,
             SendOutcome::Retry => report.retried += 1,
             SendOutcome::Failed => report.failed += 1,
-            SendOutcome::Lost => {}
+            SendOutcome::Lost | SendOutcome::Unsure => {}
         }
     }
 }

@@ -21,6 +21,8 @@ pub enum SendOutcome {
     Failed,
     /// Someone else has it now.
     Lost,
+    /// Written but unanswered: left `sending` for recovery to settle by the receipt copy.
+    Unsure,
 }
 
 impl Worker {
@@ -65,9 +67,9 @@ impl Worker {
         if !cases::begin_sending(&self.store, id, owner, now_unix()).await? {
             return Ok(SendOutcome::Lost);
         }
-        let case = cases::get(&self.store, id).await?;
-        let raw = cases::reply_raw(&self.store, id).await?;
-        let (Some(case), Some(raw)) = (case, raw) else {
+        let Some((case, Some(raw))) =
+            cases::get_with_body(&self.store, id, cases::Body::Reply).await?
+        else {
             let why = "the case has no stored reply to send";
             cases::fail(&self.store, id, Some(owner), owner, why, now_unix()).await?;
             return Ok(SendOutcome::Failed);
@@ -100,6 +102,16 @@ impl Worker {
                     tracing::warn!(case = %id, error = %e, "the reply was sent but its copy could not be filed in the Sent folder");
                 }
                 Ok(SendOutcome::Sent)
+            }
+            Err(e @ SendError::Uncertain { .. }) => {
+                // The server may have taken it: sending again now could answer twice. The case
+                // stays `sending`, unclaimed; recovery marks it sent when its receipt copy comes
+                // back, sends it again (same Message-ID) when none came within the grace period,
+                // or hands it to staff when there is no receipt copy to wait for.
+                tracing::debug!(case = %id, error = %e, "no answer after the reply was written");
+                tracing::warn!(case = %id, attempt = case.attempts, "no answer after the reply was written; it may have been accepted: waiting for its receipt copy");
+                cases::send_unsure(&self.store, id, owner, &e.to_string(), now).await?;
+                Ok(SendOutcome::Unsure)
             }
             Err(e @ SendError::Transient { .. }) => {
                 let failed_attempts = case.attempts.max(1) as u32;
