@@ -214,6 +214,16 @@ pub struct OutboxConfig {
     /// resolved from the copy coming back (default). Off: one delivery less per reply, and such a
     /// send becomes `failed` for staff to check instead.
     pub receipt_copy: bool,
+    /// How long one step of a send may wait for the server (connect, TLS, each command, the
+    /// answer to the message), e.g. `"60s"` (default) or `"2m"`.
+    pub timeout: String,
+}
+
+impl OutboxConfig {
+    /// `timeout` as a duration.
+    pub fn timeout(&self) -> Result<std::time::Duration> {
+        parse_age(&self.timeout).map(|s| std::time::Duration::from_secs(s as u64))
+    }
 }
 
 impl Default for OutboxConfig {
@@ -225,6 +235,7 @@ impl Default for OutboxConfig {
             from: "Coding Desk <consult@codedesk.invalid>".into(),
             save_sent: false,
             receipt_copy: true,
+            timeout: "60s".into(),
         }
     }
 }
@@ -345,7 +356,14 @@ const SERVER_KEYS: &[&str] = &[
     "password_file",
 ];
 const MAILBOX_KEYS: &[&str] = &["kind", "path", "folder", "processed_folder", "address"];
-const OUTBOX_KEYS: &[&str] = &["kind", "path", "from", "save_sent", "receipt_copy"];
+const OUTBOX_KEYS: &[&str] = &[
+    "kind",
+    "path",
+    "from",
+    "save_sent",
+    "receipt_copy",
+    "timeout",
+];
 
 /// Variables that are not config keys (secrets named by `password_env`, the config file itself).
 const NOT_KEYS: &[&str] = &["CODEDESK_CONFIG", "CODEDESK_CODESETS", "CODEDESK_LOG"];
@@ -441,6 +459,7 @@ impl Config {
         self.retention
             .purge_after_secs()
             .context("[retention] purge_after")?;
+        self.outbox.timeout().context("[outbox] timeout")?;
         self.validate_desks()?;
         Ok(())
     }
@@ -492,6 +511,14 @@ mod tests {
         assert!(load("", &[]).unwrap().outbox.receipt_copy);
         let c = load("[outbox]\nreceipt_copy = false\n", &[]).unwrap();
         assert!(!c.outbox.receipt_copy);
+        let c = load("[outbox]\ntimeout = \"2m\"\n", &[]).unwrap();
+        assert_eq!(c.outbox.timeout().unwrap().as_secs(), 120);
+        assert_eq!(
+            load("", &[]).unwrap().outbox.timeout().unwrap().as_secs(),
+            60
+        );
+        let err = load("[outbox]\ntimeout = \"soon\"\n", &[]).unwrap_err();
+        assert!(format!("{err:#}").contains("[outbox] timeout"), "{err:#}");
         let c = load("", &[("CODEDESK_OUTBOX_RECEIPT_COPY", "false")]).unwrap();
         assert!(!c.outbox.receipt_copy);
     }

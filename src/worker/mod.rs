@@ -122,8 +122,10 @@ impl Worker {
             .iter()
             .map(|d| Desk::new(config, d))
             .collect::<Result<Vec<_>>>()?;
-        let outbox = Outbox::open(&config.outbox, crate::outbox::OutboxOptions::default())
-            .context("cannot set up the outbox")?;
+        let options = crate::outbox::OutboxOptions {
+            timeout: config.outbox.timeout().context("[outbox] timeout")?,
+        };
+        let outbox = Outbox::open(&config.outbox, options).context("cannot set up the outbox")?;
         let own_addresses = desk_configs.iter().flat_map(Desk::own_addresses).collect();
         let policy = Policy {
             review: config.policy.review,
