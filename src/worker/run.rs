@@ -353,8 +353,12 @@ async fn step_loop<F, Fut>(
     }
 }
 
+/// How often a running worker says it is alive.
+const HEARTBEAT_EVERY: Duration = Duration::from_secs(5);
+
 /// Processing and sending side by side: processing wakes on new mail and wakes sending when it
-/// approved something; sending also looks for due retries every tick. Recovery runs every 5 s.
+/// approved something; sending also looks for due retries every tick. Recovery runs every 5 s; the
+/// heartbeat every 5 s on its own.
 async fn work_loop(
     worker: Arc<Worker>,
     sent_folder: Option<Mutex<Mailbox>>,
@@ -386,7 +390,6 @@ async fn work_loop(
                 .map(|t| t.elapsed() >= Duration::from_secs(5))
                 .unwrap_or(true);
             if due {
-                worker.heartbeat().await;
                 worker.recover().await?;
                 if let Ok(mut t) = last_recover.lock() {
                     *t = std::time::Instant::now();
@@ -400,7 +403,19 @@ async fn work_loop(
             Ok(outcomes.len())
         },
     );
-    tokio::join!(process, send);
+    // The heartbeat keeps a clock of its own: a send batch waiting on a slow SMTP server must
+    // not make a live worker look dead.
+    let mut beat_shutdown = shutdown.clone();
+    let beat = async {
+        while !stopping(&beat_shutdown) {
+            worker.heartbeat().await;
+            tokio::select! {
+                _ = tokio::time::sleep(HEARTBEAT_EVERY) => {}
+                _ = beat_shutdown.wait_for(|s| *s) => break,
+            }
+        }
+    };
+    tokio::join!(process, send, beat);
     report.processed += processed.into_inner();
     let sent = sent.into_inner().unwrap_or_default();
     report.sent += sent.sent;
