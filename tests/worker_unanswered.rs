@@ -13,21 +13,22 @@ use scripted_smtp::{Play, scripted};
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-/// `codedesk worker` in `dir` with one question in its Maildir and the outbox at `port`.
-fn worker(dir: &Path, db: &str, port: u16, timeout: &str) -> Command {
+/// A Maildir consult mailbox in `dir` holding one question.
+fn mailbox_with_a_question(dir: &Path) {
     let inbox = dir.join("mail/inbox");
     for sub in ["new", "cur", "tmp"] {
         std::fs::create_dir_all(inbox.join(sub)).unwrap();
     }
-    let question = inbox.join("new/1.eml");
-    if !inbox.join("cur").read_dir().unwrap().any(|_| true) && !question.exists() {
-        std::fs::write(
-            question,
-            "From: Pat <pat@clinic.example>\r\nTo: consult@codedesk.invalid\r\n\
-             Subject: A question\r\nMessage-ID: <q1@clinic.example>\r\n\r\nIs 99213 billable?\r\n",
-        )
-        .unwrap();
-    }
+    std::fs::write(
+        inbox.join("new/1.eml"),
+        "From: Pat <pat@clinic.example>\r\nTo: consult@codedesk.invalid\r\n\
+         Subject: A question\r\nMessage-ID: <q1@clinic.example>\r\n\r\nIs 99213 billable?\r\n",
+    )
+    .unwrap();
+}
+
+/// `codedesk worker` in `dir` (its Maildir under `mail/inbox`) with the outbox at `port`.
+fn worker(dir: &Path, db: &str, port: u16, timeout: &str) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_codedesk"));
     command
         .args(["--db", db, "--index"])
@@ -63,6 +64,7 @@ async fn run_once(dir: &Path, db: &str, port: u16) -> String {
 async fn a_reply_written_but_never_answered_is_not_sent_again_and_goes_to_staff() {
     let script = scripted(vec![Play::SilentAfterDot]).await;
     let dir = common::TempDir::new("unanswered");
+    mailbox_with_a_question(dir.path());
     let db = format!("sqlite://{}/c.db", dir.path().display());
 
     let log = run_once(dir.path(), &db, script.port).await;
@@ -105,6 +107,7 @@ async fn a_worker_waiting_on_a_silent_server_still_says_it_is_alive() {
     // The server takes the connection, then never answers MAIL FROM; the send waits up to 40 s.
     let script = scripted(vec![Play::SilentAfterMail]).await;
     let dir = common::TempDir::new("silent-server");
+    mailbox_with_a_question(dir.path());
     let db = format!("sqlite://{}/c.db", dir.path().display());
     let log = dir.path().join("worker.log");
     let mut child = worker(dir.path(), &db, script.port, "40s")

@@ -241,9 +241,6 @@ const CASE_COLUMNS: &str = "id, mailbox, uidvalidity, uid, message_id, raw_size,
      case_ref, thread_case_id, confidence, reply_kind, reply_message_id, reply_to, reply_subject, reply_text, \
      attempts, next_attempt_at, last_error, claimed_by, claim_expires_at, received_at, updated_at, sent_at";
 
-/// How many columns [`CASE_COLUMNS`] names.
-const CASE_COLUMN_COUNT: usize = 26;
-
 fn case_from_row(r: &AnyRow) -> Result<Case> {
     let state: String = r.try_get(8)?;
     Ok(Case {
@@ -1057,7 +1054,8 @@ pub async fn get_with_body(
         return Ok(None);
     };
     let case = case_from_row(&row)?;
-    let body: Option<Vec<u8>> = row.try_get(CASE_COLUMN_COUNT)?;
+    // The body is the column after the case's.
+    let body: Option<Vec<u8>> = row.try_get(row.len() - 1)?;
     Ok(Some((case, body)))
 }
 

@@ -405,16 +405,16 @@ async fn work_loop(
     );
     // The heartbeat keeps a clock of its own: a send batch waiting on a slow SMTP server must
     // not make a live worker look dead.
-    let mut beat_shutdown = shutdown.clone();
-    let beat = async {
-        while !stopping(&beat_shutdown) {
+    let beat = step_loop(
+        "heartbeat",
+        shutdown.clone(),
+        Arc::new(Notify::new()),
+        HEARTBEAT_EVERY,
+        || async {
             worker.heartbeat().await;
-            tokio::select! {
-                _ = tokio::time::sleep(HEARTBEAT_EVERY) => {}
-                _ = beat_shutdown.wait_for(|s| *s) => break,
-            }
-        }
-    };
+            Ok(0)
+        },
+    );
     tokio::join!(process, send, beat);
     report.processed += processed.into_inner();
     let sent = sent.into_inner().unwrap_or_default();
