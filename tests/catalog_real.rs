@@ -41,15 +41,38 @@ fn real_files(root: PathBuf) -> Vec<PathBuf> {
 }
 
 async fn import(store: &Store, path: &Path) -> Outcome {
-    import::run(
+    try_import(store, path)
+        .await
+        .unwrap_or_else(|| panic!("{}: not a format codedesk imports", path.display()))
+}
+
+/// Imports `path`, or `None` when codedesk does not import its format (as `codedesk import` of a
+/// folder skips it); any other error fails the test.
+async fn try_import(store: &Store, path: &Path) -> Option<Outcome> {
+    match import::run(
         store,
         path,
         &Overrides::default(),
         indicatif::ProgressBar::hidden(),
     )
     .await
-    .unwrap_or_else(|e| panic!("{}: {e:#}", path.display()))
+    {
+        Ok(outcome) => Some(outcome),
+        Err(e) if e.downcast_ref::<import::UnknownFormat>().is_some() => None,
+        Err(e) => panic!("{}: {e:#}", path.display()),
+    }
 }
+
+/// The files of the shared folder that codedesk does not import yet (the fee schedule and the
+/// ICD-10-CM Index and Tables): a folder import skips them, and so does this test.
+const NOT_IMPORTED_YET: &[&str] = &[
+    "PPRRVU23_JAN.csv",
+    "icd-10-cm-drug-2025.xml",
+    "icd-10-cm-drug-neoplasm-2025.xsd",
+    "icd-10-cm-eindex-2025.xml",
+    "icd-10-cm-neoplasm-2025.xml",
+    "icd10cm-index-2025.xsd",
+];
 
 fn count(outcome: &Outcome, key: &str) -> u64 {
     match outcome {
@@ -64,9 +87,14 @@ async fn check_real_catalog(engine: Engine) {
     let Some(root) = codesets() else { return };
     let db = TestDb::new(engine).await;
     let index = TempDir::new("real-index");
+    let mut skipped = Vec::new();
     for f in real_files(root) {
-        let outcome = import(&db.store, &f).await;
         let name = f.file_name().unwrap().to_string_lossy().to_string();
+        let Some(outcome) = try_import(&db.store, &f).await else {
+            eprintln!("{engine:?}: skipped {} (not imported yet)", f.display());
+            skipped.push(name);
+            continue;
+        };
         match name.as_str() {
             "icd10cm_order_2026.txt" => {
                 assert_eq!(count(&outcome, "codes"), 74_719, "{engine:?} {name}");
@@ -85,6 +113,12 @@ async fn check_real_catalog(engine: Engine) {
             "2018_I9gem.txt" => assert_eq!(count(&outcome, "mappings"), 24_860),
             _ => {}
         }
+    }
+    for name in &skipped {
+        assert!(
+            NOT_IMPORTED_YET.contains(&name.as_str()),
+            "{engine:?}: {name} was not recognised, though codedesk imports its kind"
+        );
     }
     // With the order file, the codes file, the addenda and the tabular XML all loaded, the
     // FY2026 code set is exactly the order file's: the XML generates no 7-character code the
