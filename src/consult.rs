@@ -90,6 +90,20 @@ pub async fn gather(catalog: &Catalog, question: &Question, refs: &[CodeRef]) ->
             entries.push(CodeEntry::empty(CodeSystem::Cpt, code));
         }
     }
+    // What replaced a deleted code: its descriptor and MUE answer "what do I bill now".
+    let replacements: Vec<(CodeSystem, String)> = entries
+        .iter()
+        .flat_map(|e| e.replaced_by.iter().map(|r| (e.system, r.code.clone())))
+        .filter(|k| !wanted.contains(k))
+        .take(12)
+        .collect();
+    for (system, code) in replacements {
+        if !entries.iter().any(|e| e.system == system && e.code == code) {
+            if let Some(e) = catalog.entry(system, &code)? {
+                entries.push(e);
+            }
+        }
+    }
     let mut procs: Vec<&str> = Vec::new();
     for r in refs
         .iter()
@@ -111,20 +125,17 @@ pub async fn gather(catalog: &Catalog, question: &Question, refs: &[CodeRef]) ->
         Vec::new()
     };
     let releases = catalog.releases().await?;
-    let mut code_sets: Vec<CodeSetRelease> = Vec::new();
-    for r in &releases {
-        let label = format!("{} {}", set_label(&r.code_set), r.version);
-        if !code_sets.iter().any(|c| c.label == label) {
-            code_sets.push(CodeSetRelease {
-                set: r.code_set.clone(),
-                label,
-            });
-        }
-    }
+    let code_sets = code_set_releases(&releases);
     let cpt_licensed = releases.iter().any(|r| r.code_set == "CPT");
+    let ptp_coverage = if procs.len() > 1 {
+        catalog.ptp_coverage().await?
+    } else {
+        Vec::new()
+    };
     Ok(Findings {
         entries,
         ptp,
+        ptp_coverage,
         suggestions,
         gems,
         code_sets,
@@ -153,15 +164,30 @@ fn seventh_of_complete(catalog: &Catalog, e: &CodeEntry) -> Result<Option<SevenC
     }))
 }
 
-fn set_label(code_set: &str) -> &str {
-    match code_set {
-        "ICD10CM" => "ICD-10-CM",
-        "ICD10PCS" => "ICD-10-PCS",
-        "NCCI-PTP" => "NCCI PTP edits",
-        "NCCI-MUE" => "NCCI MUEs",
-        "GEMS" => "ICD-9/ICD-10 GEMs",
-        other => other,
+/// The loaded releases as answers cite them, one per release label, each with its period.
+pub fn code_set_releases(releases: &[crate::store::catalog::ImportSummary]) -> Vec<CodeSetRelease> {
+    let mut code_sets: Vec<CodeSetRelease> = Vec::new();
+    for r in releases {
+        let label = format!("{} {}", set_label(&r.code_set), r.version);
+        let Ok(effective_from) = r.effective_from.parse::<Date>() else {
+            continue;
+        };
+        match code_sets.iter_mut().find(|c| c.label == label) {
+            // An update inside a release (the April tabular) keeps the release's first day.
+            Some(c) => c.effective_from = c.effective_from.min(effective_from),
+            None => code_sets.push(CodeSetRelease {
+                set: r.code_set.clone(),
+                label,
+                effective_from,
+                period_end: crate::codes::period::period_end(&r.code_set, effective_from),
+            }),
+        }
     }
+    code_sets
+}
+
+fn set_label(code_set: &str) -> &str {
+    answer::code_sets::set_name(code_set)
 }
 
 /// Ranked codes for a question in words, restricted to a system when the question names one.

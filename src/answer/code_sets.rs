@@ -4,6 +4,7 @@
 
 use super::{CodeFinding, Icd9Finding, ModifierFinding, RangeFinding, Suggestion, UnknownCode};
 use crate::codes::CodeSystem;
+use crate::date::Date;
 use serde::Serialize;
 
 /// One loaded release, as the catalog names it and as the reply cites it.
@@ -13,6 +14,74 @@ pub struct CodeSetRelease {
     pub set: String,
     /// As cited: "ICD-10-CM FY2026".
     pub label: String,
+    /// The release's first day.
+    pub effective_from: Date,
+    /// The last day it speaks for (ICD-10 fiscal year, HCPCS/NCCI quarter); `None`: no end.
+    pub period_end: Option<Date>,
+}
+
+/// How a code set is named in a reply: "ICD-10-CM", "NCCI PTP edits".
+pub fn set_name(code_set: &str) -> &str {
+    match code_set {
+        "ICD10CM" => "ICD-10-CM",
+        "ICD10PCS" => "ICD-10-PCS",
+        "NCCI-PTP" => "NCCI PTP edits",
+        "NCCI-MUE" => "NCCI MUEs",
+        "GEMS" => "ICD-9/ICD-10 GEMs",
+        other => other,
+    }
+}
+
+/// A code set whose newest loaded release ends before the date of service: the release that
+/// applies on that date is not loaded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReleaseGap {
+    /// The code set: `ICD10CM`, `NCCI-PTP`, ...
+    pub set: String,
+    /// The newest loaded release, as cited: "ICD-10-CM FY2026".
+    pub loaded: String,
+    /// Its last day.
+    pub through: Date,
+    /// The release that applies on the date, as cited: "ICD-10-CM FY2027".
+    pub needed: String,
+    /// The gap in a coder's words.
+    pub text: String,
+}
+
+/// The sets among `sets` whose newest loaded release ends before `date`.
+pub fn gaps(loaded: &[CodeSetRelease], sets: &[&str], date: Date) -> Vec<ReleaseGap> {
+    let mut out = Vec::new();
+    for set in sets {
+        let Some(newest) = loaded
+            .iter()
+            .filter(|r| r.set == *set)
+            .max_by_key(|r| r.effective_from)
+        else {
+            continue;
+        };
+        let Some(end) = newest.period_end else {
+            continue;
+        };
+        if date <= end || out.iter().any(|g: &ReleaseGap| g.set == *set) {
+            continue;
+        }
+        let needed = format!(
+            "{} {}",
+            set_name(set),
+            crate::codes::period::release_for(set, date)
+        );
+        out.push(ReleaseGap {
+            set: set.to_string(),
+            text: format!(
+                "The {} files are loaded (they apply through {end}); {needed} applies on {date} and is not loaded",
+                newest.label
+            ),
+            loaded: newest.label.clone(),
+            through: end,
+            needed,
+        });
+    }
+    out
 }
 
 /// The code set that holds codes of a system.

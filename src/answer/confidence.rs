@@ -2,7 +2,8 @@
 //! and valid is high; deleted, header, undated or uncovered codes are medium; unknown codes, no
 //! code at all, or too many codes are low.
 
-use super::{CodeFinding, Icd9Finding, RangeFinding, Suggestion, UnknownCode};
+use super::asks::{Answered, Ask};
+use super::{CodeFinding, Icd9Finding, RangeFinding, ReleaseGap, Suggestion, UnknownCode};
 use serde::Serialize;
 
 /// The level the policy acts on.
@@ -57,6 +58,25 @@ pub enum Reason {
         /// Which.
         codes: Vec<String>,
     },
+    /// The release that applies on the date of service is not loaded for these code sets.
+    ReleaseNotLoaded {
+        /// What is loaded and what applies, in words.
+        gaps: Vec<String>,
+    },
+    /// An ask the loaded data cannot answer.
+    AskNotAnswered {
+        /// The kind of ask (`bundling`, `coverage`, ...).
+        ask: String,
+        /// Why, and where the answer lives.
+        because: Vec<String>,
+    },
+    /// An ask the loaded data answers only in part.
+    AskPartlyAnswered {
+        /// The kind of ask.
+        ask: String,
+        /// What is missing.
+        because: Vec<String>,
+    },
 }
 
 /// The level and its reasons.
@@ -71,15 +91,37 @@ pub struct Confidence {
 /// Above this many references an answer is held for a person.
 pub const TOO_MANY_REFERENCES: usize = 25;
 
-/// Judges an answer.
-pub fn judge(
-    codes: &[CodeFinding],
-    unknown: &[UnknownCode],
-    ranges: &[RangeFinding],
-    icd9: &[Icd9Finding],
-    suggestions: &[Suggestion],
-    reference_count: usize,
-) -> Confidence {
+/// What an answer is judged on.
+pub struct Judged<'a> {
+    /// Codes found.
+    pub codes: &'a [CodeFinding],
+    /// Codes not found.
+    pub unknown: &'a [UnknownCode],
+    /// Ranges.
+    pub ranges: &'a [RangeFinding],
+    /// ICD-9-CM codes.
+    pub icd9: &'a [Icd9Finding],
+    /// Suggestions for words.
+    pub suggestions: &'a [Suggestion],
+    /// The asks, settled.
+    pub asks: &'a [Ask],
+    /// Releases for the date that are not loaded.
+    pub gaps: &'a [ReleaseGap],
+}
+
+/// Judges an answer: high only when every code is found and valid and every ask is answered
+/// from the data; an ask the data cannot answer, or a release for the date that is not loaded,
+/// makes it low.
+pub fn judge(j: &Judged, reference_count: usize) -> Confidence {
+    let Judged {
+        codes,
+        unknown,
+        ranges,
+        icd9,
+        suggestions,
+        asks,
+        gaps,
+    } = *j;
     let mut reasons = Vec::new();
     let mut level = Level::High;
     let lower = |to: Level, level: &mut Level| {
@@ -134,6 +176,31 @@ pub fn judge(
     let undescribed = pick(&|c| c.status == "no-descriptor");
     if !undescribed.is_empty() {
         reasons.push(Reason::CptNotDescribed { codes: undescribed });
+    }
+    if !gaps.is_empty() {
+        reasons.push(Reason::ReleaseNotLoaded {
+            gaps: gaps.iter().map(|g| g.text.clone()).collect(),
+        });
+        lower(Level::Low, &mut level);
+    }
+    for a in asks {
+        match a.answered {
+            Answered::No => {
+                reasons.push(Reason::AskNotAnswered {
+                    ask: a.kind.as_str().into(),
+                    because: a.because.clone(),
+                });
+                lower(Level::Low, &mut level);
+            }
+            Answered::Partly => {
+                reasons.push(Reason::AskPartlyAnswered {
+                    ask: a.kind.as_str().into(),
+                    because: a.because.clone(),
+                });
+                lower(Level::Medium, &mut level);
+            }
+            Answered::Yes => {}
+        }
     }
     if asked_anything && unknown.is_empty() {
         reasons.insert(0, Reason::AllCodesFound);

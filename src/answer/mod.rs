@@ -3,20 +3,26 @@
 //! and a confidence with its reasons. Pure: it judges [`Findings`] the shell gathered from the
 //! catalog; it never looks anything up itself and takes its dates as arguments.
 
-mod code_sets;
+pub mod asks;
+pub mod code_sets;
 mod confidence;
 mod date_of_service;
+mod dose;
 mod pairs;
+mod settle;
 mod units;
 
-pub use code_sets::CodeSetRelease;
+pub use asks::{Answered, Ask, AskKind};
+pub use code_sets::{CodeSetRelease, ReleaseGap};
 pub use confidence::{Confidence, Level, Reason};
 pub use date_of_service::date_of_service;
+pub use dose::DoseFinding;
 pub use pairs::{MAX_PAIRED_CODES, PairFinding, PairStatus};
 pub use units::{UnitsFinding, units_asked};
 
 use crate::codes::{
-    ChildCode, CodeEntry, CodeSystem, MueLimit, NoteKind, PtpEdit, Replacement, SevenChr, Validity,
+    ChildCode, CodeEntry, CodeSystem, MueLimit, NoteKind, PtpCoverage, PtpEdit, Replacement,
+    SevenChr, Validity,
 };
 use crate::date::Date;
 use crate::extract::CodeRef;
@@ -31,6 +37,8 @@ pub struct Findings {
     pub entries: Vec<CodeEntry>,
     /// Every PTP edit between two of the procedure codes asked about.
     pub ptp: Vec<PtpEdit>,
+    /// What each loaded PTP file covers (read when two procedure codes are asked about).
+    pub ptp_coverage: Vec<PtpCoverage>,
     /// Ranked codes for the question's words.
     pub suggestions: Vec<Suggestion>,
     /// ICD-9-CM code -> its ICD-10-CM targets and GEM flags.
@@ -86,6 +94,10 @@ pub struct Answer {
     pub suggestions: Vec<Suggestion>,
     /// Codes not found, with what was consulted.
     pub unknown: Vec<UnknownCode>,
+    /// What the question asks, each settled from the data (the reply opens with these).
+    pub asks: Vec<Ask>,
+    /// Code sets whose release for the date of service is not loaded.
+    pub release_gaps: Vec<ReleaseGap>,
     /// The code-set releases the answer used, as cited: "ICD-10-CM FY2026".
     pub code_sets: Vec<String>,
     /// How sure the answer is, and why.
@@ -190,6 +202,8 @@ pub struct CodeFinding {
     pub mue: Option<MueFinding>,
     /// Units of service the question gives for this code, against the MUE.
     pub units: Option<UnitsFinding>,
+    /// The units a dose in the question comes to, from the descriptor's billing unit.
+    pub dose: Option<DoseFinding>,
     /// HCPCS: when it was added.
     pub added: Option<Date>,
     /// Modifiers written on this code (99213-25).
@@ -325,6 +339,12 @@ pub fn answer(text: &str, refs: &[CodeRef], findings: &Findings, today: Date) ->
                 if let Some((_, n)) = units.iter().find(|(code, _)| *code == c.code) {
                     c.units = Some(units::judge(&c.code, *n, c.mue.as_ref()));
                 }
+                if c.system == CodeSystem::Hcpcs && text.get(r.start..r.end) == Some(&r.text) {
+                    c.dose = c
+                        .description
+                        .as_deref()
+                        .and_then(|d| dose::dose_units(text, r.start, d));
+                }
                 codes.push(c);
             }
             None => unknown.push(UnknownCode {
@@ -339,13 +359,12 @@ pub fn answer(text: &str, refs: &[CodeRef], findings: &Findings, today: Date) ->
             }),
         }
     }
-    let pairs = pairs::pair_findings(&codes, &findings.ptp, date);
+    let pairs = pairs::pair_findings(&codes, &findings.ptp, &findings.ptp_coverage, date);
     let suggestions = if codes.is_empty() && ranges.is_empty() && icd9.is_empty() {
         findings.suggestions.clone()
     } else {
         Vec::new()
     };
-    let confidence = confidence::judge(&codes, &unknown, &ranges, &icd9, &suggestions, refs.len());
     let code_sets = code_sets::consulted(
         &findings.code_sets,
         &code_sets::Used {
@@ -358,6 +377,66 @@ pub fn answer(text: &str, refs: &[CodeRef], findings: &Findings, today: Date) ->
             pairs: !pairs.is_empty(),
         },
     );
+    // A newer release can change a code that is valid now, an MUE or a PTP edit; a code deleted
+    // years ago, a modifier's wording or the final GEMs it does not.
+    let mut used_sets: Vec<&str> = codes
+        .iter()
+        .filter(|c| c.status == "valid")
+        .map(|c| code_sets::set_of(c.system))
+        .collect();
+    if codes.iter().any(|c| c.system.is_procedure()) {
+        used_sets.push("NCCI-MUE");
+    }
+    if !pairs.is_empty() {
+        used_sets.push("NCCI-PTP");
+    }
+    let release_gaps = code_sets::gaps(&findings.code_sets, &used_sets, date);
+    for c in &mut codes {
+        let Some(g) = release_gaps
+            .iter()
+            .find(|g| g.set == code_sets::set_of(c.system))
+        else {
+            continue;
+        };
+        if c.status == "valid" && !c.before_coverage {
+            c.status = "past-release";
+            c.status_text = format!(
+                "{} in {}, which applies through {}; {} applies on {date} and is not loaded",
+                if c.header { "a header" } else { "valid" },
+                c.release.as_deref().unwrap_or("the loaded release"),
+                g.through,
+                g.needed
+            );
+        }
+    }
+    let replacements = replacement_facts(&codes, findings, date);
+    let kinds = asks::detect(text, refs);
+    let asks = settle::settle(
+        &kinds,
+        &settle::Facts {
+            date,
+            codes: &codes,
+            pairs: &pairs,
+            modifiers: &modifiers,
+            icd9: &icd9,
+            suggestions: &suggestions,
+            unknown: &unknown,
+            gaps: &release_gaps,
+            replacements: &replacements,
+        },
+    );
+    let confidence = confidence::judge(
+        &confidence::Judged {
+            codes: &codes,
+            unknown: &unknown,
+            ranges: &ranges,
+            icd9: &icd9,
+            suggestions: &suggestions,
+            asks: &asks,
+            gaps: &release_gaps,
+        },
+        refs.len(),
+    );
     Answer {
         date_of_service: date,
         date_given: given.is_some(),
@@ -368,6 +447,8 @@ pub fn answer(text: &str, refs: &[CodeRef], findings: &Findings, today: Date) ->
         icd9,
         suggestions,
         unknown,
+        asks,
+        release_gaps,
         code_sets,
         confidence,
     }
@@ -383,7 +464,9 @@ fn unknown_reason(system: CodeSystem, cpt_licensed: bool, sets: &str) -> String 
 }
 
 /// Notes a coder acts on, in the order the tabular list gives them weight.
-const NOTE_KINDS: [NoteKind; 6] = [
+const NOTE_KINDS: [NoteKind; 8] = [
+    NoteKind::Notes,
+    NoteKind::InclusionTerm,
     NoteKind::Excludes1,
     NoteKind::Excludes2,
     NoteKind::CodeFirst,
@@ -417,16 +500,16 @@ fn code_finding(e: &CodeEntry, r: &CodeRef, date: Date) -> CodeFinding {
     let notes = NOTE_KINDS
         .iter()
         .filter_map(|kind| {
-            let lines: Vec<NoteLine> = e
-                .notes
-                .iter()
-                .filter(|n| n.kind == *kind)
-                .take(NOTES_PER_KIND)
-                .map(|n| NoteLine {
-                    text: n.text.clone(),
-                    at: n.at.clone(),
-                })
-                .collect();
+            let lines = fold_chapter_notes(
+                e.notes
+                    .iter()
+                    .filter(|n| n.kind == *kind)
+                    .map(|n| NoteLine {
+                        text: n.text.clone(),
+                        at: n.at.clone(),
+                    })
+                    .collect(),
+            );
             (!lines.is_empty()).then(|| NoteGroup {
                 label: kind.label(),
                 notes: lines,
@@ -460,9 +543,76 @@ fn code_finding(e: &CodeEntry, r: &CodeRef, date: Date) -> CodeFinding {
         replaced_by: e.replaced_by.clone(),
         mue: resolved.mue.map(MueFinding::from),
         units: None,
+        dose: None,
         added: e.added,
         modifiers: r.modifiers.clone(),
     }
+}
+
+/// For each code replacing a deleted one: its descriptor and MUE on `date`, in words.
+fn replacement_facts(
+    codes: &[CodeFinding],
+    findings: &Findings,
+    date: Date,
+) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for c in codes {
+        for r in &c.replaced_by {
+            let Some(e) = findings.entry(c.system, &r.code) else {
+                continue;
+            };
+            let resolved = e.as_of(date);
+            let mut facts = resolved
+                .version
+                .map(|v| v.long_desc.clone())
+                .unwrap_or_else(|| "no descriptor loaded".into());
+            if let Some(m) = resolved.mue {
+                facts.push_str(&format!(
+                    "; MUE {} per {}",
+                    m.value,
+                    if m.mai == 1 { "line" } else { "day" }
+                ));
+            }
+            if !out.iter().any(|(code, _)| *code == r.code) {
+                out.push((r.code.clone(), facts));
+            }
+        }
+    }
+    out
+}
+
+/// Notes written at a chapter apply to thousands of codes and say little of this one: more than
+/// two of one kind fold into one line naming their code ranges. At most [`NOTES_PER_KIND`].
+fn fold_chapter_notes(lines: Vec<NoteLine>) -> Vec<NoteLine> {
+    let (chapter, mut own): (Vec<NoteLine>, Vec<NoteLine>) =
+        lines.into_iter().partition(|n| n.at.starts_with("chapter"));
+    own.truncate(NOTES_PER_KIND);
+    if chapter.len() <= 2 {
+        own.extend(
+            chapter
+                .into_iter()
+                .take(NOTES_PER_KIND - own.len().min(NOTES_PER_KIND)),
+        );
+        return own;
+    }
+    let ranges: Vec<String> = chapter
+        .iter()
+        .map(|n| {
+            n.text
+                .rsplit_once('(')
+                .and_then(|(_, r)| r.strip_suffix(')'))
+                .map_or_else(|| n.text.clone(), str::to_string)
+        })
+        .collect();
+    own.push(NoteLine {
+        text: format!(
+            "{} chapter-wide notes: {}",
+            chapter.len(),
+            ranges.join(", ")
+        ),
+        at: chapter[0].at.clone(),
+    });
+    own
 }
 
 /// The numbers a numeric CPT range spans (99202-99215), at most `limit` of them.

@@ -3,7 +3,8 @@
 //! indicator allows, and whether the modifier the asker wrote can bypass it.
 
 use super::CodeFinding;
-use crate::codes::{CodeSystem, PtpEdit};
+use crate::codes::period::period_end;
+use crate::codes::{CodeSystem, PtpCoverage, PtpEdit};
 use crate::date::Date;
 use serde::Serialize;
 
@@ -17,8 +18,11 @@ pub enum PairStatus {
     Deleted,
     /// An edit starts after the date.
     NotYetEffective,
-    /// No edit in the loaded tables.
+    /// No edit in the loaded tables, which cover both codes on the date.
     NoEdit,
+    /// No edit in the loaded tables, but they do not cover one of the codes (or the date): the
+    /// data cannot say.
+    NotCovered,
 }
 
 /// The PTP answer for two codes.
@@ -77,7 +81,12 @@ fn deciding(edits: &[&PtpEdit], date: Date) -> Option<PtpEdit> {
 }
 
 /// A finding for every pair of procedure codes among `codes`, in question order.
-pub fn pair_findings(codes: &[CodeFinding], ptp: &[PtpEdit], date: Date) -> Vec<PairFinding> {
+pub fn pair_findings(
+    codes: &[CodeFinding],
+    ptp: &[PtpEdit],
+    coverage: &[PtpCoverage],
+    date: Date,
+) -> Vec<PairFinding> {
     let procs: Vec<&CodeFinding> = codes
         .iter()
         .filter(|c| matches!(c.system, CodeSystem::Cpt | CodeSystem::Hcpcs))
@@ -86,13 +95,86 @@ pub fn pair_findings(codes: &[CodeFinding], ptp: &[PtpEdit], date: Date) -> Vec<
     let mut out = Vec::new();
     for (i, a) in procs.iter().enumerate() {
         for b in &procs[i + 1..] {
-            out.push(pair_finding(a, b, ptp, date));
+            out.push(pair_finding(a, b, ptp, coverage, date));
         }
     }
     out
 }
 
-fn pair_finding(a: &CodeFinding, b: &CodeFinding, ptp: &[PtpEdit], date: Date) -> PairFinding {
+/// Whether the loaded PTP files can settle "no edit" between `a` and `b` on `date`: `Ok` with
+/// what was consulted, or `Err` with why they cannot.
+pub fn ptp_covers(
+    a: &str,
+    b: &str,
+    coverage: &[PtpCoverage],
+    date: Date,
+) -> Result<String, String> {
+    let practitioner: Vec<&PtpCoverage> = coverage
+        .iter()
+        .filter(|c| c.setting == "practitioner")
+        .collect();
+    if practitioner.is_empty() {
+        return Err(if coverage.is_empty() {
+            "no NCCI PTP file is loaded, so the edits between them cannot be checked".into()
+        } else {
+            "only hospital (outpatient) PTP edits are loaded, not the practitioner edits".into()
+        });
+    }
+    let in_force: Vec<&PtpCoverage> = practitioner
+        .iter()
+        .copied()
+        .filter(|c| {
+            c.effective_from <= date
+                && period_end("NCCI-PTP", c.effective_from).is_none_or(|end| date <= end)
+        })
+        .collect();
+    let Some(newest) = in_force.iter().max_by_key(|c| c.effective_from) else {
+        let newest = practitioner
+            .iter()
+            .max_by_key(|c| c.effective_from)
+            .expect("not empty");
+        let end = period_end("NCCI-PTP", newest.effective_from)
+            .map(|d| format!(" to {d}"))
+            .unwrap_or_default();
+        return Err(format!(
+            "the loaded practitioner PTP edits ({}) are for {}{end}, and {date} is outside that quarter; the edits of {} are not loaded",
+            newest.version,
+            newest.effective_from,
+            crate::codes::period::release_for("NCCI-PTP", date)
+        ));
+    };
+    let files: Vec<&&PtpCoverage> = in_force
+        .iter()
+        .filter(|c| c.version == newest.version)
+        .collect();
+    let ranges: Vec<String> = files.iter().map(|c| c.range()).collect();
+    let missing: Vec<&str> = [a, b]
+        .into_iter()
+        .filter(|code| !files.iter().any(|c| c.covers(code)))
+        .collect();
+    if missing.is_empty() {
+        Ok(format!(
+            "the loaded practitioner edits {} (column-1 codes {}) cover both codes",
+            newest.version,
+            ranges.join(", ")
+        ))
+    } else {
+        Err(format!(
+            "the loaded PTP data does not cover {} (only column-1 codes {} of the practitioner edits {} are loaded)",
+            missing.join(" or "),
+            ranges.join(", "),
+            newest.version
+        ))
+    }
+}
+
+fn pair_finding(
+    a: &CodeFinding,
+    b: &CodeFinding,
+    ptp: &[PtpEdit],
+    coverage: &[PtpCoverage],
+    date: Date,
+) -> PairFinding {
     let edits: Vec<&PtpEdit> = ptp
         .iter()
         .filter(|e| {
@@ -106,8 +188,10 @@ fn pair_finding(a: &CodeFinding, b: &CodeFinding, ptp: &[PtpEdit], date: Date) -
         }
     }
     let edit = deciding(&edits, date);
+    let covered = ptp_covers(&a.code, &b.code, coverage, date);
     let status = match &edit {
-        None => PairStatus::NoEdit,
+        None if covered.is_ok() => PairStatus::NoEdit,
+        None => PairStatus::NotCovered,
         Some(e) if e.is_active(date) => PairStatus::Active,
         Some(e) if e.effective > date => PairStatus::NotYetEffective,
         Some(_) => PairStatus::Deleted,
@@ -118,7 +202,17 @@ fn pair_finding(a: &CodeFinding, b: &CodeFinding, ptp: &[PtpEdit], date: Date) -
         }
         _ => None,
     };
-    let advice = advice(a, b, edit.as_ref(), status, &modifiers_asked, bypass, date);
+    let advice = match (&edit, covered) {
+        (None, Ok(what)) => format!(
+            "No NCCI procedure-to-procedure edit pairs {} and {} on {date}: {what}, so NCCI PTP does not bundle them (payer policies, MUEs and the NCCI Policy Manual still apply).",
+            a.code, b.code
+        ),
+        (None, Err(why)) => format!(
+            "Cannot say whether NCCI bundles {} and {}: {why}. Check the current NCCI PTP edits on the CMS NCCI page (or the payer's edits).",
+            a.code, b.code
+        ),
+        (Some(_), _) => advice(a, b, edit.as_ref(), status, &modifiers_asked, bypass, date),
+    };
     PairFinding {
         first: a.code.clone(),
         second: b.code.clone(),
@@ -141,10 +235,7 @@ fn advice(
     date: Date,
 ) -> String {
     let Some(e) = edit else {
-        return format!(
-            "No NCCI procedure-to-procedure edit pairs {} and {} in the loaded tables: NCCI does not bundle them (payer policies and MUEs still apply).",
-            a.code, b.code
-        );
+        return String::new();
     };
     match status {
         PairStatus::Deleted => {
@@ -160,7 +251,7 @@ fn advice(
                 e.col1, e.col2, e.effective
             );
         }
-        PairStatus::NoEdit | PairStatus::Active => {}
+        PairStatus::NoEdit | PairStatus::NotCovered | PairStatus::Active => {}
     }
     let mut s = format!(
         "NCCI edit in force on {date}: {} is column 1 and {} is column 2 ({}). ",

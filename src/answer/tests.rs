@@ -104,21 +104,32 @@ fn findings() -> Findings {
             modifier: 1,
             rationale: "Misuse of column two code with column one code".into(),
         }],
+        ptp_coverage: vec![crate::codes::PtpCoverage {
+            setting: "practitioner".into(),
+            version: "v32.2".into(),
+            effective_from: d("2026-07-01"),
+            file_name: "ccipra-v322r0-f3.txt".into(),
+            col1_first: "60000".into(),
+            col1_last: "79999".into(),
+            edits: 1,
+        }],
         suggestions: vec![],
         gems: vec![],
         code_sets: [
-            ("GEMS", "ICD-9/ICD-10 GEMs FY2018"),
-            ("HCPCS", "HCPCS 2019-01"),
-            ("HCPCS", "HCPCS 2025-10"),
-            ("ICD10CM", "ICD-10-CM FY2026"),
-            ("ICD10PCS", "ICD-10-PCS FY2026"),
-            ("NCCI-MUE", "NCCI MUEs 2026-04-01"),
-            ("NCCI-PTP", "NCCI PTP edits v32.2"),
+            ("GEMS", "ICD-9/ICD-10 GEMs FY2018", "2017-10-01"),
+            ("HCPCS", "HCPCS 2019-01", "2019-01-01"),
+            ("HCPCS", "HCPCS 2025-10", "2025-10-01"),
+            ("ICD10CM", "ICD-10-CM FY2026", "2025-10-01"),
+            ("ICD10PCS", "ICD-10-PCS FY2026", "2025-10-01"),
+            ("NCCI-MUE", "NCCI MUEs 2026-04-01", "2026-04-01"),
+            ("NCCI-PTP", "NCCI PTP edits v32.2", "2026-07-01"),
         ]
         .into_iter()
-        .map(|(set, label)| CodeSetRelease {
+        .map(|(set, label, from)| CodeSetRelease {
             set: set.into(),
             label: label.into(),
+            effective_from: d(from),
+            period_end: crate::codes::period::period_end(set, d(from)),
         })
         .collect(),
         cpt_licensed: false,
@@ -159,7 +170,12 @@ fn the_classic_question_gets_edit_modifier_and_mue() {
     assert_eq!(cpt.mue.as_ref().map(|m| m.value), Some(1));
     assert_eq!(cpt.status, "no-descriptor");
     assert_eq!(a.modifiers[0].on_codes, vec!["99213"]);
-    assert_eq!(a.confidence.level, Level::High);
+    assert_eq!(
+        a.confidence.level,
+        Level::High,
+        "{:?}",
+        a.confidence.reasons
+    );
 }
 
 #[test]
@@ -170,7 +186,12 @@ fn a_deleted_code_says_when_and_what_replaced_it_and_lowers_confidence() {
     assert_eq!(j.status, "deleted");
     assert!(j.status_text.contains("2024-03-31"));
     assert_eq!(j.replaced_by[0].code, "J1010");
-    assert_eq!(a.confidence.level, Level::Medium);
+    assert_eq!(
+        a.confidence.level,
+        Level::Medium,
+        "{:?}",
+        a.confidence.reasons
+    );
     // Before its termination it is valid.
     let a = answer("DOS 2024-03-01 J1030", &refs, &findings(), d("2026-01-10"));
     assert_eq!(a.codes[0].status, "valid");
@@ -215,7 +236,12 @@ fn no_code_gives_suggestions_and_low_confidence() {
     );
     assert_eq!(a.suggestions.len(), 1);
     assert_eq!(a.confidence.level, Level::Low);
-    assert_eq!(a.confidence.reasons, vec![Reason::OnlySuggestions]);
+    assert_eq!(a.confidence.reasons[0], Reason::OnlySuggestions);
+    assert!(
+        matches!(&a.confidence.reasons[1], Reason::AskPartlyAnswered { ask, .. } if ask == "which-code"),
+        "{:?}",
+        a.confidence.reasons
+    );
 }
 
 #[test]
@@ -349,5 +375,193 @@ fn only_the_code_sets_the_answer_used_are_cited() {
     assert_eq!(
         a.code_sets,
         ["NCCI MUEs 2026-04-01", "NCCI PTP edits v32.2"]
+    );
+}
+
+fn coverage(first: &str, last: &str, from: &str) -> crate::codes::PtpCoverage {
+    crate::codes::PtpCoverage {
+        setting: "practitioner".into(),
+        version: "v32.2".into(),
+        effective_from: d(from),
+        file_name: "ccipra-v322r0-f1.txt".into(),
+        col1_first: first.into(),
+        col1_last: last.into(),
+        edits: 154,
+    }
+}
+
+fn two_codes_without_an_edit(cov: Vec<crate::codes::PtpCoverage>, date: &str) -> Answer {
+    let mut f = findings();
+    f.ptp.clear();
+    f.ptp_coverage = cov;
+    let refs = [
+        cref(CodeSystem::Cpt, "62322", &[]),
+        cref(CodeSystem::Cpt, "99213", &[]),
+    ];
+    answer("can 62322 be billed with 99213?", &refs, &f, d(date))
+}
+
+#[test]
+fn no_edit_outside_the_loaded_ptp_range_is_not_called_unbundled() {
+    let a = two_codes_without_an_edit(vec![coverage("0001A", "0001U", "2026-07-01")], "2026-08-03");
+    let p = &a.pairs[0];
+    assert_eq!(p.status, PairStatus::NotCovered);
+    assert!(!p.advice.contains("does not bundle"), "{}", p.advice);
+    assert!(
+        p.advice.contains("does not cover 62322 or 99213") && p.advice.contains("0001A-0001U"),
+        "{}",
+        p.advice
+    );
+    let bundling = a.asks.iter().find(|x| x.kind == AskKind::Bundling).unwrap();
+    assert_eq!(bundling.answered, Answered::No);
+    assert_eq!(a.confidence.level, Level::Low);
+}
+
+#[test]
+fn no_edit_inside_the_loaded_ptp_range_is_a_complete_answer() {
+    let a = two_codes_without_an_edit(vec![coverage("60000", "99999", "2026-07-01")], "2026-08-03");
+    let p = &a.pairs[0];
+    assert_eq!(p.status, PairStatus::NoEdit);
+    assert!(
+        p.advice.contains("NCCI PTP does not bundle them") && p.advice.contains("v32.2"),
+        "{}",
+        p.advice
+    );
+    let bundling = a.asks.iter().find(|x| x.kind == AskKind::Bundling).unwrap();
+    assert_eq!(bundling.answered, Answered::Yes);
+}
+
+#[test]
+fn no_edit_in_a_quarter_whose_edits_are_not_loaded_cannot_be_settled() {
+    let a = two_codes_without_an_edit(vec![coverage("60000", "99999", "2026-07-01")], "2026-12-07");
+    let p = &a.pairs[0];
+    assert_eq!(p.status, PairStatus::NotCovered);
+    assert!(p.advice.contains("2026 Q4"), "{}", p.advice);
+    let a = two_codes_without_an_edit(vec![], "2026-08-03");
+    assert_eq!(a.pairs[0].status, PairStatus::NotCovered);
+    assert!(a.pairs[0].advice.contains("no NCCI PTP file is loaded"));
+}
+
+#[test]
+fn a_date_past_the_fiscal_year_is_not_called_valid() {
+    let refs = [cref(CodeSystem::Icd10Cm, "M54.16", &[])];
+    let a = answer("is M54.16 valid?", &refs, &findings(), d("2026-12-07"));
+    let c = &a.codes[0];
+    assert_eq!(c.status, "past-release");
+    assert!(
+        !c.status_text.contains("valid on 2026-12-07"),
+        "{}",
+        c.status_text
+    );
+    assert!(
+        c.status_text.contains("2026-09-30") && c.status_text.contains("FY2027"),
+        "{}",
+        c.status_text
+    );
+    assert_eq!(a.release_gaps.len(), 1);
+    assert!(
+        a.release_gaps[0]
+            .text
+            .contains("ICD-10-CM FY2027 applies on 2026-12-07 and is not loaded")
+    );
+    assert_eq!(a.confidence.level, Level::Low);
+    // Inside the year it is valid, and high.
+    let a = answer("is M54.16 valid?", &refs, &findings(), d("2026-09-30"));
+    assert_eq!(a.codes[0].status, "valid");
+    assert_eq!(
+        a.confidence.level,
+        Level::High,
+        "{:?}",
+        a.confidence.reasons
+    );
+    assert!(a.asks[0].answer[0].contains("M54.16 is valid on 2026-09-30"));
+}
+
+fn drug(code: &str, desc: &str, mue: u32, rationale: &str) -> CodeEntry {
+    let mut e = entry(
+        CodeSystem::Hcpcs,
+        code,
+        vec![version(desc, true, "2025-10-01", None)],
+    );
+    e.mue = vec![MueLimit {
+        setting: "practitioner".into(),
+        valid_from: d("2025-10-01"),
+        value: mue,
+        mai: 3,
+        mai_text: "3 Date of Service Edit: Clinical".into(),
+        rationale: rationale.into(),
+    }];
+    e
+}
+
+#[test]
+fn a_dose_is_turned_into_units_and_answered_first() {
+    let mut f = findings();
+    f.entries.push(drug(
+        "J1100",
+        "Injection, dexamethasone sodium phosphate, 1 mg",
+        120,
+        "Clinical: Data",
+    ));
+    let text = "dexamethasone 10 mg: how many units of J1100?";
+    let at = text.find("J1100").unwrap();
+    let refs = [CodeRef {
+        start: at,
+        end: at + 5,
+        ..cref(CodeSystem::Hcpcs, "J1100", &[])
+    }];
+    let a = answer(text, &refs, &f, d("2025-11-03"));
+    assert_eq!(a.codes[0].dose.as_ref().map(|d| d.units), Some(10));
+    let units = a.asks.iter().find(|x| x.kind == AskKind::Units).unwrap();
+    assert_eq!(units.answered, Answered::Yes);
+    assert_eq!(units.answer[0], "J1100 is per 1 mg: 10 mg is 10 units.");
+    assert!(
+        units.answer[1].contains("MUE of J1100 is 120"),
+        "{:?}",
+        units.answer
+    );
+}
+
+#[test]
+fn an_mue_of_zero_says_not_payable_on_that_claim_with_its_rationale() {
+    let mut f = findings();
+    f.entries.push(drug(
+        "E0601",
+        "Continuous positive airway pressure (cpap) device",
+        0,
+        "CMS Policy",
+    ));
+    let refs = [cref(CodeSystem::Hcpcs, "E0601", &[])];
+    let a = answer("max units E0601?", &refs, &f, d("2025-11-03"));
+    let units = a.asks.iter().find(|x| x.kind == AskKind::Units).unwrap();
+    assert!(
+        units
+            .answer
+            .iter()
+            .any(|s| s.contains("MUE of E0601 is 0 (CMS Policy)")
+                && s.contains("not payable on a practitioner claim")),
+        "{:?}",
+        units.answer
+    );
+}
+
+#[test]
+fn coverage_and_payment_asks_say_where_the_answer_lives_and_hold_the_answer() {
+    let refs = [cref(CodeSystem::Icd10Cm, "M54.16", &[])];
+    let a = answer(
+        "is an MRI covered for M54.16, what's the frequency limit?",
+        &refs,
+        &findings(),
+        d("2026-01-10"),
+    );
+    let cov = a.asks.iter().find(|x| x.kind == AskKind::Coverage).unwrap();
+    assert_eq!(cov.answered, Answered::No);
+    assert!(cov.because[0].contains("Medicare Coverage Database"));
+    assert_eq!(a.confidence.level, Level::Low);
+    assert!(
+        a.confidence
+            .reasons
+            .iter()
+            .any(|r| matches!(r, Reason::AskNotAnswered { ask, .. } if ask == "coverage"))
     );
 }

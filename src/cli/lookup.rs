@@ -57,6 +57,9 @@ pub struct LookupView {
     pub valid_to: Option<Date>,
     /// Release the text comes from.
     pub release: Option<String>,
+    /// The newest loaded release of the code's set ends before the date: what is loaded and
+    /// what applies, in words.
+    pub release_gap: Option<String>,
     /// The full entry: notes, children, 7th characters, replacements, MUEs, ancestors.
     pub entry: CodeEntry,
     /// PTP edits it takes part in (first few) and how many.
@@ -81,6 +84,15 @@ pub async fn view(
 ) -> Result<LookupView> {
     let resolved = entry.as_of(date);
     let v = resolved.version;
+    let loaded = crate::consult::code_set_releases(&catalog.releases().await?);
+    let release_gap = crate::answer::code_sets::gaps(
+        &loaded,
+        &[crate::answer::code_sets::set_of(entry.system)],
+        date,
+    )
+    .into_iter()
+    .next()
+    .map(|g| g.text);
     let ptp = if entry.system.is_procedure() {
         let (edits, total) = catalog.ptp_for(&entry.code, PTP_LIMIT).await?;
         Some(PtpView { total, edits })
@@ -102,6 +114,7 @@ pub async fn view(
         valid_from: v.map(|v| v.valid_from),
         valid_to: v.and_then(|v| v.valid_to),
         release: v.map(|v| v.release.clone()),
+        release_gap,
         ptp,
         entry,
     })
@@ -195,6 +208,16 @@ pub fn render(v: &LookupView) -> String {
                 v.valid_from.map(|d| d.to_string()).unwrap_or_default(),
                 v.release.clone().unwrap_or_default(),
                 v.date
+            );
+        }
+        Validity::Valid if v.release_gap.is_some() => {
+            let _ = writeln!(
+                out,
+                "  Valid from {} in {}, the newest loaded release; not confirmed for {}: {}",
+                v.valid_from.map(|d| d.to_string()).unwrap_or_default(),
+                v.release.clone().unwrap_or_default(),
+                v.date,
+                v.release_gap.clone().unwrap_or_default()
             );
         }
         Validity::Valid => {

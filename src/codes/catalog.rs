@@ -237,6 +237,11 @@ impl Catalog {
         sql::gem_targets(&self.store, icd9).await
     }
 
+    /// What each imported PTP file covers, oldest import first.
+    pub async fn ptp_coverage(&self) -> Result<Vec<super::PtpCoverage>> {
+        sql::ptp_coverage(&self.store).await
+    }
+
     /// Every imported file, oldest first.
     pub async fn releases(&self) -> Result<Vec<ImportSummary>> {
         sql::imports(&self.store).await

@@ -5,6 +5,7 @@ pub mod assemble;
 pub mod catalog;
 pub mod entry;
 pub mod import;
+pub mod period;
 pub mod search;
 pub mod system;
 
@@ -13,4 +14,5 @@ pub use entry::{
     ChildCode, CodeEntry, CodeVersion, MueLimit, Note, NoteKind, PtpEdit, Replacement, Resolved,
     SevenChr, Validity,
 };
+pub use period::PtpCoverage;
 pub use system::{CodeSystem, normalize};

@@ -59,6 +59,8 @@ fn m5416_answer() -> answer::Answer {
         code_sets: vec![answer::CodeSetRelease {
             set: "ICD10CM".into(),
             label: "ICD-10-CM FY2026".into(),
+            effective_from: "2025-10-01".parse().unwrap(),
+            period_end: "2026-09-30".parse().ok(),
         }],
         ..Findings::default()
     };

@@ -4,7 +4,7 @@
 use super::{Backend, Store, now_rfc3339};
 use crate::codes::import::timeline::{self, OPEN, Version};
 use crate::codes::import::{CodeRecord, Format, ImportMeta, Record};
-use crate::codes::{CodeSystem, NoteKind, PtpEdit};
+use crate::codes::{CodeSystem, NoteKind, PtpCoverage, PtpEdit};
 use crate::date::Date;
 use anyhow::{Context, Result};
 use sqlx::any::AnyRow;
@@ -72,6 +72,30 @@ pub async fn imports(store: &Store) -> Result<Vec<ImportSummary>> {
                 sha256: r.try_get(6)?,
                 row_count: r.try_get(7)?,
                 imported_at: r.try_get(8)?,
+            })
+        })
+        .collect()
+}
+
+/// What each imported PTP file covers, oldest import first.
+pub async fn ptp_coverage(store: &Store) -> Result<Vec<PtpCoverage>> {
+    let rows = sqlx::query(
+        "SELECT c.setting, i.version, i.effective_from, i.file_name, c.col1_first, c.col1_last, c.edits \
+         FROM ptp_coverage c JOIN code_import i ON i.id = c.import_id ORDER BY i.id",
+    )
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let from: String = r.try_get(2)?;
+            Ok(PtpCoverage {
+                setting: r.try_get(0)?,
+                version: r.try_get(1)?,
+                effective_from: from.parse()?,
+                file_name: r.try_get(3)?,
+                col1_first: r.try_get(4)?,
+                col1_last: r.try_get(5)?,
+                edits: r.try_get::<i64, _>(6)? as u64,
             })
         })
         .collect()
@@ -273,6 +297,8 @@ where
     let mut tabular_checked = false;
     let mut tabular_current = true;
     let mut rows_read = 0u64;
+    // The column-1 codes the file's PTP edits span, and how many edits it holds.
+    let mut ptp_span: Option<(String, String, u64)> = None;
     let mut write_error: Option<anyhow::Error> = None;
     while let Some(batch) = rx.recv().await {
         rows_read += batch.len() as u64;
@@ -351,17 +377,25 @@ where
                     deletion,
                     modifier,
                     rationale,
-                } => ptp.push(vec![
-                    setting.as_str().into(),
-                    col1.into(),
-                    col2.into(),
-                    effective.to_string().into(),
-                    deletion.map(|d| d.to_string()).into(),
-                    Val::Int(pre_1996.into()),
-                    Val::Int(modifier.into()),
-                    rationale.into(),
-                    import_id.into(),
-                ]),
+                } => {
+                    ptp_span = Some(match ptp_span.take() {
+                        None => (col1.clone(), col1.clone(), 1),
+                        Some((first, last, n)) => {
+                            (first.min(col1.clone()), last.max(col1.clone()), n + 1)
+                        }
+                    });
+                    ptp.push(vec![
+                        setting.as_str().into(),
+                        col1.into(),
+                        col2.into(),
+                        effective.to_string().into(),
+                        deletion.map(|d| d.to_string()).into(),
+                        Val::Int(pre_1996.into()),
+                        Val::Int(modifier.into()),
+                        rationale.into(),
+                        import_id.into(),
+                    ]);
+                }
                 Record::Gem {
                     direction,
                     source,
@@ -416,6 +450,19 @@ where
         counts.add("notes skipped (a newer tabular release is loaded)", 1);
     }
     merge_codes(&mut tx, backend, meta, import_id, codes, &mut counts).await?;
+    if let Some((first, last, n)) = ptp_span {
+        sqlx::query(
+            "INSERT INTO ptp_coverage (import_id, setting, col1_first, col1_last, edits) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(import_id)
+        .bind(&setting)
+        .bind(first)
+        .bind(last)
+        .bind(n as i64)
+        .execute(&mut *tx)
+        .await
+        .context("cannot record what the PTP file covers")?;
+    }
     let counts: Vec<(String, u64)> = counts
         .0
         .into_iter()

@@ -1,0 +1,146 @@
+//! Units from a dose: a drug code's descriptor gives its billing unit ("Injection, dexamethasone
+//! sodium phosphate, 1 mg", "per 250 mg", "up to 1,000 mcg"), the question gives the dose given
+//! ("10 mg"); the units are the dose over the billing unit, rounded up (less than one unit is 1).
+
+use serde::Serialize;
+
+/// The units a dose comes to for one code.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DoseFinding {
+    /// The dose as the question gives it: "10 mg".
+    pub dose: String,
+    /// The code's billing unit as its descriptor gives it: "1 mg".
+    pub per: String,
+    /// Units to report.
+    pub units: u32,
+}
+
+/// Mass and volume units and their size in the family's base unit (mcg, ml).
+fn unit_of(word: &str) -> Option<(&'static str, f64)> {
+    Some(match word {
+        "mg" | "milligram" | "milligrams" => ("mass", 1_000.0),
+        "mcg" | "microgram" | "micrograms" | "µg" => ("mass", 1.0),
+        "g" | "gm" | "gram" | "grams" => ("mass", 1_000_000.0),
+        "ml" | "cc" | "milliliter" | "milliliters" => ("volume", 1.0),
+        "l" | "liter" | "liters" => ("volume", 1_000.0),
+        _ => return None,
+    })
+}
+
+/// Every "number unit" in `text` with its byte offset: (offset, amount, unit word).
+fn amounts(text: &str) -> Vec<(usize, f64, String)> {
+    let lower = text.to_lowercase();
+    let b = lower.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if !b[i].is_ascii_digit()
+            || (i > 0 && (b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'.'))
+        {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < b.len() && (b[i].is_ascii_digit() || b[i] == b',' || b[i] == b'.') {
+            i += 1;
+        }
+        let number: String = lower[start..i]
+            .trim_end_matches(['.', ','])
+            .chars()
+            .filter(|c| *c != ',')
+            .collect();
+        let rest = lower[i..].trim_start_matches(' ');
+        let word: String = rest
+            .chars()
+            .take_while(|c| c.is_alphabetic() || *c == 'µ')
+            .collect();
+        if let (Ok(n), Some(_)) = (number.parse::<f64>(), unit_of(&word)) {
+            if n > 0.0 {
+                out.push((start, n, word));
+            }
+        }
+    }
+    out
+}
+
+/// The billing unit a descriptor ends with: its last "N unit" ("per 250 mg", "up to 1,000 mcg").
+pub fn billing_unit(descriptor: &str) -> Option<(f64, String)> {
+    amounts(descriptor).pop().map(|(_, n, w)| (n, w))
+}
+
+fn show(n: f64, unit: &str) -> String {
+    if n.fract() == 0.0 {
+        format!("{} {unit}", n as u64)
+    } else {
+        format!("{n} {unit}")
+    }
+}
+
+/// The units the dose in `text` comes to for a code whose descriptor is `descriptor`; the dose
+/// taken is the one of the same kind (mass, volume) nearest to `near` (the code's offset).
+pub fn dose_units(text: &str, near: usize, descriptor: &str) -> Option<DoseFinding> {
+    let (per, per_unit) = billing_unit(descriptor)?;
+    let (family, per_size) = unit_of(&per_unit)?;
+    let (_, dose, dose_unit) = amounts(text)
+        .into_iter()
+        .filter(|(_, _, w)| unit_of(w).is_some_and(|(f, _)| f == family))
+        .min_by_key(|(at, _, _)| at.abs_diff(near))?;
+    let (_, dose_size) = unit_of(&dose_unit)?;
+    let ratio = dose * dose_size / (per * per_size);
+    // 2.0000000001 is 2 units, not 3.
+    let units = ((ratio - 1e-9).ceil() as u32).max(1);
+    Some(DoseFinding {
+        dose: show(dose, &dose_unit),
+        per: show(per, &per_unit),
+        units,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_dose_over_the_billing_unit_rounded_up() {
+        let j1100 = "Injection, dexamethasone sodium phosphate, 1 mg";
+        let d = dose_units("dexamethasone 10 mg: how many units of J1100?", 30, j1100).unwrap();
+        assert_eq!(
+            (d.dose.as_str(), d.per.as_str(), d.units),
+            ("10 mg", "1 mg", 10)
+        );
+        let ceftriaxone = "Injection, ceftriaxone sodium, per 250 mg";
+        assert_eq!(
+            dose_units("gave 1 g of rocephin", 0, ceftriaxone)
+                .unwrap()
+                .units,
+            4
+        );
+        assert_eq!(dose_units("500mg IM", 0, ceftriaxone).unwrap().units, 2);
+        assert_eq!(dose_units("600 mg", 0, ceftriaxone).unwrap().units, 3);
+        let b12 = "Injection, vitamin b-12 cyanocobalamin, up to 1,000 mcg";
+        assert_eq!(dose_units("1000 mcg b12", 0, b12).unwrap().units, 1);
+        assert_eq!(dose_units("we gave 0.5 mg", 0, b12).unwrap().units, 1);
+        let kenalog = "Injection, triamcinolone acetonide, not otherwise specified, 10 mg";
+        assert_eq!(dose_units("Kenalog 40 mg", 0, kenalog).unwrap().units, 4);
+    }
+
+    #[test]
+    fn no_units_without_a_dose_or_a_billing_unit_of_the_same_kind() {
+        let j1100 = "Injection, dexamethasone sodium phosphate, 1 mg";
+        assert_eq!(dose_units("how many units of J1100?", 0, j1100), None);
+        assert_eq!(dose_units("10 ml given", 0, j1100), None);
+        assert_eq!(dose_units("10 mg", 0, "Office visit"), None);
+        assert_eq!(
+            dose_units("10 mg", 0, "Injection, botulinum toxin, 1 unit"),
+            None
+        );
+    }
+
+    #[test]
+    fn the_dose_nearest_the_code_counts() {
+        let j1100 = "Injection, dexamethasone sodium phosphate, 1 mg";
+        let text = "Toradol 60 mg J1885 and dexamethasone 4 mg J1100";
+        let at = text.find("J1100").unwrap();
+        assert_eq!(dose_units(text, at, j1100).unwrap().units, 4);
+    }
+}

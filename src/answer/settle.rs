@@ -1,0 +1,534 @@
+//! Settles each ask from the answer's findings: the sentences that answer it (only facts from
+//! the loaded data), or why the data cannot, naming where the answer lives. Pure.
+
+use super::asks::{Answered, Ask, AskKind};
+use super::{
+    CodeFinding, Icd9Finding, ModifierFinding, PairFinding, PairStatus, ReleaseGap, Suggestion,
+    UnknownCode, code_sets::set_of,
+};
+use crate::codes::{CodeSystem, NoteKind};
+use crate::date::Date;
+
+/// What the asks are settled from.
+pub struct Facts<'a> {
+    /// The date of service.
+    pub date: Date,
+    /// Codes found.
+    pub codes: &'a [CodeFinding],
+    /// Pairs of procedure codes.
+    pub pairs: &'a [PairFinding],
+    /// Modifiers asked about.
+    pub modifiers: &'a [ModifierFinding],
+    /// ICD-9-CM codes.
+    pub icd9: &'a [Icd9Finding],
+    /// Suggestions for words.
+    pub suggestions: &'a [Suggestion],
+    /// Codes not found.
+    pub unknown: &'a [UnknownCode],
+    /// Code sets whose release for the date is not loaded.
+    pub gaps: &'a [ReleaseGap],
+    /// Replacement codes of deleted codes, with their descriptor and MUE in words.
+    pub replacements: &'a [(String, String)],
+}
+
+/// Where coverage answers live.
+const COVERAGE_SOURCE: &str = "Coverage, medical necessity and frequency limits are set by Medicare's National and Local Coverage Determinations (the Medicare Coverage Database) or the payer's own policy; codedesk does not load them";
+/// Where payment-rule answers live.
+const PAYMENT_SOURCE: &str = "Global periods, bilateral (50), PC/TC (26/TC), assistant-at-surgery and co-surgeon rules are in the Medicare Physician Fee Schedule relative value file (PPRRVU), which is not loaded";
+/// Where sequencing answers live.
+const GUIDELINES_SOURCE: &str = "Sequencing follows the ICD-10-CM Official Guidelines for Coding and Reporting (Section I.B and the chapter guidelines in I.C; Section II inpatient, Section IV outpatient), which are not in the code files";
+/// Where modifier answers live.
+const MODIFIER_SOURCE: &str = "Whether a modifier is right depends on the documentation and on the CPT book's modifier rules and the NCCI Policy Manual (Chapter I), which are not in the code files";
+
+/// Settles every ask.
+pub fn settle(kinds: &[AskKind], f: &Facts) -> Vec<Ask> {
+    kinds
+        .iter()
+        .map(|kind| match kind {
+            AskKind::Validity => validity(f),
+            AskKind::Bundling => bundling(f),
+            AskKind::Units => units(f),
+            AskKind::Modifier => modifier(f),
+            AskKind::SeventhCharacter => seventh(f),
+            AskKind::Sequencing => sequencing(f),
+            AskKind::Coverage => not_in_data(
+                AskKind::Coverage,
+                f.codes.iter().map(|c| c.code.clone()).collect(),
+                COVERAGE_SOURCE,
+            ),
+            AskKind::Payment => not_in_data(AskKind::Payment, procedure_codes(f), PAYMENT_SOURCE),
+            AskKind::Icd9Mapping => icd9(f),
+            AskKind::WhichCode => which_code(f),
+            AskKind::Other => not_in_data(
+                AskKind::Other,
+                Vec::new(),
+                "codedesk could not tell what is asked beyond the codes; a person will read it",
+            ),
+        })
+        .collect()
+}
+
+fn ask(kind: AskKind, codes: Vec<String>) -> Ask {
+    Ask {
+        kind,
+        codes,
+        answered: Answered::Yes,
+        answer: Vec::new(),
+        because: Vec::new(),
+    }
+}
+
+fn not_in_data(kind: AskKind, codes: Vec<String>, why: &str) -> Ask {
+    let mut a = ask(kind, codes);
+    a.answered = Answered::No;
+    a.because.push(format!("{why}."));
+    a
+}
+
+fn procedure_codes(f: &Facts) -> Vec<String> {
+    f.codes
+        .iter()
+        .filter(|c| c.system.is_procedure())
+        .map(|c| c.code.clone())
+        .collect()
+}
+
+/// Lowers `a.answered` to `to` if that is lower.
+fn lower(a: &mut Ask, to: Answered) {
+    a.answered = a.answered.min(to);
+}
+
+fn gap_for<'a>(f: &'a Facts, system: CodeSystem) -> Option<&'a ReleaseGap> {
+    f.gaps.iter().find(|g| g.set == set_of(system))
+}
+
+fn list(codes: &[String], max: usize) -> String {
+    let mut s = codes
+        .iter()
+        .take(max)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if codes.len() > max {
+        s.push_str(&format!(" and {} more", codes.len() - max));
+    }
+    s
+}
+
+fn validity(f: &Facts) -> Ask {
+    let mut a = ask(
+        AskKind::Validity,
+        f.codes
+            .iter()
+            .map(|c| c.code.clone())
+            .chain(f.unknown.iter().map(|u| u.code.clone()))
+            .collect(),
+    );
+    for c in f.codes {
+        let release = c.release.as_deref().unwrap_or("the loaded release");
+        match c.status {
+            "valid" if c.before_coverage => {
+                a.answer.push(format!("{}: {}.", c.code, c.status_text));
+                lower(&mut a, Answered::Partly);
+            }
+            "past-release" if gap_for(f, c.system).is_some() => {
+                let g = gap_for(f, c.system).expect("checked");
+                a.answer.push(format!(
+                    "{} is {} in {release}, the newest loaded release, which applies through {}.",
+                    c.code,
+                    if c.header {
+                        "a header (not billable)"
+                    } else {
+                        "valid"
+                    },
+                    g.through
+                ));
+                lower(&mut a, Answered::Partly);
+            }
+            "valid" if c.header => {
+                let billable: Vec<String> = c.children.iter().map(|k| k.code.clone()).collect();
+                if billable.is_empty() {
+                    a.answer.push(format!(
+                        "{} is a header in {release}, not valid for reporting on {}: a more specific code is needed.",
+                        c.code, f.date
+                    ));
+                } else {
+                    a.answer.push(format!(
+                        "{} is a header in {release}, not valid for reporting on {}: use {} ({} billable code{} below it).",
+                        c.code,
+                        f.date,
+                        or_list(&billable, 8),
+                        c.billable_descendants,
+                        if c.billable_descendants == 1 { "" } else { "s" }
+                    ));
+                }
+            }
+            "valid" => a
+                .answer
+                .push(format!("{} is valid on {} ({release}).", c.code, f.date)),
+            "deleted" => {
+                let mut s = format!(
+                    "{} was deleted: valid through {}, not on {}",
+                    c.code,
+                    c.valid_to.map(|d| d.to_string()).unwrap_or_default(),
+                    f.date
+                );
+                if !c.replaced_by.is_empty() {
+                    let by: Vec<String> = c
+                        .replaced_by
+                        .iter()
+                        .map(
+                            |r| match f.replacements.iter().find(|(code, _)| *code == r.code) {
+                                Some((code, facts)) => format!("{code} ({facts})"),
+                                None => r.code.clone(),
+                            },
+                        )
+                        .collect();
+                    s.push_str(&format!("; replaced by {}", or_list(&by, 6)));
+                }
+                s.push('.');
+                a.answer.push(s);
+            }
+            "not-yet-valid" => a.answer.push(format!(
+                "{} is not yet valid on {}: {}.",
+                c.code, f.date, c.status_text
+            )),
+            _ => {
+                a.answer.push(format!(
+                    "{} appears in the NCCI files, but without a licensed CPT file its validity and descriptor cannot be confirmed.",
+                    c.code
+                ));
+                lower(&mut a, Answered::Partly);
+            }
+        }
+    }
+    for u in f.unknown {
+        a.answer.push(format!(
+            "{} is in none of the loaded files ({}); it may have been deleted before them, or not be a {} code.",
+            u.code,
+            u.reason
+                .split_once('(')
+                .and_then(|(_, r)| r.split_once(')'))
+                .map(|(r, _)| r)
+                .unwrap_or("the loaded code sets"),
+            u.system.label()
+        ));
+        lower(&mut a, Answered::Partly);
+    }
+    if a.answer.is_empty() {
+        lower(&mut a, Answered::No);
+        a.because
+            .push("No code in the question was found to check.".into());
+    }
+    a
+}
+
+fn or_list(codes: &[String], max: usize) -> String {
+    match codes.len() {
+        0 => String::new(),
+        1 => codes[0].clone(),
+        n if n <= max => format!("{} or {}", codes[..n - 1].join(", "), codes[n - 1]),
+        _ => list(codes, max),
+    }
+}
+
+fn bundling(f: &Facts) -> Ask {
+    let mut a = ask(AskKind::Bundling, procedure_codes(f));
+    if f.pairs.is_empty() {
+        lower(&mut a, Answered::No);
+        a.because.push(
+            "Fewer than two of the procedure codes were found in the loaded files, so no pair could be checked against the NCCI edits.".into(),
+        );
+        return a;
+    }
+    let mut covered = 0;
+    for p in f.pairs {
+        let first = p.advice.split_inclusive(". ").next().unwrap_or(&p.advice);
+        if p.status == PairStatus::NotCovered {
+            a.because.push(p.advice.clone());
+        } else {
+            covered += 1;
+            a.answer.push(first.trim().to_string());
+        }
+    }
+    if covered == 0 {
+        lower(&mut a, Answered::No);
+    } else if covered < f.pairs.len() {
+        lower(&mut a, Answered::Partly);
+    }
+    a
+}
+
+fn units(f: &Facts) -> Ask {
+    let mut a = ask(AskKind::Units, procedure_codes(f));
+    let mut any = false;
+    for c in f.codes.iter().filter(|c| c.system.is_procedure()) {
+        let mut full = false;
+        if let Some(d) = &c.dose {
+            a.answer.push(format!(
+                "{} is per {}: {} is {} unit{}.",
+                c.code,
+                d.per,
+                d.dose,
+                d.units,
+                if d.units == 1 { "" } else { "s" }
+            ));
+            full = true;
+        }
+        if let Some(u) = &c.units {
+            a.answer.push(format!("{}: {}", c.code, u.judgement));
+            full = true;
+        }
+        match &c.mue {
+            Some(m) if m.value == 0 => {
+                a.answer.push(format!(
+                    "The {} MUE of {} is 0 ({}): {} is not payable on a {} claim (DME suppliers and hospitals have MUE tables of their own).",
+                    m.setting, c.code, m.rationale, c.code, m.setting
+                ));
+                any = true;
+            }
+            Some(m) => {
+                if c.units.is_none() {
+                    a.answer.push(format!(
+                        "The {} MUE of {} is {} unit{} per {} (table from {}; {}).",
+                        m.setting,
+                        c.code,
+                        m.value,
+                        if m.value == 1 { "" } else { "s" },
+                        if m.mai == 1 { "claim line" } else { "day" },
+                        m.table_from,
+                        m.rationale
+                    ));
+                }
+                any = true;
+            }
+            None if c.units.is_none() => a.answer.push(format!(
+                "No MUE for {} in the loaded tables: NCCI sets no unit cap for it (payer limits may still apply).",
+                c.code
+            )),
+            None => {}
+        }
+        if !full && c.mue.as_ref().is_some_and(|m| m.value > 0) {
+            lower(&mut a, Answered::Partly);
+            a.because.push(format!(
+                "The units for {} depend on what was given; the descriptor gives no dosage unit to compute them from{}.",
+                c.code,
+                if c.description.is_none() {
+                    " (CPT descriptors need a licensed CPT file)"
+                } else {
+                    ""
+                }
+            ));
+        }
+        any |= full;
+    }
+    // The reply lists the release gaps once, for every ask.
+    if gap_for(f, CodeSystem::Hcpcs).is_some() || f.gaps.iter().any(|g| g.set == "NCCI-MUE") {
+        lower(&mut a, Answered::Partly);
+    }
+    if !any {
+        lower(&mut a, Answered::No);
+    }
+    a
+}
+
+fn modifier(f: &Facts) -> Ask {
+    let mut a = ask(
+        AskKind::Modifier,
+        f.modifiers.iter().map(|m| m.code.clone()).collect(),
+    );
+    for m in f.modifiers {
+        match &m.description {
+            Some(d) => a.answer.push(format!("Modifier {} is \"{}\".", m.code, d)),
+            None => a.answer.push(format!(
+                "Modifier {} is not described in the loaded files.",
+                m.code
+            )),
+        }
+    }
+    let decided = f.pairs.iter().any(|p| {
+        p.status == PairStatus::Active
+            && (p.edit.as_ref().is_some_and(|e| e.modifier != 1) || p.bypass.is_some())
+    });
+    for p in f.pairs.iter().filter(|p| p.status == PairStatus::Active) {
+        if let Some(e) = &p.edit {
+            a.answer.push(match e.modifier {
+                0 => format!(
+                    "For {} with {}: modifier indicator 0, no modifier lets both be paid.",
+                    e.col1, e.col2
+                ),
+                1 => format!(
+                    "For {} with {}: modifier indicator 1, an NCCI-associated modifier (59, XE, XS, XP, XU, an anatomic modifier, or 25 for an E/M) on {} when the services are separate and distinct.",
+                    e.col1, e.col2, e.col2
+                ),
+                _ => format!(
+                    "For {} with {}: modifier indicator 9, the edit takes no modifier.",
+                    e.col1, e.col2
+                ),
+            });
+        }
+    }
+    if !decided {
+        let to = if a.answer.is_empty() {
+            Answered::No
+        } else {
+            Answered::Partly
+        };
+        lower(&mut a, to);
+        a.because.push(format!("{MODIFIER_SOURCE}."));
+    }
+    a
+}
+
+fn seventh(f: &Facts) -> Ask {
+    let dx: Vec<&CodeFinding> = f
+        .codes
+        .iter()
+        .filter(|c| c.system == CodeSystem::Icd10Cm)
+        .collect();
+    let mut a = ask(
+        AskKind::SeventhCharacter,
+        dx.iter().map(|c| c.code.clone()).collect(),
+    );
+    for c in &dx {
+        let bare: String = c.code.chars().filter(|ch| *ch != '.').collect();
+        match &c.seventh_character {
+            Some(s) if bare.len() == 7 => {
+                let last = &bare[6..];
+                if let Some((_, meaning)) = s.values.iter().find(|(v, _)| v == last) {
+                    a.answer.push(format!(
+                        "{}: 7th character {last} is \"{meaning}\".",
+                        c.code
+                    ));
+                }
+            }
+            Some(s) => {
+                let values: Vec<String> =
+                    s.values.iter().map(|(v, m)| format!("{v} {m}")).collect();
+                let mut sentence = format!(
+                    "{} needs a 7th character (defined at {}): {}.",
+                    c.code,
+                    s.defined_at,
+                    values.join("; ")
+                );
+                if bare.len() < 6 {
+                    sentence.push_str(
+                        " Fill the empty positions with the placeholder X so the 7th character stands 7th.",
+                    );
+                } else if let Some((v, _)) = s.values.first() {
+                    sentence.push_str(&format!(" For example {}{v}.", c.code));
+                }
+                a.answer.push(sentence);
+            }
+            None if c.billable => a.answer.push(format!(
+                "{} is complete as it is: it takes no 7th character.",
+                c.code
+            )),
+            None => {}
+        }
+    }
+    if a.answer.is_empty() {
+        lower(&mut a, Answered::No);
+        a.because.push("No ICD-10-CM code in the question has 7th-character values in the loaded tabular file; which 7th character applies depends on the code's category.".into());
+    }
+    a
+}
+
+fn sequencing(f: &Facts) -> Ask {
+    let dx: Vec<&CodeFinding> = f
+        .codes
+        .iter()
+        .filter(|c| c.system == CodeSystem::Icd10Cm)
+        .collect();
+    let mut a = ask(
+        AskKind::Sequencing,
+        dx.iter().map(|c| c.code.clone()).collect(),
+    );
+    for c in &dx {
+        for g in &c.notes {
+            if ![
+                NoteKind::CodeFirst.label(),
+                NoteKind::UseAdditionalCode.label(),
+                NoteKind::CodeAlso.label(),
+            ]
+            .contains(&g.label)
+            {
+                continue;
+            }
+            for n in g.notes.iter().take(3) {
+                a.answer.push(format!(
+                    "{} ({} note at {}): {}.",
+                    c.code,
+                    g.label,
+                    n.at,
+                    n.text.trim_end_matches('.')
+                ));
+            }
+        }
+    }
+    let to = if a.answer.is_empty() {
+        Answered::No
+    } else {
+        Answered::Partly
+    };
+    lower(&mut a, to);
+    a.because.push(format!("{GUIDELINES_SOURCE}."));
+    a
+}
+
+fn icd9(f: &Facts) -> Ask {
+    let mut a = ask(
+        AskKind::Icd9Mapping,
+        f.icd9.iter().map(|i| i.code.clone()).collect(),
+    );
+    for i in f.icd9 {
+        if i.candidates.is_empty() {
+            a.answer
+                .push(format!("The GEMs give no ICD-10-CM code for {}.", i.code));
+            lower(&mut a, Answered::Partly);
+            continue;
+        }
+        let targets: Vec<String> = i.candidates.iter().map(|c| c.code.clone()).collect();
+        a.answer.push(format!(
+            "ICD-9-CM {} maps to {} in the GEMs (FY2018, the last release){}; choose by the documentation.",
+            i.code,
+            or_list(&targets, 8),
+            if i.candidates.iter().any(|c| c.approximate) {
+                ", an approximate match"
+            } else {
+                ""
+            }
+        ));
+    }
+    if f.icd9.is_empty() {
+        lower(&mut a, Answered::No);
+        a.because
+            .push("No ICD-9-CM code was found in the question to map.".into());
+    }
+    a
+}
+
+fn which_code(f: &Facts) -> Ask {
+    let mut a = ask(
+        AskKind::WhichCode,
+        f.suggestions.iter().map(|s| s.code.clone()).collect(),
+    );
+    if f.suggestions.is_empty() {
+        if f.codes.is_empty() {
+            lower(&mut a, Answered::No);
+            a.because.push("No code's description matched the words closely enough to suggest one; the ICD-10-CM Alphabetic Index is where the choice starts.".into());
+        } else {
+            lower(&mut a, Answered::Partly);
+            a.because.push("The reply gives the facts of the codes named; choosing among codes follows the Alphabetic Index and the Tabular List's notes.".into());
+        }
+        return a;
+    }
+    let codes: Vec<String> = f.suggestions.iter().map(|s| s.code.clone()).collect();
+    a.answer.push(format!(
+        "Codes whose official descriptions match your words: {} (a search of the descriptions, not a coding decision).",
+        list(&codes, 5)
+    ));
+    lower(&mut a, Answered::Partly);
+    a.because.push("A search of descriptions cannot choose the code: confirm it in the ICD-10-CM Alphabetic Index and the Tabular List's notes.".into());
+    a
+}
