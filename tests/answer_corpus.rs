@@ -16,6 +16,10 @@ use real_catalog::{open_catalog, replier};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
+/// Labels of asks the loaded data answers only with files codedesk does not import yet (the
+/// fee schedule, the ICD-10-CM Index and Tables): their facts are counted apart, not scored.
+const WAITING_ON_DATA: &[&str] = &["with-mpfs", "with-index"];
+
 /// The day a question without its own `date` was written.
 const DEFAULT_DATE: &str = "2026-04-15";
 
@@ -124,7 +128,7 @@ async fn the_labelled_questions_get_their_key_facts_and_no_unsupported_claim() {
     let mut misses: Vec<String> = Vec::new();
     let mut unsupported: Vec<String> = Vec::new();
     let mut overconfident: Vec<String> = Vec::new();
-    let (mut facts, mut found) = (0u32, 0u32);
+    let (mut facts, mut found, mut waiting) = (0u32, 0u32, 0u32);
     let mut levels: BTreeMap<String, u32> = BTreeMap::new();
     for (name, item) in &items {
         let date: Date = item
@@ -158,7 +162,14 @@ async fn the_labelled_questions_get_their_key_facts_and_no_unsupported_claim() {
                 t.detected += 1;
             }
             cannot |= a.answerable != "yes";
-            for fact in &a.facts {
+            if WAITING_ON_DATA.contains(&a.answerable.as_str()) {
+                waiting += a.facts.len() as u32;
+            }
+            for fact in a
+                .facts
+                .iter()
+                .filter(|_| !WAITING_ON_DATA.contains(&a.answerable.as_str()))
+            {
                 facts += 1;
                 t.facts += 1;
                 if text.contains(&flat(fact)) {
@@ -197,7 +208,7 @@ async fn the_labelled_questions_get_their_key_facts_and_no_unsupported_claim() {
     }
     let share = f64::from(found) / f64::from(facts.max(1));
     eprintln!(
-        "key facts present: {found}/{facts} ({:.1}%); unsupported statements: {}; high with an unanswerable ask: {}",
+        "key facts present: {found}/{facts} ({:.1}%), {waiting} more wait on the fee schedule or the Index; unsupported statements: {}; high with an unanswerable ask: {}",
         share * 100.0,
         unsupported.len(),
         overconfident.len()

@@ -158,6 +158,10 @@ pub fn detect(text: &str, refs: &[CodeRef]) -> Vec<AskKind> {
             "appropriate code",
             "proper code",
             "best code",
+            "combo code",
+            "combination code",
+            "do i code",
+            "do we code",
             "code this",
             "what to code",
         ],
@@ -271,7 +275,17 @@ pub fn detect(text: &str, refs: &[CodeRef]) -> Vec<AskKind> {
     ) {
         kinds.push(AskKind::SeventhCharacter);
     }
-    if any(
+    let dx_codes = refs
+        .iter()
+        .filter(|r| r.system == CodeSystem::Icd10Cm)
+        .count();
+    if (dx_codes >= 1
+        && (word(&t, "first")
+            || any(
+                &t,
+                &["link", "combo", "combination", "same claim", "together", "both"],
+            )))
+        || any(
         &t,
         &[
             "sequenc",
@@ -322,6 +336,10 @@ pub fn detect(text: &str, refs: &[CodeRef]) -> Vec<AskKind> {
         &[
             "global",
             "bilateral",
+            "bilat",
+            "modifier 50",
+            "mod 50",
+            "-50",
             "assistant",
             "assist at",
             "co-surgeon",

@@ -23,6 +23,7 @@ fn unit_of(word: &str) -> Option<(&'static str, f64)> {
         "g" | "gm" | "gram" | "grams" => ("mass", 1_000_000.0),
         "ml" | "cc" | "milliliter" | "milliliters" => ("volume", 1.0),
         "l" | "liter" | "liters" => ("volume", 1_000.0),
+        "unit" | "units" | "u" | "iu" => ("units", 1.0),
         _ => return None,
     })
 }
@@ -54,7 +55,9 @@ fn amounts(text: &str) -> Vec<(usize, f64, String)> {
             .chars()
             .take_while(|c| c.is_alphabetic() || *c == 'µ')
             .collect();
-        if let (Ok(n), Some(_)) = (number.parse::<f64>(), unit_of(&word)) {
+        // "100 u/ml" is a concentration, not an amount.
+        let per_volume = rest[word.len()..].trim_start().starts_with('/');
+        if let (Ok(n), Some(_), false) = (number.parse::<f64>(), unit_of(&word), per_volume) {
             if n > 0.0 {
                 out.push((start, n, word));
             }
@@ -134,6 +137,16 @@ mod tests {
             dose_units("10 mg", 0, "Injection, botulinum toxin, 1 unit"),
             None
         );
+    }
+
+    #[test]
+    fn doses_in_units_for_codes_billed_per_units() {
+        let insulin = "Injection, insulin, per 5 units";
+        let text = "gave 10 units regular insulin in clinic. J1815 units?";
+        assert_eq!(dose_units(text, text.find("J1815").unwrap(), insulin).unwrap().units, 2);
+        let flush = "Injection, heparin sodium, (heparin lock flush), per 10 units";
+        let text = "heparin lock flush 500 units (5 ml of 100 u/ml). j1642 units = ?";
+        assert_eq!(dose_units(text, text.find("j1642").unwrap(), flush).unwrap().units, 50);
     }
 
     #[test]

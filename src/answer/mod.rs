@@ -414,6 +414,7 @@ pub fn answer(text: &str, refs: &[CodeRef], findings: &Findings, today: Date) ->
     let asks = settle::settle(
         &kinds,
         &settle::Facts {
+            text,
             date,
             codes: &codes,
             pairs: &pairs,

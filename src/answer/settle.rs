@@ -11,6 +11,8 @@ use crate::date::Date;
 
 /// What the asks are settled from.
 pub struct Facts<'a> {
+    /// The question's new text.
+    pub text: &'a str,
     /// The date of service.
     pub date: Date,
     /// Codes found.
@@ -411,12 +413,42 @@ fn seventh(f: &Facts) -> Ask {
                     s.defined_at,
                     values.join("; ")
                 );
+                let filled = |v: &str| {
+                    let mut code = c.code.clone();
+                    if !code.contains('.') && code.len() > 3 {
+                        code.insert(3, '.');
+                    }
+                    while code.chars().filter(|ch| *ch != '.').count() < 6 {
+                        if !code.contains('.') {
+                            code.push('.');
+                        }
+                        code.push('X');
+                    }
+                    format!("{code}{v}")
+                };
+                if !c.children.is_empty() {
+                    let below: Vec<String> = c.children.iter().map(|k| k.code.clone()).collect();
+                    sentence.push_str(&format!(
+                        " {} is a header: choose the code below it ({}), then add the 7th character.",
+                        c.code,
+                        or_list(&below, 8)
+                    ));
+                    a.answer.push(sentence);
+                    continue;
+                }
+                match pick_seventh(f.text, &s.values) {
+                    Some((v, meaning)) => sentence.push_str(&format!(
+                        " Your question says {meaning}: {}.",
+                        filled(v)
+                    )),
+                    None => {
+                        if let Some((v, _)) = s.values.first() {
+                            sentence.push_str(&format!(" For example {}.", filled(v)));
+                        }
+                    }
+                }
                 if bare.len() < 6 {
-                    sentence.push_str(
-                        " Fill the empty positions with the placeholder X so the 7th character stands 7th.",
-                    );
-                } else if let Some((v, _)) = s.values.first() {
-                    sentence.push_str(&format!(" For example {}{v}.", c.code));
+                    sentence.push_str(" The placeholder X fills the empty positions so the 7th character stands 7th.");
                 }
                 a.answer.push(sentence);
             }
@@ -445,6 +477,21 @@ fn sequencing(f: &Facts) -> Ask {
         dx.iter().map(|c| c.code.clone()).collect(),
     );
     for c in &dx {
+        for other in dx.iter().filter(|o| o.code != c.code) {
+            for (label, verdict) in [
+                (NoteKind::Excludes1.label(), "not coded together (unless the note's conditions are unrelated)"),
+                (NoteKind::Excludes2.label(), "a condition not included here: both may be coded when both are present"),
+            ] {
+                for g in c.notes.iter().filter(|g| g.label == label) {
+                    if let Some(n) = g.notes.iter().find(|n| names_code(&n.text, &other.code)) {
+                        a.answer.push(format!(
+                            "{} has an {label} note for {}: \"{}\" (at {}): {verdict}.",
+                            c.code, other.code, n.text, n.at
+                        ));
+                    }
+                }
+            }
+        }
         for g in &c.notes {
             if ![
                 NoteKind::CodeFirst.label(),
@@ -474,6 +521,54 @@ fn sequencing(f: &Facts) -> Ask {
     lower(&mut a, to);
     a.because.push(format!("{GUIDELINES_SOURCE}."));
     a
+}
+
+/// The 7th-character value whose meaning the question's words describe best ("initial",
+/// "subsequent ... malunion", "sequela"), when one stands out.
+fn pick_seventh<'v>(text: &str, values: &'v [(String, String)]) -> Option<(&'v str, &'v str)> {
+    let t = text.to_lowercase();
+    let common = ["encounter", "fracture", "with", "for", "closed", "type"];
+    let score = |meaning: &str| -> usize {
+        meaning
+            .to_lowercase()
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| w.len() > 3 && !common.contains(w))
+            .filter(|w| t.contains(w))
+            .count()
+    };
+    let mut scored: Vec<(usize, usize, &(String, String))> = values
+        .iter()
+        .map(|v| {
+            let words = v.1.split_whitespace().count();
+            (score(&v.1), words, v)
+        })
+        .collect();
+    // Most matching words first; of equals, the plainest meaning (fewest words).
+    scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let best = scored.first()?;
+    let tied = scored
+        .get(1)
+        .is_some_and(|second| second.0 == best.0 && second.1 == best.1);
+    (best.0 > 0 && !tied).then(|| (best.2.0.as_str(), best.2.1.as_str()))
+}
+
+/// Whether a note's code references ("(E10.-)", "(N18.1-N18.4)", "(I10)") take in `code`.
+fn names_code(note: &str, code: &str) -> bool {
+    let bare = |c: &str| -> String { c.chars().filter(|ch| ch.is_ascii_alphanumeric()).collect() };
+    let target = bare(code);
+    note.split(['(', ')', ',', ' '])
+        .filter(|t| t.len() >= 3 && t.starts_with(|c: char| c.is_ascii_uppercase()))
+        .any(|t| match t.split_once('-') {
+            Some((from, to)) if !to.is_empty() && !to.starts_with('.') && to.len() >= 3 => {
+                let (from, to) = (bare(from), bare(to));
+                let n = from.len().min(target.len());
+                target[..n] >= *from.as_str() && target[..to.len().min(target.len())] <= *to.as_str()
+            }
+            _ => {
+                let prefix = bare(t.trim_end_matches(['-', '.']));
+                prefix.len() >= 3 && target.starts_with(&prefix)
+            }
+        })
 }
 
 fn icd9(f: &Facts) -> Ask {
@@ -531,4 +626,19 @@ fn which_code(f: &Facts) -> Ask {
     lower(&mut a, Answered::Partly);
     a.because.push("A search of descriptions cannot choose the code: confirm it in the ICD-10-CM Alphabetic Index and the Tabular List's notes.".into());
     a
+}
+
+#[cfg(test)]
+mod tests {
+    use super::names_code;
+
+    #[test]
+    fn note_references_take_in_the_codes_they_name() {
+        assert!(names_code("type 1 diabetes mellitus (E10.-)", "E10.9"));
+        assert!(!names_code("type 1 diabetes mellitus (E10.-)", "E11.9"));
+        assert!(names_code("chronic kidney disease (N18.1-N18.4, N18.9)", "N18.32"));
+        assert!(!names_code("chronic kidney disease (N18.1-N18.4, N18.9)", "N18.5"));
+        assert!(names_code("essential hypertension (I10)", "I10"));
+        assert!(!names_code("psychogenic dorsalgia (F45.41)", "F45.4"));
+    }
 }

@@ -29,10 +29,11 @@ async fn generation(store: &Store) -> Result<String> {
     let imports: Vec<ImportSummary> = sql::imports(store)
         .await?
         .into_iter()
-        .filter(|i| i.format != "ncci-ptp" && i.format != "icd-gem")
+        .filter(|i| i.format != "icd-gem")
         .collect();
+    // "2": the index also holds the CPT codes known only from PTP edits (0001A).
     Ok(format!(
-        "{}:{}",
+        "2:{}:{}",
         imports.len(),
         imports.last().map_or(0, |i| i.id)
     ))

@@ -762,6 +762,19 @@ pub async fn dump(store: &Store, system: CodeSystem) -> Result<CatalogDump> {
             });
         }
     }
+    if system == CodeSystem::Cpt {
+        // CPT codes named only by PTP edits (vaccine administration 0001A, with no MUE row) are
+        // codes too: known, without a descriptor.
+        for r in sqlx::query("SELECT col1 FROM ptp_edit UNION SELECT col2 FROM ptp_edit")
+            .fetch_all(pool)
+            .await?
+        {
+            let code: String = r.try_get(0)?;
+            if crate::codes::normalize(CodeSystem::Cpt, &code).is_some() {
+                dump.mue.entry(code).or_default();
+            }
+        }
+    }
     Ok(dump)
 }
 
