@@ -10,7 +10,8 @@ pub(super) struct Shapes(u16);
 impl Shapes {
     /// Five digits: CPT Category I (`99213`), or a ZIP code, a count...
     pub const DIGITS5: Shapes = Shapes(1);
-    /// Four digits and F, T or U: CPT Category II, III or PLA (`3074F`, `0042T`, `0001U`).
+    /// Four digits and F, T, U, M or A: CPT Category II, III, PLA, MAAA or vaccine administration
+    /// (`3074F`, `0042T`, `0001U`, `0001M`, `0001A`).
     pub const CPT_ALPHA: Shapes = Shapes(1 << 1);
     /// A letter and four digits: HCPCS Level II (`J3301`) or an ICD-10-CM code without its dot.
     pub const LETTER4: Shapes = Shapes(1 << 2);
@@ -123,8 +124,8 @@ pub(super) fn shapes(word: &str) -> Shapes {
     if n == 5 && digits(b) {
         s.set(Shapes::DIGITS5);
     }
-    if n == 5 && digits(&b[..4]) && matches!(b[4], b'F' | b'T' | b'U') {
-        // Category III and PLA codes all start with 0.
+    if n == 5 && digits(&b[..4]) && matches!(b[4], b'F' | b'T' | b'U' | b'M' | b'A') {
+        // Category III, PLA, MAAA (M) and vaccine administration (A) codes all start with 0.
         if b[4] == b'F' || b[0] == b'0' {
             s.set(Shapes::CPT_ALPHA);
         }
