@@ -4,6 +4,7 @@
 pub mod cases;
 pub mod catalog;
 pub mod lease;
+pub mod login_attempts;
 pub mod metrics;
 pub mod retention;
 pub mod staff;
@@ -80,6 +81,12 @@ const MIGRATIONS: &[Migration] = &[
         name: "bodies",
         sqlite: include_str!("../../migrations/sqlite/0007_bodies.sql"),
         postgres: include_str!("../../migrations/postgres/0007_bodies.sql"),
+    },
+    Migration {
+        version: 8,
+        name: "login_attempts",
+        sqlite: include_str!("../../migrations/sqlite/0008_login_attempts.sql"),
+        postgres: include_str!("../../migrations/postgres/0008_login_attempts.sql"),
     },
 ];
 
