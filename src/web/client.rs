@@ -30,7 +30,8 @@ impl Client {
 
     /// The address as the login throttle and the audit log name it.
     pub fn key(&self) -> String {
-        self.ip.map_or_else(|| "unknown".to_string(), |ip| ip.to_string())
+        self.ip
+            .map_or_else(|| "unknown".to_string(), |ip| ip.to_string())
     }
 }
 
@@ -83,7 +84,10 @@ pub fn from_headers(peer: Option<IpAddr>, headers: &HeaderMap, trusted: &[IpAddr
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.split(',').next())
         .is_some_and(|p| p.trim().eq_ignore_ascii_case("https"));
-    Client { ip: Some(ip), https }
+    Client {
+        ip: Some(ip),
+        https,
+    }
 }
 
 /// IPv4-mapped IPv6 addresses as IPv4, so one client has one key.

@@ -77,7 +77,7 @@ pub fn check(email: &str, role: Role, password: &str) -> Result<(), String> {
                 .into(),
         );
     }
-    if is_run(&chars) {
+    if is_run(&lower) {
         return Err("the password is a run of keys like 1234567890 or abcdefghij".into());
     }
     let squeezed: String = lower.chars().filter(|c| !c.is_whitespace()).collect();
@@ -92,13 +92,18 @@ fn repeats(chars: &[char], n: usize) -> bool {
     n > 0 && chars.iter().enumerate().all(|(i, c)| *c == chars[i % n])
 }
 
-/// Whether each character is one more (or each one less) than the one before: `0123456789`.
-fn is_run(chars: &[char]) -> bool {
-    let steps: Vec<i64> = chars
-        .windows(2)
-        .map(|w| i64::from(u32::from(w[1])) - i64::from(u32::from(w[0])))
-        .collect();
-    steps.iter().all(|&s| s == 1) || steps.iter().all(|&s| s == -1)
+/// Runs of keys that passwords are cut from (forwards or backwards).
+const RUNS: &[&str] = &[
+    "12345678901234567890",
+    "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz",
+    "qwertyuiopasdfghjklzxcvbnm",
+];
+
+/// Whether `lower` is a piece of one of [`RUNS`], forwards or backwards: `1234567890`.
+fn is_run(lower: &str) -> bool {
+    let backwards: String = lower.chars().rev().collect();
+    RUNS.iter()
+        .any(|run| run.contains(lower) || run.contains(backwards.as_str()))
 }
 
 #[cfg(test)]
@@ -113,8 +118,18 @@ mod tests {
         };
         refused("a@x.example", Role::Staff, "short", "at least 10");
         refused("a@x.example", Role::Admin, "eleven char", "at least 12");
-        refused("pat@clinic.example", Role::Staff, "PAT@clinic.example", "address");
-        refused("patricia@x.example", Role::Staff, "patricia2026!", "address");
+        refused(
+            "pat@clinic.example",
+            Role::Staff,
+            "PAT@clinic.example",
+            "address",
+        );
+        refused(
+            "patricia@x.example",
+            Role::Staff,
+            "patricia2026!",
+            "address",
+        );
         refused("a@x.example", Role::Staff, "aaaaaaaaaa", "repeated");
         refused("a@x.example", Role::Staff, "abababababab", "repeated");
         refused("a@x.example", Role::Staff, "1234567890", "run");

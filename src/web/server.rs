@@ -19,7 +19,8 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
 use tokio::task::JoinSet;
 
 /// What a connection over the cap is told before it is closed.
-const FULL: &[u8] = b"HTTP/1.1 503 Service Unavailable\r\nRetry-After: 5\r\nContent-Type: text/plain\r\n\
+const FULL: &[u8] =
+    b"HTTP/1.1 503 Service Unavailable\r\nRetry-After: 5\r\nContent-Type: text/plain\r\n\
 Content-Length: 44\r\nConnection: close\r\n\r\nToo many connections: try again in a moment\n";
 
 /// Serves `state`'s page on `listener` until `shutdown` resolves, then lets the requests in hand
