@@ -136,5 +136,7 @@ mod tests {
         let mapped: IpAddr = "::ffff:127.0.0.1".parse().unwrap();
         assert_eq!(from_headers(Some(mapped), &h, &[]).key(), "127.0.0.1");
         assert_eq!(from_headers(None, &h, &[proxy]).key(), "unknown");
+        let v6: IpAddr = "2001:db8:1:2:aaaa:bbbb:cccc:dddd".parse().unwrap();
+        assert_eq!(from_headers(Some(v6), &h, &[]).key(), "2001:db8:1:2::/64");
     }
 }
