@@ -28,10 +28,18 @@ impl Client {
         from_headers(peer, &parts.headers, trusted)
     }
 
-    /// The address as the login throttle and the audit log name it.
+    /// The address as the login throttle and the audit log name it: an IPv6 client by its /64
+    /// (one host usually holds a whole /64, so single addresses would not hold it back).
     pub fn key(&self) -> String {
-        self.ip
-            .map_or_else(|| "unknown".to_string(), |ip| ip.to_string())
+        match self.ip {
+            None => "unknown".to_string(),
+            Some(IpAddr::V4(v4)) => v4.to_string(),
+            Some(IpAddr::V6(v6)) => {
+                let s = v6.segments();
+                let net = std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0);
+                format!("{net}/64")
+            }
+        }
     }
 }
 
