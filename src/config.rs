@@ -2,8 +2,10 @@
 //! variable or a file named in the config, never stored in it and never printed.
 
 mod desks;
+mod web;
 
 pub use desks::{DeskConfig, ExtraMailbox};
+pub use web::{WebConfig, WebLimits};
 
 use anyhow::{Context, Result, bail};
 use serde::Deserialize;
@@ -310,29 +312,6 @@ impl Default for ReplyConfig {
     }
 }
 
-/// `[web]`
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct WebConfig {
-    /// Address the staff page listens on.
-    pub listen: String,
-    /// Mark the session cookie `Secure` (browsers then send it over HTTPS only). Unset: on when
-    /// `listen` is not a loopback address; set `true` behind a TLS proxy on loopback.
-    pub secure_cookies: Option<bool>,
-    /// Hours a login lasts.
-    pub session_hours: u32,
-}
-
-impl Default for WebConfig {
-    fn default() -> Self {
-        WebConfig {
-            listen: "127.0.0.1:8025".into(),
-            secure_cookies: None,
-            session_hours: 12,
-        }
-    }
-}
-
 /// The sections a `CODEDESK_<SECTION>_<KEY>` variable may address.
 const SECTIONS: &[&str] = &[
     "database",
@@ -460,6 +439,7 @@ impl Config {
             .purge_after_secs()
             .context("[retention] purge_after")?;
         self.outbox.timeout().context("[outbox] timeout")?;
+        self.web.limits()?;
         self.validate_desks()?;
         Ok(())
     }

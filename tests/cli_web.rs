@@ -49,6 +49,14 @@ fn user_add_passwd_and_list_read_the_password_from_stdin() {
     assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
     let short = codedesk(&dir, &["user", "add", "b@clinic.example"], "short\n");
     assert!(String::from_utf8_lossy(&short.stderr).contains("at least 10 characters"));
+    let repeated = codedesk(&dir, &["user", "add", "c@clinic.example"], "aaaaaaaaaaaa\n");
+    assert!(String::from_utf8_lossy(&repeated.stderr).contains("repeated"));
+    let admin = codedesk(
+        &dir,
+        &["user", "add", "d@clinic.example", "--role", "admin"],
+        "eleven char\n",
+    );
+    assert!(String::from_utf8_lossy(&admin.stderr).contains("at least 12 characters"));
     let pw = codedesk(
         &dir,
         &["user", "passwd", "lead@clinic.example"],

@@ -4,7 +4,7 @@
 use crate::config::Config;
 use crate::store::Store;
 use crate::store::staff::{self, Role};
-use crate::web::auth::hash_password;
+use crate::web::auth::new_password_hash;
 use anyhow::{Context, Result, bail};
 use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
@@ -49,7 +49,7 @@ pub async fn run(config: &Config, args: Args) -> Result<ExitCode> {
                     "a staff account for {email} already exists: use `codedesk user passwd {email}`"
                 );
             }
-            let hash = hash_password(&read_password(true)?)?;
+            let hash = new_password_hash(&email, role, &read_password(true)?)?;
             staff::create_user(&store, &email, role, &hash).await?;
             staff::audit(
                 &store,
@@ -63,10 +63,10 @@ pub async fn run(config: &Config, args: Args) -> Result<ExitCode> {
         }
         UserCommand::Passwd { email } => {
             let email = normalise(&email)?;
-            if staff::find_user(&store, &email).await?.is_none() {
+            let Some(user) = staff::find_user(&store, &email).await? else {
                 bail!("there is no staff account {email}: add it with `codedesk user add {email}`");
-            }
-            let hash = hash_password(&read_password(true)?)?;
+            };
+            let hash = new_password_hash(&email, user.role, &read_password(true)?)?;
             staff::set_password(&store, &email, &hash).await?;
             staff::audit(&store, None, "user.passwd", None, &email).await?;
             println!("password of {email} changed; its sessions are ended");

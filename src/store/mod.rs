@@ -4,6 +4,7 @@
 pub mod cases;
 pub mod catalog;
 pub mod lease;
+pub mod login_attempts;
 pub mod metrics;
 pub mod retention;
 pub mod staff;
@@ -86,6 +87,12 @@ const MIGRATIONS: &[Migration] = &[
         name: "ptp_coverage",
         sqlite: include_str!("../../migrations/sqlite/0008_ptp_coverage.sql"),
         postgres: include_str!("../../migrations/postgres/0008_ptp_coverage.sql"),
+    },
+    Migration {
+        version: 9,
+        name: "login_attempts",
+        sqlite: include_str!("../../migrations/sqlite/0009_login_attempts.sql"),
+        postgres: include_str!("../../migrations/postgres/0009_login_attempts.sql"),
     },
 ];
 

@@ -2,7 +2,7 @@
 //! audit log. Everything here but the audit log needs the admin role; every change is audited.
 
 use super::AppState;
-use super::auth::{Staff, hash_password};
+use super::auth::{Staff, new_password_hash};
 use super::error::WebError;
 use crate::store::staff::{self, Role};
 use axum::Form;
@@ -62,7 +62,8 @@ pub async fn add_user(
         .parse()
         .map_err(|e: anyhow::Error| WebError::BadRequest(e.to_string()))?;
     let password = form.password;
-    let hash = tokio::task::spawn_blocking(move || hash_password(&password))
+    let for_email = email.clone();
+    let hash = tokio::task::spawn_blocking(move || new_password_hash(&for_email, role, &password))
         .await
         .map_err(anyhow::Error::from)?
         .map_err(|e| WebError::BadRequest(e.to_string()))?;

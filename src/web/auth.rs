@@ -1,8 +1,11 @@
-//! Who is asking: argon2id password hashes, session cookies, the CSRF check on every POST, the
-//! login rate limit, and the [`Staff`] extractor that every page but login requires.
+//! Who is asking: argon2id password hashes, session cookies, the CSRF check on every POST, logins
+//! (throttled per client and account, their password checks bounded), and the [`Staff`]
+//! extractor that every page but login requires.
 
 use super::AppState;
+use super::client::Client;
 use super::error::WebError;
+use crate::store::login_attempts;
 use crate::store::staff::{self, Role, StaffUser};
 use anyhow::{Context, Result, anyhow};
 use argon2::Argon2;
@@ -15,9 +18,6 @@ use axum::http::{HeaderMap, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "codedesk_session";
@@ -29,6 +29,11 @@ pub const CSRF_FIELD: &str = "csrf";
 pub const MIN_PASSWORD_LEN: usize = 10;
 /// The largest form body read (a reply edit fits many times over).
 const MAX_FORM_BYTES: usize = 256 * 1024;
+/// The most of a typed login address kept (the audit log, the throttle, the form shown again):
+/// the longest an email address can be.
+const MAX_EMAIL_KEPT: usize = 254;
+/// Seconds a login refused because the server is busy is told to wait.
+const BUSY_RETRY_SECS: u64 = 2;
 
 /// An argon2id hash (PHC string) of `password` with a fresh salt.
 pub fn hash_password(password: &str) -> Result<String> {
@@ -40,6 +45,13 @@ pub fn hash_password(password: &str) -> Result<String> {
         .hash_password(password.as_bytes(), &salt)
         .map(|h| h.to_string())
         .map_err(|e| anyhow!("cannot hash the password: {e}"))
+}
+
+/// The hash of a new password for `email` with `role`, after the rules of
+/// [`super::password_rules`]; the error says what is wrong with it.
+pub fn new_password_hash(email: &str, role: Role, password: &str) -> Result<String> {
+    super::password_rules::check(email, role, password).map_err(|e| anyhow!(e))?;
+    hash_password(password)
 }
 
 /// Whether `password` matches the stored PHC `hash`.
@@ -167,9 +179,13 @@ pub async fn session_layer(
         }
     }
     let body = if parts.method == Method::POST {
-        let bytes = axum::body::to_bytes(body, MAX_FORM_BYTES)
-            .await
-            .map_err(|_| WebError::BadRequest("the form is too large".into()))?;
+        let bytes = tokio::time::timeout(
+            state.limits.body_timeout,
+            axum::body::to_bytes(body, MAX_FORM_BYTES),
+        )
+        .await
+        .map_err(|_| WebError::SlowBody)?
+        .map_err(|_| WebError::BadRequest("the form is too large".into()))?;
         let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes)
             .map_err(|_| WebError::BadRequest("the form could not be read".into()))?;
         let sent = fields
@@ -210,52 +226,6 @@ fn constant_time_eq(a: &str, b: &str) -> bool {
             == 0
 }
 
-/// Failed logins per account address in a sliding window; refuses after too many.
-#[derive(Debug, Default)]
-pub struct LoginLimiter {
-    failures: Mutex<HashMap<String, Vec<Instant>>>,
-}
-
-/// Failed attempts allowed per address in [`WINDOW`].
-const MAX_FAILURES: usize = 5;
-/// The window failed attempts are counted in.
-const WINDOW: Duration = Duration::from_secs(15 * 60);
-
-impl LoginLimiter {
-    /// Refuses when `key` failed too often lately.
-    pub fn check(&self, key: &str) -> Result<(), WebError> {
-        let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        let now = Instant::now();
-        let list = map.entry(key.to_string()).or_default();
-        list.retain(|t| now.duration_since(*t) < WINDOW);
-        if list.len() >= MAX_FAILURES {
-            let wait = WINDOW.saturating_sub(now.duration_since(list[0]));
-            return Err(WebError::TooManyAttempts(wait.as_secs() / 60 + 1));
-        }
-        Ok(())
-    }
-
-    /// Counts a failed attempt.
-    pub fn failed(&self, key: &str) {
-        let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        let now = Instant::now();
-        // Addresses are chosen by whoever logs in: forget stale ones so the map stays small.
-        if map.len() > 10_000 {
-            map.retain(|_, list| {
-                list.retain(|t| now.duration_since(*t) < WINDOW);
-                !list.is_empty()
-            });
-        }
-        map.entry(key.to_string()).or_default().push(now);
-    }
-
-    /// Forgets failures after a good login.
-    pub fn succeeded(&self, key: &str) {
-        let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        map.remove(key);
-    }
-}
-
 /// The form the login page posts.
 #[derive(Debug, serde::Deserialize)]
 pub struct LoginForm {
@@ -264,12 +234,16 @@ pub struct LoginForm {
 }
 
 /// `GET /login`: the form, with a fresh login CSRF cookie.
-pub async fn login_page(State(state): State<AppState>) -> Result<Response, WebError> {
-    login_form(&state, None, "").await
+pub async fn login_page(
+    State(state): State<AppState>,
+    client: Client,
+) -> Result<Response, WebError> {
+    login_form(&state, &client, None, "").await
 }
 
 async fn login_form(
     state: &AppState,
+    client: &Client,
     error: Option<&str>,
     email: &str,
 ) -> Result<Response, WebError> {
@@ -283,41 +257,71 @@ async fn login_form(
         &token,
         "/login",
         Some(3600),
-        state.secure_cookies,
+        state.secure_cookies(client),
     );
     Ok(([(header::SET_COOKIE, cookie)], html).into_response())
 }
 
-/// `POST /login`: checks the password (rate-limited), starts a session, goes to the queue.
+/// `POST /login`: counts the attempt of this client on this address (refused past the limit),
+/// checks the password (a bounded number at once), starts a session, goes to the queue.
 pub async fn login(
     State(state): State<AppState>,
+    client: Client,
     axum::Form(form): axum::Form<LoginForm>,
 ) -> Result<Response, WebError> {
     let email = form.email.trim().to_ascii_lowercase();
-    state.limiter.check(&email)?;
+    let kept = clip(&email, MAX_EMAIL_KEPT);
+    let who = client.key();
+    // A place in the queue first: a login refused as busy is not counted against the client.
+    let ticket = state
+        .login_gate
+        .enter()
+        .ok_or(WebError::Busy(BUSY_RETRY_SECS))?;
+    // Count before checking, in the database: parallel attempts, in this process or another,
+    // each take a number, and those past the limit are refused without a check.
+    let now = super::now_unix();
+    let window = state.limits.login_lock.as_secs() as i64;
+    let (attempts, until) = login_attempts::count(&state.store, &who, &kept, now, window).await?;
+    if attempts > i64::from(state.limits.login_failures) {
+        return Err(WebError::TooManyAttempts((until - now).max(1) as u64));
+    }
     let found = staff::user_for_login(&state.store, &email).await?;
+    let running = ticket.run().await;
     let password = form.password;
-    let (user, ok) = tokio::task::spawn_blocking(move || match found {
-        Some((user, hash)) => {
-            let ok = verify_password(&password, &hash) && !user.disabled;
-            (Some(user), ok)
-        }
-        None => {
-            // Spend the same time as for a real account, so timing does not tell who exists.
-            let _ = verify_password(&password, DUMMY_HASH);
-            (None, false)
+    let (user, ok) = tokio::task::spawn_blocking(move || {
+        // Held until the check ends, even if the client gives up on the request.
+        let _running = running;
+        match found {
+            Some((user, hash)) => {
+                let ok = verify_password(&password, &hash) && !user.disabled;
+                (Some(user), ok)
+            }
+            None => {
+                // Spend the same time as for a real account, so timing does not tell who exists.
+                let _ = verify_password(&password, DUMMY_HASH);
+                (None, false)
+            }
         }
     })
     .await
     .context("password check stopped")?;
+    drop(ticket);
     let Some(user) = user.filter(|_| ok) else {
-        state.limiter.failed(&email);
-        staff::audit(&state.store, None, "login.failed", None, &email).await?;
-        let mut res = login_form(&state, Some("Wrong address or password."), &email).await?;
+        login_attempts::purge(&state.store, now, window).await?;
+        staff::audit(
+            &state.store,
+            None,
+            "login.failed",
+            None,
+            &format!("{kept} from {who}"),
+        )
+        .await?;
+        let mut res =
+            login_form(&state, &client, Some("Wrong address or password."), &kept).await?;
         *res.status_mut() = axum::http::StatusCode::UNAUTHORIZED;
         return Ok(res);
     };
-    state.limiter.succeeded(&email);
+    login_attempts::clear(&state.store, &who, &kept, now, window).await?;
     let token = random_token();
     let hours = u64::from(state.session_hours.max(1));
     let expires = rfc3339_after(hours * 3600);
@@ -335,14 +339,14 @@ pub async fn login(
         &token,
         "/",
         Some(hours * 3600),
-        state.secure_cookies,
+        state.secure_cookies(&client),
     );
     let clear = set_cookie(
         LOGIN_CSRF_COOKIE,
         "",
         "/login",
         Some(0),
-        state.secure_cookies,
+        state.secure_cookies(&client),
     );
     let mut res = (axum::http::StatusCode::SEE_OTHER, [(header::LOCATION, "/")]).into_response();
     // Two cookies: `append`, since a header array would keep only the last.
@@ -356,10 +360,20 @@ pub async fn login(
 }
 
 /// `POST /logout`: ends the session.
-pub async fn logout(State(state): State<AppState>, staff: Staff) -> Result<Response, WebError> {
+pub async fn logout(
+    State(state): State<AppState>,
+    client: Client,
+    staff: Staff,
+) -> Result<Response, WebError> {
     staff::delete_session(&state.store, &staff.session_digest).await?;
     staff::audit(&state.store, Some(&staff.user), "logout", None, "").await?;
-    let clear = set_cookie(SESSION_COOKIE, "", "/", Some(0), state.secure_cookies);
+    let clear = set_cookie(
+        SESSION_COOKIE,
+        "",
+        "/",
+        Some(0),
+        state.secure_cookies(&client),
+    );
     Ok((
         axum::http::StatusCode::SEE_OTHER,
         [(header::SET_COOKIE, clear)],
@@ -370,6 +384,14 @@ pub async fn logout(State(state): State<AppState>, staff: Staff) -> Result<Respo
 
 /// A valid argon2id hash of a random password nobody knows, checked when the address is unknown.
 const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0CrLFxn5D0+W2GLSOgTFuJNmtYBQgXqaWuLoa8j6aD0";
+
+/// At most `max` characters of `text`, with `…` when cut.
+fn clip(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((i, _)) => format!("{}…", &text[..i]),
+        None => text.to_string(),
+    }
+}
 
 /// RFC 3339 time `secs` seconds from now.
 fn rfc3339_after(secs: u64) -> String {
@@ -410,13 +432,9 @@ mod tests {
     }
 
     #[test]
-    fn limiter_refuses_after_five_failures() {
-        let l = LoginLimiter::default();
-        for _ in 0..MAX_FAILURES {
-            l.check("a@x").unwrap();
-            l.failed("a@x");
-        }
-        assert!(matches!(l.check("a@x"), Err(WebError::TooManyAttempts(_))));
-        l.check("b@x").unwrap();
+    fn typed_addresses_are_clipped_on_a_character_boundary() {
+        assert_eq!(clip("abc", 3), "abc");
+        assert_eq!(clip("abcd", 3), "abc…");
+        assert_eq!(clip("ééé", 2), "éé…");
     }
 }

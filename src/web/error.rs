@@ -1,7 +1,7 @@
 //! The one error type of the staff page and how each kind is shown. Internal errors are logged
 //! (without message text or addresses) and shown without details.
 
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 
 /// Why a request was not served.
@@ -19,9 +19,15 @@ pub enum WebError {
          or wrong): go back, reload the page and try again"
     )]
     BadCsrf,
-    /// Too many failed logins.
-    #[error("too many failed logins: wait {0} minutes and try again")]
+    /// Too many failed logins from this client for this account; the seconds until the lock ends.
+    #[error("too many failed logins: wait {} minutes and try again", .0.div_ceil(60).max(1))]
     TooManyAttempts(u64),
+    /// Too many logins at once: the seconds to wait before trying again.
+    #[error("the server is busy checking other logins: try again in a few seconds")]
+    Busy(u64),
+    /// The request body did not arrive in time.
+    #[error("the form took too long to arrive: send it again")]
+    SlowBody,
     /// Nothing at this address.
     #[error("{0}")]
     NotFound(String),
@@ -42,6 +48,8 @@ impl WebError {
             WebError::LoginNeeded => StatusCode::SEE_OTHER,
             WebError::Forbidden(_) | WebError::BadCsrf => StatusCode::FORBIDDEN,
             WebError::TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
+            WebError::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
+            WebError::SlowBody => StatusCode::REQUEST_TIMEOUT,
             WebError::NotFound(_) => StatusCode::NOT_FOUND,
             WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
             WebError::Conflict(_) => StatusCode::CONFLICT,
@@ -68,6 +76,18 @@ impl IntoResponse for WebError {
         let status = self.status();
         let title = status.canonical_reason().unwrap_or("Error");
         let body = super::render::error_page(status.as_u16(), title, &message);
-        (status, Html(body)).into_response()
+        let mut res = (status, Html(body)).into_response();
+        let h = res.headers_mut();
+        match self {
+            WebError::TooManyAttempts(secs) | WebError::Busy(secs) => {
+                h.insert(header::RETRY_AFTER, HeaderValue::from(secs.max(1)));
+            }
+            // The rest of the body may still be on its way: do not wait for it.
+            WebError::SlowBody => {
+                h.insert(header::CONNECTION, HeaderValue::from_static("close"));
+            }
+            _ => {}
+        }
+        res
     }
 }

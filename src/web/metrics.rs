@@ -12,12 +12,14 @@ use std::fmt::Write;
 /// `GET /metrics`.
 pub async fn metrics(State(state): State<AppState>) -> Result<impl IntoResponse, WebError> {
     let figures = metrics::figures(&state.store).await?;
+    let mut text = render(&figures, super::now_unix());
+    render_page(&mut text, &state);
     Ok((
         [(
             header::CONTENT_TYPE,
             "text/plain; version=0.0.4; charset=utf-8",
         )],
-        render(&figures, super::now_unix()),
+        text,
     ))
 }
 
@@ -133,6 +135,43 @@ fn render_workers(out: &mut String, f: &Figures) {
             label(mailbox),
             u8::from(held)
         );
+    }
+}
+
+/// This page process's own figures: password checks and refused logins and connections.
+fn render_page(out: &mut String, state: &AppState) {
+    let gate = &state.login_gate;
+    let figures = [
+        (
+            "codedesk_password_checks_running",
+            "gauge",
+            "Login password checks running now.",
+            gate.running() as u64,
+        ),
+        (
+            "codedesk_password_checks_peak",
+            "gauge",
+            "The most login password checks that ran at once since the page started.",
+            gate.peak() as u64,
+        ),
+        (
+            "codedesk_logins_refused_busy_total",
+            "counter",
+            "Logins answered 503 because [web] password_check_queue was full.",
+            gate.refused(),
+        ),
+        (
+            "codedesk_web_connections_refused_total",
+            "counter",
+            "Connections answered 503 and closed because [web] max_connections were open.",
+            state
+                .connections_refused
+                .load(std::sync::atomic::Ordering::Relaxed),
+        ),
+    ];
+    for (name, kind, help, value) in figures {
+        push_family(out, name, kind, help);
+        let _ = writeln!(out, "{name} {value}");
     }
 }
 

@@ -5,19 +5,25 @@
 mod admin;
 pub mod auth;
 mod case;
+pub mod client;
 mod error;
 mod format;
 mod headers;
 pub mod health;
+pub mod login_gate;
 pub mod metrics;
+pub mod password_rules;
 mod queue;
 pub mod render;
 mod reply_edit;
+mod server;
+
+pub use server::serve_listener;
 
 pub use error::WebError;
 pub use format::now as now_unix;
 
-use crate::config::Config;
+use crate::config::{Config, WebConfig, WebLimits};
 use crate::store::Store;
 use anyhow::{Context, Result};
 use axum::Router;
@@ -26,6 +32,7 @@ use axum::response::{Html, IntoResponse};
 use axum::routing::{get, post};
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
 
 /// What every handler shares.
 #[derive(Clone)]
@@ -35,8 +42,13 @@ pub struct AppState {
     /// The configuration the page was started with.
     pub config: Arc<Config>,
     templates: Arc<minijinja::Environment<'static>>,
-    limiter: Arc<auth::LoginLimiter>,
-    secure_cookies: bool,
+    limits: WebLimits,
+    /// Bounds the password checks of logins.
+    pub login_gate: Arc<login_gate::LoginGate>,
+    /// Connections refused because `[web] max_connections` were open.
+    pub connections_refused: Arc<AtomicU64>,
+    /// `listen` is a loopback address.
+    loopback: bool,
     session_hours: u32,
     /// Staff actions take this while they check a case's version and change it, so two at once
     /// in this process cannot both pass the check (across processes the state-conditional
@@ -50,20 +62,37 @@ impl AppState {
     /// when that folder exists, else the built-in copies.
     pub fn new(store: Store, config: Config) -> AppState {
         let dir = config.reply.templates.join("web");
-        let secure_cookies = config
-            .web
-            .secure_cookies
-            .unwrap_or_else(|| !is_loopback(&config.web.listen));
+        // A loaded config was validated; one built in code falls back to the defaults.
+        let limits = config.web.limits().unwrap_or_else(|e| {
+            tracing::warn!("[web] limits are not valid ({e:#}); using the defaults");
+            WebConfig::default()
+                .limits()
+                .expect("the default [web] limits parse")
+        });
         AppState {
             store,
             templates: Arc::new(render::environment(dir.is_dir().then_some(dir))),
-            limiter: Arc::default(),
-            secure_cookies,
+            login_gate: Arc::new(login_gate::LoginGate::new(
+                limits.password_checks,
+                limits.password_check_queue,
+            )),
+            connections_refused: Arc::default(),
+            limits,
+            loopback: is_loopback(&config.web.listen),
             session_hours: config.web.session_hours,
             actions: Arc::default(),
             health: Arc::default(),
             config: Arc::new(config),
         }
+    }
+
+    /// Whether cookies set for `client` are marked `Secure`: as `[web] secure_cookies` says, else
+    /// when listening beyond loopback or a trusted proxy says the browser used HTTPS.
+    pub fn secure_cookies(&self, client: &client::Client) -> bool {
+        self.config
+            .web
+            .secure_cookies
+            .unwrap_or(!self.loopback || client.https)
     }
 
     /// Renders template `name` with `ctx`.
@@ -142,8 +171,8 @@ pub async fn serve(
     if !is_loopback(&listen) && config.web.secure_cookies == Some(false) {
         tracing::warn!("the staff page listens beyond loopback with secure_cookies = false");
     }
-    axum::serve(listener, router(AppState::new(store, config)))
-        .with_graceful_shutdown(shutdown)
+    config.web.limits()?;
+    serve_listener(listener, AppState::new(store, config), shutdown)
         .await
         .context("the staff page stopped")
 }
