@@ -370,7 +370,21 @@ fn modifier(f: &Facts) -> Ask {
             });
         }
     }
-    if !decided {
+    let no_edit_in_force = !f.pairs.is_empty()
+        && f.pairs.iter().all(|p| {
+            matches!(
+                p.status,
+                PairStatus::NoEdit | PairStatus::Deleted | PairStatus::NotYetEffective
+            )
+        });
+    if no_edit_in_force {
+        a.answer.push(format!(
+            "No NCCI edit is in force between {} on {}, so NCCI needs no modifier to pay them together.",
+            procedure_codes(f).join(", "),
+            f.date
+        ));
+    }
+    if !decided && !no_edit_in_force {
         let to = if a.answer.is_empty() {
             Answered::No
         } else {
