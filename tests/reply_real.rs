@@ -10,13 +10,11 @@ use codedesk::codes::Catalog;
 use codedesk::consult::{Consultation, consult};
 use codedesk::date::Date;
 use codedesk::question::{self, Limits};
-use codedesk::reply::{self, OutgoingReply, Replier, ReplyKind, ReplySettings};
-use codedesk::store::Store;
+use codedesk::reply::{self, OutgoingReply, ReplyKind};
 use common::codesets;
-use real_catalog::{open_catalog, replier};
+use real_catalog::{db_url, open_catalog, real_catalog_dir, replier};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::OnceLock;
 
 /// The day the answers are given (when a question names no date of service) and dated.
 const TODAY: &str = "2026-11-27";
