@@ -828,6 +828,37 @@ pub(super) fn is_distinctive_modifier(token: &str) -> bool {
     )
 }
 
+/// Modifiers that are also English words or prose abbreviations (upper case): in a sentence
+/// written in capitals, `J1100 AS 10 units` means "as" and `99284 ED visit` the emergency
+/// department.
+pub(super) fn is_word_modifier(token: &str) -> bool {
+    matches!(
+        token,
+        "AS" | "AT"
+            | "GO"
+            | "ME"
+            | "UP"
+            | "US"
+            | "HE"
+            | "AM"
+            | "PM"
+            | "HI"
+            | "RE"
+            | "EX"
+            | "AD"
+            | "AH"
+            | "HA"
+            | "UH"
+            | "AW"
+            | "ER"
+            | "ED"
+            | "PT"
+            | "MD"
+            | "PA"
+            | "CT"
+    )
+}
+
 /// Letter modifiers that, written after a code on its line (`20610 RT`), make it a claim line:
 /// every letter modifier except those that are also words or state abbreviations.
 pub(super) fn is_line_modifier(token: &str) -> bool {

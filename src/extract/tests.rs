@@ -296,3 +296,34 @@ proptest! {
         let _ = extract(&text, &NoCatalog);
     }
 }
+
+// Edges found on real questions (issue 12, item 6): each test is named after its edge.
+
+#[test]
+fn an_english_word_in_capitals_is_no_modifier() {
+    check(&[
+        ("do we code J1100 AS 10 units", &["HCPCS J1100"]),
+        ("Can we bill 99213 AT the same visit?", &["CPT 99213"]),
+        (
+            "Can we bill 97110 GO with 97140?",
+            &["CPT 97110", "CPT 97140"],
+        ),
+        (
+            "CAN I BILL 99213 AT THE SAME VISIT AS 20610?",
+            &["CPT 99213", "CPT 20610"],
+        ),
+        ("Is 99214 UP to the payer?", &["CPT 99214"]),
+        // Real uses stay modifiers.
+        ("Bill J1100-AS", &["HCPCS J1100+AS", "MOD AS"]),
+        ("Bill 64483-AS please", &["CPT 64483+AS", "MOD AS"]),
+        (
+            "Do I need modifier AS on 27447?",
+            &["MOD AS", "CPT 27447+AS"],
+        ),
+        ("Line 1: 27447 AS @ 1 unit", &["CPT 27447+AS", "MOD AS"]),
+        ("Billed 97110 GO", &["CPT 97110+GO", "MOD GO"]),
+        ("append AS to 27447", &["MOD AS", "CPT 27447+AS"]),
+    ]);
+    let table = "CPT | Mod | Units\n27447 | AS | 1";
+    check(&[(table, &["CPT 27447+AS", "MOD AS"])]);
+}
