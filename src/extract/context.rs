@@ -437,7 +437,9 @@ impl<'t> Context<'t> {
         if self.is_word(unit_at) {
             let w = self.lw(unit_at);
             let number = numeric && s.any(Shapes::MODIFIER | Shapes::DIGITS3);
-            if lexicon::is_measure_unit(w) || number && lexicon::is_count_word(w) {
+            // `E11.9 second` is an ordinal; `90 second` a unit.
+            let unit = lexicon::is_measure_unit(w) && (number || !lexicon::is_ordinal(w));
+            if unit || number && lexicon::is_count_word(w) {
                 return true;
             }
         }

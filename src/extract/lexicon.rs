@@ -601,6 +601,27 @@ pub(super) fn is_article(w: &str) -> bool {
     matches!(w, "a" | "an" | "the" | "this" | "that" | "these" | "those")
 }
 
+/// Ordinals a coder writes after a code to give its place on the claim: `I10 first and E11.9
+/// second`, `code I10 1st`.
+pub(super) fn is_ordinal(w: &str) -> bool {
+    matches!(
+        w,
+        "first"
+            | "second"
+            | "third"
+            | "fourth"
+            | "fifth"
+            | "last"
+            | "1st"
+            | "2nd"
+            | "3rd"
+            | "4th"
+            | "5th"
+            | "primary"
+            | "secondary"
+    )
+}
+
 /// Words joining two codes in a range: `99202 through 99215`.
 pub(super) fn is_range_word(w: &str) -> bool {
     matches!(w, "through" | "thru" | "thr")

@@ -327,3 +327,21 @@ fn an_english_word_in_capitals_is_no_modifier() {
     let table = "CPT | Mod | Units\n27447 | AS | 1";
     check(&[(table, &["CPT 27447+AS", "MOD AS"])]);
 }
+
+#[test]
+fn a_code_followed_by_an_ordinal_is_kept() {
+    check(&[
+        ("I10 first and E11.9 second", &["ICD I10", "ICD E11.9"]),
+        ("code I10 1st", &["ICD I10"]),
+        ("Dx I10 first, E11.9 second", &["ICD I10", "ICD E11.9"]),
+        (
+            "should I list E11.9 first or I10 first?",
+            &["ICD E11.9", "ICD I10"],
+        ),
+        ("code I10 1st and E11.9 2nd", &["ICD I10", "ICD E11.9"]),
+        (
+            "Bill 20610 first, then 99213 second",
+            &["CPT 20610", "CPT 99213"],
+        ),
+    ]);
+}
