@@ -582,14 +582,51 @@ impl<'t> Context<'t> {
         if comma {
             return true;
         }
-        if lexicon::is_ambiguous_state(state) || i < 2 || !self.is_word(i - 2) {
+        if i < 2 || !self.is_word(i - 2) {
             return false;
         }
-        let city = self.word(i - 2);
-        let mut chars = city.chars();
-        chars.next().is_some_and(char::is_uppercase)
-            && chars.all(char::is_lowercase)
-            && self.keyword[i - 2].is_none()
+        let city = |k: usize| {
+            let mut chars = self.word(k).chars();
+            self.is_word(k)
+                && chars.next().is_some_and(char::is_uppercase)
+                && chars.all(char::is_lowercase)
+                && self.keyword[k].is_none()
+        };
+        if !city(i - 2) {
+            return false;
+        }
+        if !lexicon::is_ambiguous_state(state) {
+            return true;
+        }
+        // An ambiguous state (`Head CT 70450`) takes an address line: the ZIP ends the line,
+        // and the city follows a comma (`12 Elm St, Springfield IL 62701`), stands under a
+        // street line, or starts a line of its own (`Springfield IL 62701`).
+        let line = self.toks[i].line;
+        let ends_line = self.toks.get(i + 1).is_none_or(|t| t.line != line);
+        if !ends_line {
+            return false;
+        }
+        let mut first = i - 2;
+        while first > 0 && self.toks[first - 1].line == line && city(first - 1) {
+            first -= 1;
+        }
+        let starts_line = first == 0 || self.toks[first - 1].line != line;
+        let after_comma = self.kind(first.wrapping_sub(1)) == Some(Kind::Comma)
+            && self.toks[first - 1].line == line;
+        // The line above is a street address: a number, then a street type (`12 Elm St`).
+        let above = (0..first)
+            .rev()
+            .take_while(|&k| self.toks[k].line + 1 >= line)
+            .last()
+            .unwrap_or(first);
+        let mut number = false;
+        let under_street = starts_line
+            && (above..first).any(|k| {
+                number |= self.is_digits(k);
+                number && self.is_word(k) && lexicon::is_street_word(self.lw(k))
+            });
+        let own_line = starts_line && !lexicon::is_imaging_state(state);
+        after_comma || under_street || own_line
     }
 
     /// `12345 Preston Rd`, `10000 N Central Expy`.

@@ -752,6 +752,12 @@ pub(super) fn is_ambiguous_state(w: &str) -> bool {
     )
 }
 
+/// State abbreviations that are also words coders put before a code on a line of its own
+/// (`Head CT 70450`, `Chest PA 71046`, `Smith MD`, `Main OR`).
+pub(super) fn is_imaging_state(w: &str) -> bool {
+    matches!(w, "CT" | "PA" | "MD" | "OR" | "MA" | "MS" | "DC")
+}
+
 /// Street-type words that end a street address: `12345 Preston Rd`.
 pub(super) fn is_street_word(w: &str) -> bool {
     matches!(

@@ -345,3 +345,30 @@ fn a_code_followed_by_an_ordinal_is_kept() {
         ),
     ]);
 }
+
+#[test]
+fn a_zip_code_after_a_state_is_no_code() {
+    check(&[
+        ("Springfield, IL 62701", &[]),
+        ("Dallas TX 75201-1234", &[]),
+        ("Springfield IL 62701", &[]),
+        (
+            "Please bill 99213 to our office at 100 Main St, Springfield, IL 62701",
+            &["CPT 99213"],
+        ),
+        (
+            "Billing office: 12 Elm St\nSpringfield IL 62701\nCan we bill 99213?",
+            &["CPT 99213"],
+        ),
+        (
+            "Send the claim for 99214 to Dallas TX 75201-1234 today",
+            &["CPT 99214"],
+        ),
+        ("Columbus OH 43215", &[]),
+        // A scan named before a code is no state.
+        (
+            "Head CT 70450 billed with 99213",
+            &["CPT 70450", "CPT 99213"],
+        ),
+    ]);
+}
