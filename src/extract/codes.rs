@@ -63,13 +63,24 @@ fn strong(cx: &Context, i: usize, oracle: &dyn CodeOracle) -> Option<CodeSystem>
         Some(Role::Procedure) if s.any(Shapes::LETTER4) && hcpcs_letter(w) => {
             return Some(CodeSystem::Hcpcs);
         }
+        Some(Role::Diagnosis) if s.any(Shapes::ICD9_DOT) && cx.near_icd9(i) => {
+            return Some(CodeSystem::Icd9Cm);
+        }
         Some(Role::Diagnosis) if s.any(Shapes::ICD_DOT | Shapes::ICD_BARE | Shapes::LETTER4) => {
             return Some(CodeSystem::Icd10Cm);
         }
+        Some(Role::Diagnosis) if s.any(Shapes::ICD9_DOT) => return Some(CodeSystem::Icd9Cm),
         _ => {}
     }
     let gov = cx.governed[i];
-    if s.any(Shapes::ICD9_DOT) && (gov == Some(Keyword::Icd9) || sentence.icd9) {
+    if s.any(Shapes::ICD9_DOT) && (gov == Some(Keyword::Icd9) || cx.near_icd9(i)) {
+        return Some(CodeSystem::Icd9Cm);
+    }
+    // `dx 724.2`, `the old code 250.00`: only ICD-9-CM has that shape.
+    if s.any(Shapes::ICD9_DOT)
+        && !s.any(Shapes::ICD_DOT)
+        && matches!(gov, Some(Keyword::Diagnosis | Keyword::Any))
+    {
         return Some(CodeSystem::Icd9Cm);
     }
     if s.any(Shapes::DIGITS3) && gov == Some(Keyword::Icd9) {

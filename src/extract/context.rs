@@ -198,6 +198,19 @@ impl<'t> Context<'t> {
         here.about_codes() || (s > 0 && near(s - 1)) || near(s + 1)
     }
 
+    /// Whether token `i`'s sentence, or one next to it in its paragraph, names ICD-9 (`We used
+    /// ICD-9 then. The code was 724.2.`).
+    pub fn near_icd9(&self, i: usize) -> bool {
+        let s = self.sentence_of[i] as usize;
+        let here = &self.sentences[s];
+        let near = |k: usize| {
+            self.sentences
+                .get(k)
+                .is_some_and(|o| o.paragraph == here.paragraph && o.icd9)
+        };
+        here.icd9 || (s > 0 && near(s - 1)) || near(s + 1)
+    }
+
     pub fn sentence_mut(&mut self, i: usize) -> &mut Sentence {
         let s = self.sentence_of[i] as usize;
         &mut self.sentences[s]
@@ -653,15 +666,22 @@ impl<'t> Context<'t> {
                 s.any(Shapes::DIGITS5 | Shapes::CPT_ALPHA)
                     || s.any(Shapes::LETTER4) && hcpcs_letter(self.word(i))
             }
-            Keyword::Any => s.any(
-                Shapes::DIGITS5
-                    | Shapes::CPT_ALPHA
-                    | Shapes::LETTER4
-                    | Shapes::ICD_DOT
-                    | Shapes::ICD_BARE
-                    | Shapes::PCS,
-            ),
-            Keyword::Diagnosis => s.any(Shapes::ICD_DOT | Shapes::ICD_BARE | Shapes::LETTER4),
+            // An ICD-9-CM code with its dot (`code 724.2`) only first: later in the list it may
+            // be an amount (`code 99213 was 125.00`); lists spread from the first.
+            Keyword::Any => {
+                s.any(
+                    Shapes::DIGITS5
+                        | Shapes::CPT_ALPHA
+                        | Shapes::LETTER4
+                        | Shapes::ICD_DOT
+                        | Shapes::ICD_BARE
+                        | Shapes::PCS,
+                ) || first && s.any(Shapes::ICD9_DOT)
+            }
+            Keyword::Diagnosis => {
+                s.any(Shapes::ICD_DOT | Shapes::ICD_BARE | Shapes::LETTER4)
+                    || first && s.any(Shapes::ICD9_DOT)
+            }
             Keyword::Pcs => s.any(Shapes::PCS),
             Keyword::Icd9 => s.any(Shapes::ICD9_DOT | Shapes::DIGITS3),
             Keyword::Modifier => {

@@ -372,3 +372,26 @@ fn a_zip_code_after_a_state_is_no_code() {
         ),
     ]);
 }
+
+#[test]
+fn icd9_codes_with_a_decimal_are_found() {
+    check(&[
+        ("the old ICD-9 code was 724.2", &["ICD9 724.2"]),
+        ("ICD-9 250.00 and 724.2", &["ICD9 250.00", "ICD9 724.2"]),
+        (
+            "We used ICD-9 back then. The code was 724.2.",
+            &["ICD9 724.2"],
+        ),
+        ("old dx 724.2 is now M54.50", &["ICD9 724.2", "ICD M54.50"]),
+        (
+            "The old code 250.00 maps to E11.9",
+            &["ICD9 250.00", "ICD E11.9"],
+        ),
+        ("In ICD-9 it was V58.61; what is it now?", &["ICD9 V58.61"]),
+        (
+            "ICD9 codes 724.2, 250.00 and V58.61",
+            &["ICD9 724.2", "ICD9 250.00", "ICD9 V58.61"],
+        ),
+        ("dx 724.2, 250.00", &["ICD9 724.2", "ICD9 250.00"]),
+    ]);
+}
