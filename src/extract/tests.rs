@@ -395,3 +395,69 @@ fn icd9_codes_with_a_decimal_are_found() {
         ("dx 724.2, 250.00", &["ICD9 724.2", "ICD9 250.00"]),
     ]);
 }
+
+/// The references of an HTML-only mail's body, as the worker reads it.
+fn compact_html(html: &str) -> Vec<String> {
+    let raw = format!(
+        "From: a@b.example\r\nTo: c@d.example\r\nSubject: q\r\nMIME-Version: 1.0\r\n\
+         Content-Type: text/html; charset=utf-8\r\n\r\n{html}"
+    );
+    let q = crate::question::parse(raw.as_bytes(), &crate::question::Limits::default());
+    compact(&q.text, &NoCatalog)
+}
+
+#[test]
+fn a_bare_modifier_in_an_html_table_cell_is_found() {
+    let row = |cells: &[&str]| {
+        let tds: String = cells.iter().map(|c| format!("<td>{c}</td>")).collect();
+        format!("<tr>{tds}</tr>")
+    };
+    /// The header cells, the rows' cells, and the references wanted.
+    type Case<'a> = (&'a [&'a str], &'a [&'a [&'a str]], &'a [&'a str]);
+    let cases: &[Case] = &[
+        (
+            &["CPT", "Mod", "Units"],
+            &[&["99213", "25", "1"], &["20610", "59", "1"]],
+            &["CPT 99213+25", "MOD 25", "CPT 20610+59", "MOD 59"],
+        ),
+        (
+            &["CPT Code(s)", "Modifier"],
+            &[&["99213", "25"]],
+            &["CPT 99213+25", "MOD 25"],
+        ),
+        (
+            &["CPT/HCPCS Codes", "Mod", "Description"],
+            &[&["99213", "25", "office visit"]],
+            &["CPT 99213+25", "MOD 25"],
+        ),
+        // A row holding nothing but a modifier (the code cell merged with the row above).
+        (
+            &["CPT", "Mod", "Units"],
+            &[&["20610", "59", "1"], &["", "25", ""]],
+            &["CPT 20610+59", "MOD 59", "MOD 25"],
+        ),
+        (
+            &["Code", "Modifier 1", "Modifier 2"],
+            &[&["20610", "59", ""], &["20611", "", "RT"]],
+            &["CPT 20610+59", "MOD 59", "CPT 20611+RT", "MOD RT"],
+        ),
+        (
+            &["Mod", "CPT"],
+            &[&["25", "99213"]],
+            &["MOD 25", "CPT 99213+25"],
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (header, rows, want) in cases {
+        let ths: String = header.iter().map(|c| format!("<th>{c}</th>")).collect();
+        let body: String = rows.iter().map(|r| row(r)).collect();
+        let html = format!(
+            "<html><body><p>Is this right?</p><table><tr>{ths}</tr>{body}</table></body></html>"
+        );
+        let got = compact_html(&html);
+        if got != *want {
+            failures.push(format!("{html}\n   want {want:?}\n    got {got:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
