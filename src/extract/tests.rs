@@ -461,3 +461,31 @@ fn a_bare_modifier_in_an_html_table_cell_is_found() {
     }
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
 }
+
+#[test]
+fn codes_written_as_alternatives_are_no_pair() {
+    let groups = |text: &str| {
+        let refs = extract(text, &NoCatalog);
+        alternatives(text, &refs)
+            .into_iter()
+            .map(|(a, b)| format!("{} {}", refs[a].code, refs[b].code))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(groups("99213 or 99214?"), ["99213 99214"]);
+    assert_eq!(groups("Do I bill 99213/99214 for this?"), ["99213 99214"]);
+    assert_eq!(groups("99213 vs 99214"), ["99213 99214"]);
+    assert_eq!(
+        groups("Should I use 99213, 99214 or 99215?"),
+        ["99213 99214", "99213 99215", "99214 99215"]
+    );
+    assert_eq!(
+        groups("Can 99213-25 or 99214-25 be billed with 20610?"),
+        ["99213 99214"]
+    );
+    // Pairs to bundle-check stay pairs.
+    assert!(groups("Can 62322 be billed with 99213-25?").is_empty());
+    assert!(groups("62322/99213 same day?").is_empty());
+    assert!(groups("99213 and 20610").is_empty());
+    assert!(groups("Is 20610 and/or 99213 billable?").is_empty());
+    assert!(groups("Dx I10, E11.9 and Z79.4").is_empty());
+}
