@@ -99,13 +99,17 @@ fn asks_about_together(text: &str, refs: &[CodeRef], run: &[usize]) -> bool {
     let (Some(&first), Some(&last)) = (run.first(), run.last()) else {
         return false;
     };
-    let start = text[..refs[first].start]
-        .rfind(['.', '?', '!', '\n'])
+    let (from, to) = (refs[first].start, refs[last].end);
+    let start = text
+        .get(..from)
+        .and_then(|t| t.rfind(['.', '?', '!', '\n']))
         .map_or(0, |p| p + 1);
-    let end = text[refs[last].end..]
-        .find(['.', '?', '!', '\n'])
-        .map_or(text.len(), |p| refs[last].end + p);
-    text[start..end]
+    let end = text
+        .get(to..)
+        .and_then(|t| t.find(['.', '?', '!', '\n']))
+        .map_or(text.len(), |p| to + p);
+    text.get(start..end)
+        .unwrap_or("")
         .split(|c: char| !c.is_ascii_alphanumeric())
         .map(str::to_ascii_lowercase)
         .any(|w| {

@@ -283,6 +283,11 @@ proptest! {
                 prop_assert!(refs.iter().any(|o| o.system == CodeSystem::Modifier && &o.code == m));
             }
         }
+        for (a, b) in alternatives(&text, &refs) {
+            prop_assert!(a < b && b < refs.len());
+            prop_assert!(refs[a].system != CodeSystem::Modifier);
+            prop_assert!(refs[b].system != CodeSystem::Modifier);
+        }
     }
 
     #[test]
@@ -393,6 +398,9 @@ fn icd9_codes_with_a_decimal_are_found() {
             &["ICD9 724.2", "ICD9 250.00", "ICD9 V58.61"],
         ),
         ("dx 724.2, 250.00", &["ICD9 724.2", "ICD9 250.00"]),
+        ("CPT | Dx\n99213 | 724.2", &["CPT 99213", "ICD9 724.2"]),
+        // An amount later in a list is no ICD-9 code.
+        ("CPT code 99213 was 125.00 last year", &["CPT 99213"]),
     ]);
 }
 
