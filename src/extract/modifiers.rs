@@ -85,7 +85,8 @@ fn verb_before(cx: &Context, i: usize) -> bool {
 
 /// Whether the upper-case modifier at token `i` is an English word of the sentence (`J1100 AS
 /// 10 units`, `AT the same visit`): a word modifier followed by a word that is neither a
-/// modifier in capitals, a quantity sign (`x2`) nor `modifier`.
+/// modifier in capitals, a quantity sign (`x2`) nor `modifier`. A count after it keeps it a
+/// modifier on a claim line that starts with its code (`27447 AS 2 units`).
 fn reads_as_english(cx: &Context, i: usize) -> bool {
     let j = i + 1;
     if !lexicon::is_word_modifier(cx.word(i)) || !cx.is_word(j) || !cx.same_sentence(i, j) {
@@ -94,7 +95,30 @@ fn reads_as_english(cx: &Context, i: usize) -> bool {
     let w = cx.lw(j);
     let times = w.len() >= 2 && w.starts_with('x') && w[1..].bytes().all(|b| b.is_ascii_digit());
     let modifier = cx.shapes[j].has(Shapes::MODIFIER) && cx.is_upper(j) && !cx.is_digits(j);
-    !(times || modifier || matches!(cx.keyword[j], Some((Keyword::Modifier, _))))
+    let count_on_claim_line = cx.is_digits(j) && i >= 1 && starts_claim_line(cx, i - 1);
+    !(times
+        || modifier
+        || count_on_claim_line
+        || matches!(cx.keyword[j], Some((Keyword::Modifier, _))))
+}
+
+/// Whether token `p` starts its sentence, after at most a line label (`Line 1:`, `2.`, `#3 -`).
+fn starts_claim_line(cx: &Context, p: usize) -> bool {
+    let mut k = p;
+    let mut budget = 4;
+    while k > 0 && cx.same_sentence(k - 1, p) {
+        k -= 1;
+        budget -= 1;
+        let label = match cx.kind(k) {
+            Some(Kind::Word) => cx.is_digits(k) || matches!(cx.lw(k), "line" | "ln"),
+            Some(Kind::Colon | Kind::Hash | Kind::Dash | Kind::Close | Kind::Other) => true,
+            _ => false,
+        };
+        if !label || budget == 0 {
+            return false;
+        }
+    }
+    true
 }
 
 /// `append AS to 27447`: verbs that make even an English word a modifier.

@@ -328,6 +328,8 @@ fn an_english_word_in_capitals_is_no_modifier() {
         ("Line 1: 27447 AS @ 1 unit", &["CPT 27447+AS", "MOD AS"]),
         ("Billed 97110 GO", &["CPT 97110+GO", "MOD GO"]),
         ("append AS to 27447", &["MOD AS", "CPT 27447+AS"]),
+        ("27447 AS 2 units", &["CPT 27447+AS", "MOD AS"]),
+        ("Line 1: 27447 AS 2 units", &["CPT 27447+AS", "MOD AS"]),
     ]);
     let table = "CPT | Mod | Units\n27447 | AS | 1";
     check(&[(table, &["CPT 27447+AS", "MOD AS"])]);
