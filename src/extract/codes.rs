@@ -63,13 +63,24 @@ fn strong(cx: &Context, i: usize, oracle: &dyn CodeOracle) -> Option<CodeSystem>
         Some(Role::Procedure) if s.any(Shapes::LETTER4) && hcpcs_letter(w) => {
             return Some(CodeSystem::Hcpcs);
         }
+        Some(Role::Diagnosis) if s.any(Shapes::ICD9_DOT) && cx.near_icd9(i) => {
+            return Some(CodeSystem::Icd9Cm);
+        }
         Some(Role::Diagnosis) if s.any(Shapes::ICD_DOT | Shapes::ICD_BARE | Shapes::LETTER4) => {
             return Some(CodeSystem::Icd10Cm);
         }
+        Some(Role::Diagnosis) if s.any(Shapes::ICD9_DOT) => return Some(CodeSystem::Icd9Cm),
         _ => {}
     }
     let gov = cx.governed[i];
-    if s.any(Shapes::ICD9_DOT) && (gov == Some(Keyword::Icd9) || sentence.icd9) {
+    if s.any(Shapes::ICD9_DOT) && (gov == Some(Keyword::Icd9) || cx.near_icd9(i)) {
+        return Some(CodeSystem::Icd9Cm);
+    }
+    // `dx 724.2`, `the old code 250.00`: only ICD-9-CM has that shape.
+    if s.any(Shapes::ICD9_DOT)
+        && !s.any(Shapes::ICD_DOT)
+        && matches!(gov, Some(Keyword::Diagnosis | Keyword::Any))
+    {
         return Some(CodeSystem::Icd9Cm);
     }
     if s.any(Shapes::DIGITS3) && gov == Some(Keyword::Icd9) {
@@ -276,21 +287,28 @@ fn joins(cx: &Context, k: usize) -> bool {
     }
 }
 
-/// The list neighbours of token `i`: the words one joiner (or `, and`) away in its sentence.
+/// The list neighbours of token `i`: the words one joiner (or `, and`, `, then`) away in its
+/// sentence. An ordinal after an item belongs to it: `I10 first and E11.9 second`.
 fn neighbours<'c>(cx: &'c Context<'_>, i: usize) -> impl Iterator<Item = usize> + 'c {
     let n = cx.toks.len();
+    let ordinal = |k: usize| cx.is_word(k) && lexicon::is_ordinal(cx.lw(k));
+    let then = |k: usize| cx.is_word(k) && (joins(cx, k) || cx.lw(k) == "then");
     let mut out = [None; 4];
-    if i + 2 < n && joins(cx, i + 1) {
-        out[0] = Some(i + 2);
+    // The token after the item, past its ordinal.
+    let a = if ordinal(i + 1) { i + 2 } else { i + 1 };
+    if a + 1 < n && joins(cx, a) {
+        out[0] = Some(a + 1);
     }
-    if i + 3 < n && cx.kind(i + 1) == Some(Kind::Comma) && cx.is_word(i + 2) && joins(cx, i + 2) {
-        out[1] = Some(i + 3);
+    if a + 2 < n && cx.kind(a) == Some(Kind::Comma) && then(a + 1) {
+        out[1] = Some(a + 2);
     }
+    // The item before, past its ordinal.
+    let item = |k: usize| if k >= 1 && ordinal(k) { k - 1 } else { k };
     if i >= 2 && joins(cx, i - 1) {
-        out[2] = Some(i - 2);
+        out[2] = Some(item(i - 2));
     }
-    if i >= 3 && cx.kind(i - 2) == Some(Kind::Comma) && cx.is_word(i - 1) && joins(cx, i - 1) {
-        out[3] = Some(i - 3);
+    if i >= 3 && cx.kind(i - 2) == Some(Kind::Comma) && then(i - 1) {
+        out[3] = Some(item(i - 3));
     }
     out.into_iter()
         .flatten()

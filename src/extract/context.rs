@@ -198,6 +198,19 @@ impl<'t> Context<'t> {
         here.about_codes() || (s > 0 && near(s - 1)) || near(s + 1)
     }
 
+    /// Whether token `i`'s sentence, or one next to it in its paragraph, names ICD-9 (`We used
+    /// ICD-9 then. The code was 724.2.`).
+    pub fn near_icd9(&self, i: usize) -> bool {
+        let s = self.sentence_of[i] as usize;
+        let here = &self.sentences[s];
+        let near = |k: usize| {
+            self.sentences
+                .get(k)
+                .is_some_and(|o| o.paragraph == here.paragraph && o.icd9)
+        };
+        here.icd9 || (s > 0 && near(s - 1)) || near(s + 1)
+    }
+
     pub fn sentence_mut(&mut self, i: usize) -> &mut Sentence {
         let s = self.sentence_of[i] as usize;
         &mut self.sentences[s]
@@ -437,7 +450,9 @@ impl<'t> Context<'t> {
         if self.is_word(unit_at) {
             let w = self.lw(unit_at);
             let number = numeric && s.any(Shapes::MODIFIER | Shapes::DIGITS3);
-            if lexicon::is_measure_unit(w) || number && lexicon::is_count_word(w) {
+            // `E11.9 second` is an ordinal; `90 second` a unit.
+            let unit = lexicon::is_measure_unit(w) && (number || !lexicon::is_ordinal(w));
+            if unit || number && lexicon::is_count_word(w) {
                 return true;
             }
         }
@@ -580,14 +595,51 @@ impl<'t> Context<'t> {
         if comma {
             return true;
         }
-        if lexicon::is_ambiguous_state(state) || i < 2 || !self.is_word(i - 2) {
+        if i < 2 || !self.is_word(i - 2) {
             return false;
         }
-        let city = self.word(i - 2);
-        let mut chars = city.chars();
-        chars.next().is_some_and(char::is_uppercase)
-            && chars.all(char::is_lowercase)
-            && self.keyword[i - 2].is_none()
+        let city = |k: usize| {
+            let mut chars = self.word(k).chars();
+            self.is_word(k)
+                && chars.next().is_some_and(char::is_uppercase)
+                && chars.all(char::is_lowercase)
+                && self.keyword[k].is_none()
+        };
+        if !city(i - 2) {
+            return false;
+        }
+        if !lexicon::is_ambiguous_state(state) {
+            return true;
+        }
+        // An ambiguous state (`Head CT 70450`) takes an address line: the ZIP ends the line,
+        // and the city follows a comma (`12 Elm St, Springfield IL 62701`), stands under a
+        // street line, or starts a line of its own (`Springfield IL 62701`).
+        let line = self.toks[i].line;
+        let ends_line = self.toks.get(i + 1).is_none_or(|t| t.line != line);
+        if !ends_line {
+            return false;
+        }
+        let mut first = i - 2;
+        while first > 0 && self.toks[first - 1].line == line && city(first - 1) {
+            first -= 1;
+        }
+        let starts_line = first == 0 || self.toks[first - 1].line != line;
+        let after_comma = self.kind(first.wrapping_sub(1)) == Some(Kind::Comma)
+            && self.toks[first - 1].line == line;
+        // The line above is a street address: a number, then a street type (`12 Elm St`).
+        let above = (0..first)
+            .rev()
+            .take_while(|&k| self.toks[k].line + 1 >= line)
+            .last()
+            .unwrap_or(first);
+        let mut number = false;
+        let under_street = starts_line
+            && (above..first).any(|k| {
+                number |= self.is_digits(k);
+                number && self.is_word(k) && lexicon::is_street_word(self.lw(k))
+            });
+        let own_line = starts_line && !lexicon::is_imaging_state(state);
+        after_comma || under_street || own_line
     }
 
     /// `12345 Preston Rd`, `10000 N Central Expy`.
@@ -614,15 +666,22 @@ impl<'t> Context<'t> {
                 s.any(Shapes::DIGITS5 | Shapes::CPT_ALPHA)
                     || s.any(Shapes::LETTER4) && hcpcs_letter(self.word(i))
             }
-            Keyword::Any => s.any(
-                Shapes::DIGITS5
-                    | Shapes::CPT_ALPHA
-                    | Shapes::LETTER4
-                    | Shapes::ICD_DOT
-                    | Shapes::ICD_BARE
-                    | Shapes::PCS,
-            ),
-            Keyword::Diagnosis => s.any(Shapes::ICD_DOT | Shapes::ICD_BARE | Shapes::LETTER4),
+            // An ICD-9-CM code with its dot (`code 724.2`) only first: later in the list it may
+            // be an amount (`code 99213 was 125.00`); lists spread from the first.
+            Keyword::Any => {
+                s.any(
+                    Shapes::DIGITS5
+                        | Shapes::CPT_ALPHA
+                        | Shapes::LETTER4
+                        | Shapes::ICD_DOT
+                        | Shapes::ICD_BARE
+                        | Shapes::PCS,
+                ) || first && s.any(Shapes::ICD9_DOT)
+            }
+            Keyword::Diagnosis => {
+                s.any(Shapes::ICD_DOT | Shapes::ICD_BARE | Shapes::LETTER4)
+                    || first && s.any(Shapes::ICD9_DOT)
+            }
             Keyword::Pcs => s.any(Shapes::PCS),
             Keyword::Icd9 => s.any(Shapes::ICD9_DOT | Shapes::DIGITS3),
             Keyword::Modifier => {

@@ -601,6 +601,27 @@ pub(super) fn is_article(w: &str) -> bool {
     matches!(w, "a" | "an" | "the" | "this" | "that" | "these" | "those")
 }
 
+/// Ordinals a coder writes after a code to give its place on the claim: `I10 first and E11.9
+/// second`, `code I10 1st`.
+pub(super) fn is_ordinal(w: &str) -> bool {
+    matches!(
+        w,
+        "first"
+            | "second"
+            | "third"
+            | "fourth"
+            | "fifth"
+            | "last"
+            | "1st"
+            | "2nd"
+            | "3rd"
+            | "4th"
+            | "5th"
+            | "primary"
+            | "secondary"
+    )
+}
+
 /// Words joining two codes in a range: `99202 through 99215`.
 pub(super) fn is_range_word(w: &str) -> bool {
     matches!(w, "through" | "thru" | "thr")
@@ -731,6 +752,12 @@ pub(super) fn is_ambiguous_state(w: &str) -> bool {
     )
 }
 
+/// State abbreviations that are also words coders put before a code on a line of its own
+/// (`Head CT 70450`, `Chest PA 71046`, `Smith MD`, `Main OR`).
+pub(super) fn is_imaging_state(w: &str) -> bool {
+    matches!(w, "CT" | "PA" | "MD" | "OR" | "MA" | "MS" | "DC")
+}
+
 /// Street-type words that end a street address: `12345 Preston Rd`.
 pub(super) fn is_street_word(w: &str) -> bool {
     matches!(
@@ -825,6 +852,37 @@ pub(super) fn is_distinctive_modifier(token: &str) -> bool {
     matches!(
         token,
         "XU" | "XS" | "XE" | "XP" | "JW" | "JZ" | "KX" | "GY" | "GZ" | "QW" | "FY" | "FX" | "JG"
+    )
+}
+
+/// Modifiers that are also English words or prose abbreviations (upper case): in a sentence
+/// written in capitals, `J1100 AS 10 units` means "as" and `99284 ED visit` the emergency
+/// department.
+pub(super) fn is_word_modifier(token: &str) -> bool {
+    matches!(
+        token,
+        "AS" | "AT"
+            | "GO"
+            | "ME"
+            | "UP"
+            | "US"
+            | "HE"
+            | "AM"
+            | "PM"
+            | "HI"
+            | "RE"
+            | "EX"
+            | "AD"
+            | "AH"
+            | "HA"
+            | "UH"
+            | "AW"
+            | "ER"
+            | "ED"
+            | "PT"
+            | "MD"
+            | "PA"
+            | "CT"
     )
 }
 

@@ -6,8 +6,10 @@
 //! the lists they govern, the sentence, the table column, negative signs such as `$`, units,
 //! identifiers, ZIP codes); then each code-shaped word is decided from its shape, context and,
 //! for ambiguous ones, the oracle. A five-digit number that is no known code and stands in no
-//! code context is not a code.
+//! code context is not a code. [`alternatives`] tells which references are offered as one or
+//! the other (`99213 or 99214?`), so the answer checks no bundling between them.
 
+mod alternatives;
 mod codes;
 mod context;
 mod lex;
@@ -17,6 +19,7 @@ mod shape;
 mod table;
 
 use crate::codes::system::{CodeSystem, normalize};
+pub use alternatives::alternatives;
 use context::Context;
 use lex::Kind;
 use serde::Serialize;
@@ -62,7 +65,8 @@ impl CodeOracle for CodeSet {
     }
 }
 
-/// One code as the text refers to it.
+/// One code as the text refers to it. Codes the text offers as alternatives (`99213 or 99214?`)
+/// are listed by [`alternatives`]: no pair of them is billed together.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct CodeRef {
     /// The code system.

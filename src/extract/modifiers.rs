@@ -83,6 +83,57 @@ fn verb_before(cx: &Context, i: usize) -> bool {
         && cx.same_sentence(j - 1, i)
 }
 
+/// Whether the upper-case modifier at token `i` is an English word of the sentence (`J1100 AS
+/// 10 units`, `AT the same visit`): a word modifier followed by a word that is neither a
+/// modifier in capitals, a quantity sign (`x2`) nor `modifier`. A count after it keeps it a
+/// modifier on a claim line that starts with its code (`27447 AS 2 units`).
+fn reads_as_english(cx: &Context, i: usize) -> bool {
+    let j = i + 1;
+    if !lexicon::is_word_modifier(cx.word(i)) || !cx.is_word(j) || !cx.same_sentence(i, j) {
+        return false;
+    }
+    let w = cx.lw(j);
+    let times = w.len() >= 2 && w.starts_with('x') && w[1..].bytes().all(|b| b.is_ascii_digit());
+    let modifier = cx.shapes[j].has(Shapes::MODIFIER) && cx.is_upper(j) && !cx.is_digits(j);
+    let count_on_claim_line = cx.is_digits(j) && i >= 1 && starts_claim_line(cx, i - 1);
+    !(times
+        || modifier
+        || count_on_claim_line
+        || matches!(cx.keyword[j], Some((Keyword::Modifier, _))))
+}
+
+/// Whether token `p` starts its sentence, after at most a line label (`Line 1:`, `2.`, `#3 -`).
+fn starts_claim_line(cx: &Context, p: usize) -> bool {
+    let mut k = p;
+    let mut budget = 4;
+    while k > 0 && cx.same_sentence(k - 1, p) {
+        k -= 1;
+        budget -= 1;
+        let label = match cx.kind(k) {
+            Some(Kind::Word) => cx.is_digits(k) || matches!(cx.lw(k), "line" | "ln"),
+            Some(Kind::Colon | Kind::Hash | Kind::Dash | Kind::Close | Kind::Other) => true,
+            _ => false,
+        };
+        if !label || budget == 0 {
+            return false;
+        }
+    }
+    true
+}
+
+/// `append AS to 27447`: verbs that make even an English word a modifier.
+fn strong_verb_before(cx: &Context, i: usize) -> bool {
+    let mut j = i;
+    if j >= 1 && cx.is_word(j - 1) && lexicon::is_article(cx.lw(j - 1)) {
+        j -= 1;
+    }
+    j >= 1
+        && matches!(
+            cx.lw(j - 1),
+            "append" | "appending" | "appended" | "attach" | "attaching" | "add" | "adding"
+        )
+}
+
 /// Whether token `i` stands as a word of its own: whitespace or ordinary punctuation on both
 /// sides, not glued into binary junk or an identifier.
 fn stands_alone(cx: &Context, i: usize) -> bool {
@@ -192,6 +243,8 @@ pub(super) fn find(cx: &Context, found: &[Found]) -> Vec<ModifierAt> {
             mods[i] = Some(None);
             continue;
         }
+        // `J1100 AS 10 units`, `99213 AT the same visit`: an English word, not a modifier.
+        let english = up && reads_as_english(cx, i);
         if up && lexicon::is_distinctive_modifier(w) && stands_alone(cx, i) {
             mods[i] = Some(None);
             continue;
@@ -206,7 +259,7 @@ pub(super) fn find(cx: &Context, found: &[Found]) -> Vec<ModifierAt> {
             continue;
         }
         // After a procedure code or a modifier on a claim line: `20610 RT`, `64483 50 @ 1 unit`.
-        if i >= 1 && cx.toks[i].space_before && same_line(i - 1) {
+        if i >= 1 && cx.toks[i].space_before && same_line(i - 1) && !english {
             let p = i - 1;
             let marker = claim_marker(cx, i + 1)
                 || (cx.is_word(i + 1)
@@ -229,12 +282,16 @@ pub(super) fn find(cx: &Context, found: &[Found]) -> Vec<ModifierAt> {
                 continue;
             }
         }
-        if verb_before(cx, i) && ends_cleanly(cx, i + 1) && cx.about_codes(i) {
+        if verb_before(cx, i)
+            && ends_cleanly(cx, i + 1)
+            && cx.about_codes(i)
+            && (!english || strong_verb_before(cx, i))
+        {
             mods[i] = Some(None);
             continue;
         }
         // Further items of a list of modifiers: `XU or XS`, `25/59`.
-        if i >= 2 {
+        if i >= 2 && !english {
             let sep = matches!(cx.kind(i - 1), Some(Kind::Comma | Kind::Slash | Kind::Amp))
                 || matches!(cx.lw(i - 1), "or" | "and");
             if sep && mods[i - 2].is_some() {

@@ -44,15 +44,15 @@ fn header_role(cell: &str) -> Option<Role> {
         .map(|c| c.to_ascii_lowercase())
         .collect();
     let role = match key.as_str() {
-        "cpt" | "hcpcs" | "cpt/hcpcs" | "hcpcs/cpt" | "code" | "codes" | "cptcode"
-        | "hcpcscode" | "procedure" | "procedurecode" | "proc" | "proccode" | "service"
-        | "cpts" | "cpt#" => Role::Procedure,
+        "cpt" | "hcpcs" | "cpt/hcpcs" | "hcpcs/cpt" | "code" | "codes" | "cptcode" | "cptcodes"
+        | "hcpcscode" | "hcpcscodes" | "cpt/hcpcscode" | "cpt/hcpcscodes" | "hcpcs/cptcode"
+        | "hcpcs/cptcodes" | "procedure" | "procedures" | "procedurecode" | "procedurecodes"
+        | "proc" | "proccode" | "service" | "cpts" | "cpt#" => Role::Procedure,
         "mod" | "mods" | "modifier" | "modifiers" | "mod1" | "mod2" | "mod3" | "mod4"
         | "modifier1" | "modifier2" | "mod/s" | "modifier/s" | "modifier(s)" => Role::Modifier,
         "dx" | "dxs" | "dxcode" | "dxcodes" | "icd" | "icd10" | "icd10cm" | "icd10code"
-        | "diagnosis" | "diagnoses" | "diagnosiscode" | "diagnosiscodes" | "icdcode" => {
-            Role::Diagnosis
-        }
+        | "icd10codes" | "diagnosis" | "diagnoses" | "diagnosiscode" | "diagnosiscodes"
+        | "icdcode" | "icdcodes" => Role::Diagnosis,
         "units" | "unit" | "qty" | "quantity" | "days" | "daysunits" | "charge" | "charges"
         | "fee" | "fees" | "amount" | "amt" | "billed" | "paid" | "allowed" | "dos" | "date"
         | "dateofservice" | "from" | "to" | "pos" | "npi" | "renderingnpi" | "pointer"
@@ -147,7 +147,10 @@ pub(super) fn cells_by_line(text: &str) -> Vec<Vec<Cell>> {
                         spans.iter().map(|&(s, _)| s - offset).collect(),
                     ));
                 } else if let Some((hsep, hroles, hstarts)) = &header {
-                    if *hsep == sep && filled >= 2 {
+                    // A row may hold a single cell (`| 25 |` under a merged code cell) when
+                    // it has the header's columns.
+                    let single = filled == 1 && sep != Sep::Spaces && spans.len() == hroles.len();
+                    if *hsep == sep && (filled >= 2 || single) {
                         row = spans
                             .iter()
                             .enumerate()

@@ -283,6 +283,11 @@ proptest! {
                 prop_assert!(refs.iter().any(|o| o.system == CodeSystem::Modifier && &o.code == m));
             }
         }
+        for (a, b) in alternatives(&text, &refs) {
+            prop_assert!(a < b && b < refs.len());
+            prop_assert!(refs[a].system != CodeSystem::Modifier);
+            prop_assert!(refs[b].system != CodeSystem::Modifier);
+        }
     }
 
     #[test]
@@ -295,4 +300,202 @@ proptest! {
         let text = String::from_utf8_lossy(&bytes);
         let _ = extract(&text, &NoCatalog);
     }
+}
+
+// Edges found on real questions (issue 12, item 6): each test is named after its edge.
+
+#[test]
+fn an_english_word_in_capitals_is_no_modifier() {
+    check(&[
+        ("do we code J1100 AS 10 units", &["HCPCS J1100"]),
+        ("Can we bill 99213 AT the same visit?", &["CPT 99213"]),
+        (
+            "Can we bill 97110 GO with 97140?",
+            &["CPT 97110", "CPT 97140"],
+        ),
+        (
+            "CAN I BILL 99213 AT THE SAME VISIT AS 20610?",
+            &["CPT 99213", "CPT 20610"],
+        ),
+        ("Is 99214 UP to the payer?", &["CPT 99214"]),
+        // Real uses stay modifiers.
+        ("Bill J1100-AS", &["HCPCS J1100+AS", "MOD AS"]),
+        ("Bill 64483-AS please", &["CPT 64483+AS", "MOD AS"]),
+        (
+            "Do I need modifier AS on 27447?",
+            &["MOD AS", "CPT 27447+AS"],
+        ),
+        ("Line 1: 27447 AS @ 1 unit", &["CPT 27447+AS", "MOD AS"]),
+        ("Billed 97110 GO", &["CPT 97110+GO", "MOD GO"]),
+        ("append AS to 27447", &["MOD AS", "CPT 27447+AS"]),
+        ("27447 AS 2 units", &["CPT 27447+AS", "MOD AS"]),
+        ("Line 1: 27447 AS 2 units", &["CPT 27447+AS", "MOD AS"]),
+    ]);
+    let table = "CPT | Mod | Units\n27447 | AS | 1";
+    check(&[(table, &["CPT 27447+AS", "MOD AS"])]);
+}
+
+#[test]
+fn a_code_followed_by_an_ordinal_is_kept() {
+    check(&[
+        ("I10 first and E11.9 second", &["ICD I10", "ICD E11.9"]),
+        ("code I10 1st", &["ICD I10"]),
+        ("Dx I10 first, E11.9 second", &["ICD I10", "ICD E11.9"]),
+        (
+            "should I list E11.9 first or I10 first?",
+            &["ICD E11.9", "ICD I10"],
+        ),
+        ("code I10 1st and E11.9 2nd", &["ICD I10", "ICD E11.9"]),
+        (
+            "Bill 20610 first, then 99213 second",
+            &["CPT 20610", "CPT 99213"],
+        ),
+    ]);
+}
+
+#[test]
+fn a_zip_code_after_a_state_is_no_code() {
+    check(&[
+        ("Springfield, IL 62701", &[]),
+        ("Dallas TX 75201-1234", &[]),
+        ("Springfield IL 62701", &[]),
+        (
+            "Please bill 99213 to our office at 100 Main St, Springfield, IL 62701",
+            &["CPT 99213"],
+        ),
+        (
+            "Billing office: 12 Elm St\nSpringfield IL 62701\nCan we bill 99213?",
+            &["CPT 99213"],
+        ),
+        (
+            "Send the claim for 99214 to Dallas TX 75201-1234 today",
+            &["CPT 99214"],
+        ),
+        ("Columbus OH 43215", &[]),
+        // A scan named before a code is no state.
+        (
+            "Head CT 70450 billed with 99213",
+            &["CPT 70450", "CPT 99213"],
+        ),
+    ]);
+}
+
+#[test]
+fn icd9_codes_with_a_decimal_are_found() {
+    check(&[
+        ("the old ICD-9 code was 724.2", &["ICD9 724.2"]),
+        ("ICD-9 250.00 and 724.2", &["ICD9 250.00", "ICD9 724.2"]),
+        (
+            "We used ICD-9 back then. The code was 724.2.",
+            &["ICD9 724.2"],
+        ),
+        ("old dx 724.2 is now M54.50", &["ICD9 724.2", "ICD M54.50"]),
+        (
+            "The old code 250.00 maps to E11.9",
+            &["ICD9 250.00", "ICD E11.9"],
+        ),
+        ("In ICD-9 it was V58.61; what is it now?", &["ICD9 V58.61"]),
+        (
+            "ICD9 codes 724.2, 250.00 and V58.61",
+            &["ICD9 724.2", "ICD9 250.00", "ICD9 V58.61"],
+        ),
+        ("dx 724.2, 250.00", &["ICD9 724.2", "ICD9 250.00"]),
+        ("CPT | Dx\n99213 | 724.2", &["CPT 99213", "ICD9 724.2"]),
+        // An amount later in a list is no ICD-9 code.
+        ("CPT code 99213 was 125.00 last year", &["CPT 99213"]),
+    ]);
+}
+
+/// The references of an HTML-only mail's body, as the worker reads it.
+fn compact_html(html: &str) -> Vec<String> {
+    let raw = format!(
+        "From: a@b.example\r\nTo: c@d.example\r\nSubject: q\r\nMIME-Version: 1.0\r\n\
+         Content-Type: text/html; charset=utf-8\r\n\r\n{html}"
+    );
+    let q = crate::question::parse(raw.as_bytes(), &crate::question::Limits::default());
+    compact(&q.text, &NoCatalog)
+}
+
+#[test]
+fn a_bare_modifier_in_an_html_table_cell_is_found() {
+    let row = |cells: &[&str]| {
+        let tds: String = cells.iter().map(|c| format!("<td>{c}</td>")).collect();
+        format!("<tr>{tds}</tr>")
+    };
+    /// The header cells, the rows' cells, and the references wanted.
+    type Case<'a> = (&'a [&'a str], &'a [&'a [&'a str]], &'a [&'a str]);
+    let cases: &[Case] = &[
+        (
+            &["CPT", "Mod", "Units"],
+            &[&["99213", "25", "1"], &["20610", "59", "1"]],
+            &["CPT 99213+25", "MOD 25", "CPT 20610+59", "MOD 59"],
+        ),
+        (
+            &["CPT Code(s)", "Modifier"],
+            &[&["99213", "25"]],
+            &["CPT 99213+25", "MOD 25"],
+        ),
+        (
+            &["CPT/HCPCS Codes", "Mod", "Description"],
+            &[&["99213", "25", "office visit"]],
+            &["CPT 99213+25", "MOD 25"],
+        ),
+        // A row holding nothing but a modifier (the code cell merged with the row above).
+        (
+            &["CPT", "Mod", "Units"],
+            &[&["20610", "59", "1"], &["", "25", ""]],
+            &["CPT 20610+59", "MOD 59", "MOD 25"],
+        ),
+        (
+            &["Code", "Modifier 1", "Modifier 2"],
+            &[&["20610", "59", ""], &["20611", "", "RT"]],
+            &["CPT 20610+59", "MOD 59", "CPT 20611+RT", "MOD RT"],
+        ),
+        (
+            &["Mod", "CPT"],
+            &[&["25", "99213"]],
+            &["MOD 25", "CPT 99213+25"],
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (header, rows, want) in cases {
+        let ths: String = header.iter().map(|c| format!("<th>{c}</th>")).collect();
+        let body: String = rows.iter().map(|r| row(r)).collect();
+        let html = format!(
+            "<html><body><p>Is this right?</p><table><tr>{ths}</tr>{body}</table></body></html>"
+        );
+        let got = compact_html(&html);
+        if got != *want {
+            failures.push(format!("{html}\n   want {want:?}\n    got {got:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+#[test]
+fn codes_written_as_alternatives_are_no_pair() {
+    let groups = |text: &str| {
+        let refs = extract(text, &NoCatalog);
+        alternatives(text, &refs)
+            .into_iter()
+            .map(|(a, b)| format!("{} {}", refs[a].code, refs[b].code))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(groups("99213 or 99214?"), ["99213 99214"]);
+    assert_eq!(groups("Do I bill 99213/99214 for this?"), ["99213 99214"]);
+    assert_eq!(groups("99213 vs 99214"), ["99213 99214"]);
+    assert_eq!(
+        groups("Should I use 99213, 99214 or 99215?"),
+        ["99213 99214", "99213 99215", "99214 99215"]
+    );
+    assert_eq!(
+        groups("Can 99213-25 or 99214-25 be billed with 20610?"),
+        ["99213 99214"]
+    );
+    // Pairs to bundle-check stay pairs.
+    assert!(groups("Can 62322 be billed with 99213-25?").is_empty());
+    assert!(groups("62322/99213 same day?").is_empty());
+    assert!(groups("99213 and 20610").is_empty());
+    assert!(groups("Is 20610 and/or 99213 billable?").is_empty());
+    assert!(groups("Dx I10, E11.9 and Z79.4").is_empty());
 }
