@@ -194,7 +194,16 @@ fn set_label(code_set: &str) -> &str {
 fn suggest(catalog: &Catalog, question: &Question) -> Result<Vec<Suggestion>> {
     let words: String = question.text.chars().take(600).collect();
     let lower = words.to_ascii_lowercase();
-    let system = if lower.contains("icd") || lower.contains("diagnos") || lower.contains(" dx") {
+    let says = |w: &str| {
+        lower
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .any(|t| t == w)
+    };
+    let system = if says("modifier") || says("modifiers") || says("mod") || says("mods") {
+        Some(CodeSystem::Modifier)
+    } else if lower.contains("icd-10-pcs") || says("pcs") || lower.contains("procedure code") {
+        Some(CodeSystem::Icd10Pcs)
+    } else if lower.contains("icd") || lower.contains("diagnos") || lower.contains(" dx") {
         Some(CodeSystem::Icd10Cm)
     } else if lower.contains("hcpcs") || lower.contains("j-code") || lower.contains("j code") {
         Some(CodeSystem::Hcpcs)

@@ -283,27 +283,35 @@ pub fn detect(text: &str, refs: &[CodeRef]) -> Vec<AskKind> {
         && (word(&t, "first")
             || any(
                 &t,
-                &["link", "combo", "combination", "same claim", "together", "both"],
+                &[
+                    "link",
+                    "combo",
+                    "combination",
+                    "same claim",
+                    "together",
+                    "both",
+                ],
             )))
         || any(
-        &t,
-        &[
-            "sequenc",
-            "primary",
-            "first-listed",
-            "first listed",
-            "principal",
-            "code first",
-            "list first",
-            "listed first",
-            "secondary",
-            "which goes first",
-            "what goes first",
-            "guideline",
-            "in what order",
-            "which order",
-        ],
-    ) {
+            &t,
+            &[
+                "sequenc",
+                "primary",
+                "first-listed",
+                "first listed",
+                "principal",
+                "code first",
+                "list first",
+                "listed first",
+                "secondary",
+                "which goes first",
+                "what goes first",
+                "guideline",
+                "in what order",
+                "which order",
+            ],
+        )
+    {
         kinds.push(AskKind::Sequencing);
     }
     if any(

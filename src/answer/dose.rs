@@ -143,10 +143,20 @@ mod tests {
     fn doses_in_units_for_codes_billed_per_units() {
         let insulin = "Injection, insulin, per 5 units";
         let text = "gave 10 units regular insulin in clinic. J1815 units?";
-        assert_eq!(dose_units(text, text.find("J1815").unwrap(), insulin).unwrap().units, 2);
+        assert_eq!(
+            dose_units(text, text.find("J1815").unwrap(), insulin)
+                .unwrap()
+                .units,
+            2
+        );
         let flush = "Injection, heparin sodium, (heparin lock flush), per 10 units";
         let text = "heparin lock flush 500 units (5 ml of 100 u/ml). j1642 units = ?";
-        assert_eq!(dose_units(text, text.find("j1642").unwrap(), flush).unwrap().units, 50);
+        assert_eq!(
+            dose_units(text, text.find("j1642").unwrap(), flush)
+                .unwrap()
+                .units,
+            50
+        );
     }
 
     #[test]

@@ -359,7 +359,20 @@ pub fn answer(text: &str, refs: &[CodeRef], findings: &Findings, today: Date) ->
             }),
         }
     }
-    let pairs = pairs::pair_findings(&codes, &findings.ptp, &findings.ptp_coverage, date);
+    // "99213 or 99214?" offers a choice: no pair billed together, so no bundling check.
+    let choices: Vec<(String, String)> = crate::extract::alternatives(text, refs)
+        .into_iter()
+        .map(|(i, j)| (refs[i].code.clone(), refs[j].code.clone()))
+        .collect();
+    let pairs: Vec<PairFinding> =
+        pairs::pair_findings(&codes, &findings.ptp, &findings.ptp_coverage, date)
+            .into_iter()
+            .filter(|p| {
+                !choices.iter().any(|(a, b)| {
+                    (*a == p.first && *b == p.second) || (*a == p.second && *b == p.first)
+                })
+            })
+            .collect();
     let suggestions = if codes.is_empty() && ranges.is_empty() && icd9.is_empty() {
         findings.suggestions.clone()
     } else {

@@ -241,8 +241,8 @@ fn advice(
         PairStatus::Deleted => {
             let when = e.deletion.map(|d| d.to_string()).unwrap_or_default();
             return format!(
-                "An edit with {} as column 1 and {} as column 2 was in force from {} through {when}; it is deleted, so no edit applies on {date}.",
-                e.col1, e.col2, e.effective
+                "An edit with {} as column 1 and {} as column 2 ({}) was in force from {} through {when}; it is deleted, so no edit applies on {date}.",
+                e.col1, e.col2, e.rationale, e.effective
             );
         }
         PairStatus::NotYetEffective => {
@@ -259,12 +259,12 @@ fn advice(
     );
     match e.modifier {
         0 => s.push_str(&format!(
-            "Modifier indicator 0: no modifier allows {} to be paid with {} on the same day; report {} only.",
+            "Modifier indicator 0 (not allowed): no modifier allows {} to be paid with {} on the same day; report {} only.",
             e.col2, e.col1, e.col1
         )),
         1 => {
             s.push_str(&format!(
-                "Modifier indicator 1: both may be paid when the services are separate and distinct and the record supports it; the modifier (59, XE, XS, XP or XU, an anatomic modifier, or for an E/M in column 2 modifier 25) goes on the column 2 code, {}.",
+                "Modifier indicator 1 (allowed): both may be paid when the services are separate and distinct and the record supports it; the modifier (59, XE, XS, XP or XU, an anatomic modifier, or for an E/M in column 2 modifier 25) goes on the column 2 code, {}.",
                 e.col2
             ));
             match bypass {
@@ -291,7 +291,7 @@ fn advice(
                 None => {}
             }
         }
-        _ => s.push_str("Modifier indicator 9: the indicator does not apply to this edit."),
+        _ => s.push_str("Modifier indicator 9 (not applicable): the edit does not apply (CMS uses 9 for edits deleted as of their own effective date)."),
     }
     s
 }

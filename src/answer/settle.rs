@@ -245,12 +245,11 @@ fn bundling(f: &Facts) -> Ask {
     }
     let mut covered = 0;
     for p in f.pairs {
-        let first = p.advice.split_inclusive(". ").next().unwrap_or(&p.advice);
         if p.status == PairStatus::NotCovered {
             a.because.push(p.advice.clone());
         } else {
             covered += 1;
-            a.answer.push(first.trim().to_string());
+            a.answer.push(p.advice.trim().to_string());
         }
     }
     if covered == 0 {
@@ -451,10 +450,9 @@ fn seventh(f: &Facts) -> Ask {
                     continue;
                 }
                 match pick_seventh(f.text, &s.values) {
-                    Some((v, meaning)) => sentence.push_str(&format!(
-                        " Your question says {meaning}: {}.",
-                        filled(v)
-                    )),
+                    Some((v, meaning)) => {
+                        sentence.push_str(&format!(" Your question says {meaning}: {}.", filled(v)))
+                    }
                     None => {
                         if let Some((v, _)) = s.values.first() {
                             sentence.push_str(&format!(" For example {}.", filled(v)));
@@ -493,8 +491,14 @@ fn sequencing(f: &Facts) -> Ask {
     for c in &dx {
         for other in dx.iter().filter(|o| o.code != c.code) {
             for (label, verdict) in [
-                (NoteKind::Excludes1.label(), "not coded together (unless the note's conditions are unrelated)"),
-                (NoteKind::Excludes2.label(), "a condition not included here: both may be coded when both are present"),
+                (
+                    NoteKind::Excludes1.label(),
+                    "not coded together (unless the note's conditions are unrelated)",
+                ),
+                (
+                    NoteKind::Excludes2.label(),
+                    "a condition not included here: both may be coded when both are present",
+                ),
             ] {
                 for g in c.notes.iter().filter(|g| g.label == label) {
                     if let Some(n) = g.notes.iter().find(|n| names_code(&n.text, &other.code)) {
@@ -576,7 +580,8 @@ fn names_code(note: &str, code: &str) -> bool {
             Some((from, to)) if !to.is_empty() && !to.starts_with('.') && to.len() >= 3 => {
                 let (from, to) = (bare(from), bare(to));
                 let n = from.len().min(target.len());
-                target[..n] >= *from.as_str() && target[..to.len().min(target.len())] <= *to.as_str()
+                target[..n] >= *from.as_str()
+                    && target[..to.len().min(target.len())] <= *to.as_str()
             }
             _ => {
                 let prefix = bare(t.trim_end_matches(['-', '.']));
@@ -650,8 +655,14 @@ mod tests {
     fn note_references_take_in_the_codes_they_name() {
         assert!(names_code("type 1 diabetes mellitus (E10.-)", "E10.9"));
         assert!(!names_code("type 1 diabetes mellitus (E10.-)", "E11.9"));
-        assert!(names_code("chronic kidney disease (N18.1-N18.4, N18.9)", "N18.32"));
-        assert!(!names_code("chronic kidney disease (N18.1-N18.4, N18.9)", "N18.5"));
+        assert!(names_code(
+            "chronic kidney disease (N18.1-N18.4, N18.9)",
+            "N18.32"
+        ));
+        assert!(!names_code(
+            "chronic kidney disease (N18.1-N18.4, N18.9)",
+            "N18.5"
+        ));
         assert!(names_code("essential hypertension (I10)", "I10"));
         assert!(!names_code("psychogenic dorsalgia (F45.41)", "F45.4"));
     }
