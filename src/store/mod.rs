@@ -81,6 +81,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../migrations/sqlite/0007_bodies.sql"),
         postgres: include_str!("../../migrations/postgres/0007_bodies.sql"),
     },
+    Migration {
+        version: 8,
+        name: "sender_keys",
+        sqlite: include_str!("../../migrations/sqlite/0008_sender_keys.sql"),
+        postgres: include_str!("../../migrations/postgres/0008_sender_keys.sql"),
+    },
 ];
 
 impl Store {
