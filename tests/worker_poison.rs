@@ -1,8 +1,9 @@
 //! A poison message, against the worker as a real process: a question whose sender's name and
-//! subject decode to CR LF and a header of the sender's making, between two ordinary questions in
-//! one batch. The worker keeps running, the two others are answered and sent, and the poison one
-//! is answered with its name and subject on one clean line (no injected header) and stays in
-//! staff's hands: they can have it answered again, and reject it.
+//! subject decode to CR LF and a header of the sender's making (and a NUL, which PostgreSQL cannot
+//! store), between two ordinary questions in one batch. The worker keeps running, the two others
+//! are answered and sent, and the poison one is answered with its name and subject on one clean
+//! line (no injected header) and stays in staff's hands: they can have it answered again, and
+//! reject it.
 
 mod common;
 mod rig;
@@ -25,9 +26,20 @@ async fn state_of(desk: &Desk, message_id: &str) -> Option<CaseState> {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_name_that_decodes_to_a_header_neither_crashes_the_worker_nor_stops_the_batch() {
+async fn a_name_that_decodes_to_a_header_neither_crashes_the_worker_nor_stops_the_batch_on_sqlite()
+{
+    poison_between_two_questions(Engine::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_name_that_decodes_to_a_header_neither_crashes_the_worker_nor_stops_the_batch_on_postgres()
+ {
+    poison_between_two_questions(Engine::Postgres).await;
+}
+
+async fn poison_between_two_questions(engine: Engine) {
     let mut desk = Desk::new(
-        Engine::Sqlite,
+        engine,
         "poison",
         DeskOptions {
             review: "always",
@@ -36,13 +48,13 @@ async fn a_name_that_decodes_to_a_header_neither_crashes_the_worker_nor_stops_th
     )
     .await;
     let pid = std::process::id();
-    let first = format!("q-poison-first-{pid}@asker.example.test");
-    let poison = format!("q-poison-evil-{pid}@asker.example.test");
-    let third = format!("q-poison-third-{pid}@asker.example.test");
+    let first = format!("q-poison-first-{engine:?}-{pid}@asker.example.test");
+    let poison = format!("q-poison-evil-{engine:?}-{pid}@asker.example.test");
+    let third = format!("q-poison-third-{engine:?}-{pid}@asker.example.test");
     let evil = format!(
         "From: =?utf-8?q?Evil=0D=0AX-Injected:_1?= <{asker}>\r\n\
          Reply-To: =?utf-8?q?Evil=0AX-Injected:_2?= <{asker}>\r\n\
-         To: {consult}\r\nSubject: =?utf-8?q?Spine=0D=0AX-Injected:_3?=\r\n\
+         To: {consult}\r\nSubject: =?utf-8?q?Spine=0D=0AX-Injected:_3=00?=\r\n\
          Message-ID: <{poison}>\r\nDate: Tue, 13 Jan 2026 10:00:00 +0000\r\nMIME-Version: 1.0\r\n\
          Content-Type: text/plain; charset=utf-8\r\n\r\nIs M54.16 right for lumbar radiculopathy?\r\n",
         asker = desk.asker,
