@@ -345,3 +345,17 @@ fn names_subjects_and_ids_come_out_on_one_clean_line() {
     assert_eq!(m.subject, "Hi Bcc: x@evil.example");
     assert_eq!(m.references, vec!["good@clinic.example"]);
 }
+
+#[test]
+fn why_mail_is_automatic_is_told_without_control_characters() {
+    let m = q(
+        "From: a@b.example\r\nAuto-Submitted: auto-replied\x00\x01\x1b[31mred\r\n\
+               Subject: x\r\n\r\nbody\r\n",
+    );
+    let reason = m.automatic.expect("automatic mail").reason;
+    assert!(!reason.chars().any(char::is_control), "{reason:?}");
+    assert!(
+        reason.starts_with("Auto-Submitted: auto-replied"),
+        "{reason}"
+    );
+}

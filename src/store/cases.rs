@@ -383,7 +383,7 @@ async fn insert_event(
     .bind(actor)
     .bind(from.map(CaseState::as_str))
     .bind(to.as_str())
-    .bind(detail)
+    .bind(detail.map(storable))
     .execute(&mut **tx)
     .await
     .context("cannot record a case event")?;
@@ -590,7 +590,13 @@ fn bind_value(query: AnyQuery<'_>, value: Value) -> AnyQuery<'_> {
 }
 
 fn text(v: &str) -> Value {
-    Value::Text(Some(v.to_string()))
+    Value::Text(Some(storable(v)))
+}
+
+/// `v` as PostgreSQL can store it in a TEXT column: a NUL (which it refuses, and which would make
+/// the case's every transition fail) becomes U+FFFD.
+fn storable(v: &str) -> String {
+    v.replace('\0', "\u{FFFD}")
 }
 
 /// `received → answered`: stores the composed reply (and its Message-ID) while the worker keeps its
@@ -1370,6 +1376,12 @@ pub async fn save_cursor(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_values_never_hold_a_nul() {
+        assert_eq!(storable("a\0b"), "a\u{FFFD}b");
+        assert_eq!(storable("plain"), "plain");
+    }
 
     #[test]
     fn states_round_trip_through_text() {
