@@ -27,6 +27,7 @@ async fn store_one(store: &Store, uid: u32) -> CaseId {
         raw: &raw,
         full_size: 0,
         sender: Some("pat@clinic.example"),
+        recipient: None,
         subject: Some("question"),
     };
     match cases::insert_received(store, &new, "worker-a", 1_000)
@@ -53,6 +54,7 @@ async fn a_message_is_stored_once_by_uid_and_by_message_id() {
             raw: &raw,
             full_size: 0,
             sender: None,
+            recipient: None,
             subject: None,
         };
         let got = cases::insert_received(&db.store, &again, "w", 2_000)
@@ -464,13 +466,13 @@ async fn listing_pages_filters_and_counts() {
         assert!(counts.contains(&(CaseState::Failed, 5)));
         assert!(counts.contains(&(CaseState::Sent, 0)));
         assert_eq!(
-            cases::cases_from_sender_since(s, "pat@clinic.example", 0)
+            cases::cases_from_sender_since(s, "pat@clinic.example", 0, ids[24])
                 .await
                 .unwrap(),
             25
         );
         assert_eq!(
-            cases::cases_from_sender_since(s, "pat@clinic.example", 2_000)
+            cases::cases_from_sender_since(s, "pat@clinic.example", 2_000, ids[24])
                 .await
                 .unwrap(),
             0
@@ -521,6 +523,7 @@ async fn a_fetched_batch_is_stored_in_one_go_and_a_repeat_inside_it_is_one_case(
             raw: b"",
             full_size: 0,
             sender: Some("pat@clinic.example"),
+            recipient: None,
             subject: Some("question"),
         };
         let with_raw = |n: NewCase<'static>, raw| NewCase { raw, ..n };

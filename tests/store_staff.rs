@@ -133,6 +133,7 @@ async fn the_queue_pages_by_id_and_searches_sender_subject_and_reply_on_both_eng
                 raw,
                 full_size: raw.len() as u64,
                 sender: Some(&sender),
+                recipient: None,
                 subject: Some(&subject),
             };
             cases::insert_received(s, &new, "test", 1_000 + i64::from(n))

@@ -67,6 +67,7 @@ async fn seed(store: &Store, n: u32, subject: &str, body: &str, to: CaseState) -
         raw: &raw,
         full_size: raw.len() as u64,
         sender: Some(&sender),
+        recipient: None,
         subject: Some(subject),
     };
     let now = codedesk::web::now_unix();

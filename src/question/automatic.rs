@@ -97,8 +97,7 @@ fn header<'a>(signs: &'a Signs<'_>, name: &str) -> Option<&'a str> {
 }
 
 fn clip(s: &str) -> String {
-    let one_line: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
-    one_line.chars().take(120).collect()
+    super::clean::header_text(s).chars().take(120).collect()
 }
 
 /// Whether the message is automatic, and why; `None` for mail a person wrote.

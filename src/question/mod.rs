@@ -4,11 +4,14 @@
 //! automatic mail that must not be answered. Pure: no I/O, no clock; never fails and never
 //! panics, whatever the bytes.
 
+mod address_key;
 mod automatic;
 mod body;
+pub mod clean;
 mod html;
 mod quoted;
 
+pub use address_key::address_key;
 pub use automatic::{Automatic, AutomaticKind, CASE_HEADER, strip_prefixes};
 
 use crate::date::Date;
@@ -302,15 +305,17 @@ fn unparsed(raw: &[u8], limits: &Limits, mut limits_hit: Vec<LimitHit>) -> Quest
     }
 }
 
+/// A mailbox whose name is one clean line; none when the address is missing or holds spaces or
+/// control characters (it could not be written into a reply's header).
 fn mailbox(name: Option<&str>, address: Option<&str>) -> Option<Mailbox> {
     let address = address?.trim().trim_matches(['<', '>']).trim();
-    if address.is_empty() || !address.contains('@') {
+    if !address.contains('@') || !clean::is_clean_token(address) {
         return None;
     }
     Some(Mailbox {
         address: address.to_lowercase(),
         name: name
-            .map(|n| n.trim().trim_matches('"').trim().to_string())
+            .map(|n| clean::header_text(n.trim().trim_matches('"')))
             .filter(|n| !n.is_empty()),
     })
 }
@@ -341,7 +346,7 @@ fn ids(value: &HeaderValue<'_>) -> Vec<String> {
         _ => Vec::new(),
     }
     .into_iter()
-    .filter(|s| !s.is_empty())
+    .filter(|s| clean::is_clean_token(s))
     .collect()
 }
 
@@ -372,7 +377,7 @@ fn from_message(
         .unwrap_or_default();
     let from = first_mailbox(msg.from());
     let has_from = headers.iter().any(|(n, _)| n.eq_ignore_ascii_case("From"));
-    let subject = msg.subject().unwrap_or("").trim().to_string();
+    let subject = clean::header_text(msg.subject().unwrap_or(""));
     let body = if headers_only {
         body::raw(raw, limits)
     } else {
@@ -404,7 +409,7 @@ fn from_message(
         message_id: msg
             .message_id()
             .map(|id| id.trim().trim_matches(['<', '>']).to_string())
-            .filter(|id| !id.is_empty()),
+            .filter(|id| clean::is_clean_token(id)),
         in_reply_to: ids(msg.in_reply_to()),
         references: ids(msg.references()),
         date,

@@ -320,3 +320,42 @@ proptest! {
         prop_assert!(m.full_text.len() <= 300);
     }
 }
+
+#[test]
+fn names_subjects_and_ids_come_out_on_one_clean_line() {
+    let m = q(
+        "From: =?utf-8?q?Evil=0D=0AX-Injected:_1?= <a@clinic.example>\r\n\
+               Reply-To: =?utf-8?q?R=00e=7Fp=E2=80=A8ly?= <r@clinic.example>\r\n\
+               To: =?utf-8?q?Desk=0Aname?= <desk@codedesk.example>\r\n\
+               Subject: =?utf-8?q?Hi=0D=0ABcc:_x@evil.example?=\r\n\
+               Message-ID: <ok@clinic.example>\r\n\
+               References: <good@clinic.example>\r\n\
+               \r\n\
+               Dx M54.16\r\n",
+    );
+    assert_eq!(
+        m.from.as_ref().unwrap().name.as_deref(),
+        Some("Evil X-Injected: 1")
+    );
+    assert_eq!(
+        m.reply_to.as_ref().unwrap().name.as_deref(),
+        Some("R e p ly")
+    );
+    assert_eq!(m.to[0].name.as_deref(), Some("Desk name"));
+    assert_eq!(m.subject, "Hi Bcc: x@evil.example");
+    assert_eq!(m.references, vec!["good@clinic.example"]);
+}
+
+#[test]
+fn why_mail_is_automatic_is_told_without_control_characters() {
+    let m = q(
+        "From: a@b.example\r\nAuto-Submitted: auto-replied\x00\x01\x1b[31mred\r\n\
+               Subject: x\r\n\r\nbody\r\n",
+    );
+    let reason = m.automatic.expect("automatic mail").reason;
+    assert!(!reason.chars().any(char::is_control), "{reason:?}");
+    assert!(
+        reason.starts_with("Auto-Submitted: auto-replied"),
+        "{reason}"
+    );
+}

@@ -36,8 +36,17 @@ pub struct Parts<'a> {
     pub html: &'a str,
 }
 
-/// The whole message, CRLF line ends.
+/// The whole message, CRLF line ends. The asker's name and the subject are written as one clean
+/// line whatever they hold; should lettre still panic on a value, that is an error, not a crash.
 pub fn assemble(p: &Parts<'_>) -> Result<Vec<u8>, ReplyError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| build(p))).unwrap_or_else(|_| {
+        Err(ReplyError::Message(
+            "a header value from the question could not be written".into(),
+        ))
+    })
+}
+
+fn build(p: &Parts<'_>) -> Result<Vec<u8>, ReplyError> {
     let address =
         p.to.address
             .parse()
@@ -46,12 +55,13 @@ pub fn assemble(p: &Parts<'_>) -> Result<Vec<u8>, ReplyError> {
                 value: p.to.address.clone(),
                 reason: e.to_string(),
             })?;
-    let to = Mailbox::new(p.to.name.clone().filter(|n| !n.trim().is_empty()), address);
+    let name = p.to.name.as_deref().map(question::clean::header_text);
+    let to = Mailbox::new(name.filter(|n| !n.is_empty()), address);
     let date = UNIX_EPOCH + Duration::from_secs(u64::try_from(p.now_unix).unwrap_or(0));
     let mut builder = Message::builder()
         .from(p.from.clone())
         .to(to)
-        .subject(p.subject)
+        .subject(question::clean::header_text(p.subject))
         .date(date)
         .message_id(Some(format!("<{}>", p.message_id)));
     if let Some(id) = &p.question.message_id {

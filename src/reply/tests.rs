@@ -361,3 +361,69 @@ fn the_case_ref_for_a_message_is_stable() {
     assert_eq!(a, case_ref_for(&q, b"other bytes"));
     assert!(a.starts_with("CD-") && a.len() == 11, "{a}");
 }
+
+/// Names and subjects that decode to CR, LF or other control characters: the reply is still
+/// built (no panic), with each value on one clean line and no header of the asker's making.
+#[test]
+fn hostile_names_and_subjects_never_break_the_reply() {
+    let replier = Replier::new(settings(&templates())).unwrap();
+    let cases = [
+        (
+            "=?utf-8?q?Evil=0D=0AX-Injected:_1?= <a@clinic.example>",
+            "Plain subject",
+            "",
+        ),
+        (
+            "Pat <pat@clinic.example>",
+            "plain",
+            "Reply-To: =?utf-8?b?RXZpbA0KWC1JbmplY3RlZDogMQ==?= <b@clinic.example>\r\n",
+        ),
+        (
+            "Pat <pat@clinic.example>",
+            "=?utf-8?q?Hi=0D=0AX-Injected:_1?=",
+            "",
+        ),
+        (
+            "=?utf-8?q?N=00ul=7F=C2=85nel=E2=80=A8sep=E2=80=AEbidi=09tab?= <c@clinic.example>",
+            "=?utf-8?q?a=00b=0Dc=0Ad=E2=80=A9e?=",
+            "",
+        ),
+    ];
+    for (from, subject, extra) in cases {
+        let q = question(from, subject, extra, "Is 99213 billable?");
+        let reply = replier
+            .compose(ReplyKind::NotRegistered, &q, "CD-5", 1_768_435_200)
+            .unwrap_or_else(|e| panic!("{from} / {subject}: {e}"));
+        let raw = String::from_utf8(reply.raw.clone()).unwrap();
+        let head = raw.split("\r\n\r\n").next().unwrap();
+        assert!(!head.lines().any(|l| l.starts_with("X-Injected")), "{head}");
+        assert!(
+            head.chars()
+                .all(|c| c == '\r' || c == '\n' || !c.is_control()),
+            "{head:?}"
+        );
+        let back = question::parse(&reply.raw, &Limits::default());
+        let to = back.to[0].name.clone().unwrap_or_default();
+        assert!(!to.chars().any(char::is_control), "{to:?}");
+        assert!(
+            !back.subject.chars().any(char::is_control),
+            "{:?}",
+            back.subject
+        );
+    }
+    let q = question(
+        "=?utf-8?q?Evil=0D=0AX-Injected:_1?= <a@clinic.example>",
+        "=?utf-8?q?Hi=0D=0AX-Injected:_1?=",
+        "",
+        "Is 99213 billable?",
+    );
+    let back = question::parse(
+        &replier
+            .compose(ReplyKind::NotRegistered, &q, "CD-6", 1_768_435_200)
+            .unwrap()
+            .raw,
+        &Limits::default(),
+    );
+    assert_eq!(back.to[0].name.as_deref(), Some("Evil X-Injected: 1"));
+    assert_eq!(back.subject, "Re: Hi X-Injected: 1 [CD-6]");
+}

@@ -3,6 +3,7 @@
 //! Nothing here does network I/O, and no transaction outlives a function call.
 
 use super::{Backend, Store};
+use crate::question::address_key;
 use anyhow::{Context, Result, bail};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row};
@@ -105,6 +106,8 @@ pub struct NewCase<'a> {
     pub full_size: u64,
     /// The sender's address, when readable.
     pub sender: Option<&'a str>,
+    /// Where a reply would go (Reply-To, else From), when readable: the sender rules count on it.
+    pub recipient: Option<&'a str>,
     /// The subject, when readable.
     pub subject: Option<&'a str>,
 }
@@ -312,8 +315,9 @@ async fn insert_one(
     now: i64,
 ) -> Result<Inserted> {
     let row: Option<(i64,)> = sqlx::query_as(
-        "INSERT INTO mail_case (mailbox, uidvalidity, uid, message_id, raw_size, sender, subject, state, received_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'received', $8, $8) ON CONFLICT DO NOTHING RETURNING id",
+        "INSERT INTO mail_case (mailbox, uidvalidity, uid, message_id, raw_size, sender, subject, state, received_at, updated_at, \
+         sender_key, recipient_key) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'received', $8, $8, $9, $10) ON CONFLICT DO NOTHING RETURNING id",
     )
     .bind(new.mailbox)
     .bind(i64::from(new.uidvalidity))
@@ -323,6 +327,8 @@ async fn insert_one(
     .bind(new.sender)
     .bind(new.subject)
     .bind(now)
+    .bind(new.sender.map(address_key))
+    .bind(new.recipient.or(new.sender).map(address_key))
     .fetch_optional(&mut **tx)
     .await
     .context("cannot store a received message")?;
@@ -377,7 +383,7 @@ async fn insert_event(
     .bind(actor)
     .bind(from.map(CaseState::as_str))
     .bind(to.as_str())
-    .bind(detail)
+    .bind(detail.map(storable))
     .execute(&mut **tx)
     .await
     .context("cannot record a case event")?;
@@ -584,7 +590,13 @@ fn bind_value(query: AnyQuery<'_>, value: Value) -> AnyQuery<'_> {
 }
 
 fn text(v: &str) -> Value {
-    Value::Text(Some(v.to_string()))
+    Value::Text(Some(storable(v)))
+}
+
+/// `v` as PostgreSQL can store it in a TEXT column: a NUL (which it refuses, and which would make
+/// the case's every transition fail) becomes U+FFFD.
+fn storable(v: &str) -> String {
+    v.replace('\0', "\u{FFFD}")
 }
 
 /// `received → answered`: stores the composed reply (and its Message-ID) while the worker keeps its
@@ -1237,26 +1249,62 @@ pub async fn stale_sending(store: &Store, now: i64) -> Result<Vec<(CaseId, i64)>
     Ok(rows.into_iter().map(|(id, at)| (CaseId(id), at)).collect())
 }
 
-/// How many messages this sender sent since `since` (any state): the loop guard's count.
-pub async fn cases_from_sender_since(store: &Store, sender: &str, since: i64) -> Result<i64> {
-    let (n,): (i64,) =
-        sqlx::query_as("SELECT COUNT(*) FROM mail_case WHERE sender = $1 AND received_at >= $2")
-            .bind(sender)
-            .bind(since)
-            .fetch_one(store.pool())
-            .await?;
+/// How many messages whose From has the key `sender_key` (see [`address_key`]) were received
+/// since `since`, up to case `upto` included (any state): the loop guard's count.
+pub async fn cases_from_sender_since(
+    store: &Store,
+    sender_key: &str,
+    since: i64,
+    upto: CaseId,
+) -> Result<i64> {
+    let (n,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM mail_case WHERE sender_key = $1 AND received_at >= $2 AND id <= $3",
+    )
+    .bind(sender_key)
+    .bind(since)
+    .bind(upto.0)
+    .fetch_one(store.pool())
+    .await?;
     Ok(n)
 }
 
-/// How many answers (replies of kind `answer`, not ignored or rejected) this sender got since
-/// `since`: what the guest quota counts.
-pub async fn answers_to_sender_since(store: &Store, sender: &str, since: i64) -> Result<i64> {
+/// How many messages whose reply goes to the key `recipient_key` were received since `since`, up
+/// to case `upto` included (any state): the rate limit's count.
+pub async fn cases_to_recipient_since(
+    store: &Store,
+    recipient_key: &str,
+    since: i64,
+    upto: CaseId,
+) -> Result<i64> {
     let (n,): (i64,) = sqlx::query_as(
-        "SELECT COUNT(*) FROM mail_case WHERE sender = $1 AND received_at >= $2 AND reply_kind = 'answer' \
-         AND state IN ('answered', 'held', 'approved', 'sending', 'sent')",
+        "SELECT COUNT(*) FROM mail_case WHERE recipient_key = $1 AND received_at >= $2 AND id <= $3",
     )
-    .bind(sender)
+    .bind(recipient_key)
     .bind(since)
+    .bind(upto.0)
+    .fetch_one(store.pool())
+    .await?;
+    Ok(n)
+}
+
+/// What the guest quota counts for case `case`: the answers (replies of kind `answer`, not
+/// ignored or rejected) to the key `recipient_key` since `since`, plus that recipient's earlier
+/// cases still waiting to be processed (each may become an answer: counting them keeps a batch of
+/// questions, processed at once by one or several workers, within the quota).
+pub async fn answers_to_recipient_since(
+    store: &Store,
+    recipient_key: &str,
+    since: i64,
+    case: CaseId,
+) -> Result<i64> {
+    let (n,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM mail_case WHERE recipient_key = $1 AND received_at >= $2 AND id <> $3 \
+         AND ((reply_kind = 'answer' AND state IN ('answered', 'held', 'approved', 'sending', 'sent')) \
+              OR (state = 'received' AND id < $3))",
+    )
+    .bind(recipient_key)
+    .bind(since)
+    .bind(case.0)
     .fetch_one(store.pool())
     .await?;
     Ok(n)
@@ -1328,6 +1376,12 @@ pub async fn save_cursor(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_values_never_hold_a_nul() {
+        assert_eq!(storable("a\0b"), "a\u{FFFD}b");
+        assert_eq!(storable("plain"), "plain");
+    }
 
     #[test]
     fn states_round_trip_through_text() {

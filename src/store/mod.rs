@@ -94,6 +94,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../migrations/sqlite/0009_login_attempts.sql"),
         postgres: include_str!("../../migrations/postgres/0009_login_attempts.sql"),
     },
+    Migration {
+        version: 10,
+        name: "sender_keys",
+        sqlite: include_str!("../../migrations/sqlite/0010_sender_keys.sql"),
+        postgres: include_str!("../../migrations/postgres/0010_sender_keys.sql"),
+    },
 ];
 
 impl Store {

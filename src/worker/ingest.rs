@@ -128,6 +128,7 @@ impl Worker {
                 raw: &m.raw,
                 full_size: u64::from(m.size),
                 sender: q.from.as_ref().map(|f| f.address.as_str()),
+                recipient: q.reply_address().map(|m| m.address.as_str()),
                 subject: Some(q.subject.as_str()),
             })
             .collect();

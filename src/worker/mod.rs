@@ -3,6 +3,7 @@
 //! lose one, and never hold a database transaction across network I/O. Logs at info and above
 //! carry case ids and counts, never message text, addresses or secrets.
 
+mod caught;
 mod desks;
 mod ingest;
 pub mod policy;

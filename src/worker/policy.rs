@@ -4,14 +4,20 @@
 
 use crate::answer::Level;
 use crate::config::{ReviewPolicy, SendersConfig};
-use crate::question::Question;
+use crate::question::{Question, address_key};
 
-/// What the sender's history says, looked up by the caller.
+/// What the sender's history says, looked up by the caller. Addresses are counted by their
+/// [`address_key`]: `Pat+x@Clinic.example` is `pat@clinic.example`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct SenderHistory {
-    /// Messages from this sender in the last hour, this one included.
+    /// Messages whose reply goes where this one's does (Reply-To, else From) in the last hour, up
+    /// to this one included: what the rate limit counts.
     pub last_hour: i64,
-    /// Answers this sender got in the last 30 days (this one not included).
+    /// Messages with this one's From in the last hour, up to this one included: the loop guard
+    /// counts these as well as `last_hour`.
+    pub from_last_hour: i64,
+    /// Answers to this one's recipient in the last 30 days, and its earlier messages not yet
+    /// processed (this one not included): what the guest quota counts.
     pub answers_30_days: i64,
 }
 
@@ -67,17 +73,20 @@ pub struct Policy {
 }
 
 /// True when `address` is `entry` or belongs to the domain `entry` (`example.org` also covers
-/// `sub.example.org`); both lower case.
+/// `sub.example.org`), compared by [`address_key`]: letter case, `+tag` and Gmail's dots do not
+/// count (`jane.doe+x@googlemail.com` is `janedoe@gmail.com`).
 pub fn address_matches(address: &str, entry: &str) -> bool {
-    let entry = entry.trim().trim_start_matches('@').to_ascii_lowercase();
-    let address = address.to_ascii_lowercase();
+    let entry = entry.trim().trim_start_matches('@');
+    let address = address_key(address);
     if entry.contains('@') {
-        return address == entry;
+        return address == address_key(entry);
     }
     let Some((_, domain)) = address.rsplit_once('@') else {
         return false;
     };
-    domain == entry || domain.ends_with(&format!(".{entry}"))
+    let entry = address_key(&format!("x@{entry}"));
+    let entry = entry.rsplit_once('@').map_or("", |(_, d)| d);
+    !entry.is_empty() && (domain == entry || domain.ends_with(&format!(".{entry}")))
 }
 
 impl Policy {
@@ -104,7 +113,10 @@ impl Policy {
             .from
             .as_ref()
             .map(|m| m.address.to_ascii_lowercase());
-        let own = |a: &str| self.own_addresses.iter().any(|o| o == a);
+        let own = |a: &str| {
+            let a = address_key(a);
+            self.own_addresses.iter().any(|o| address_key(o) == a)
+        };
         if own(&address) || sender.as_deref().is_some_and(own) {
             return Decision::Ignore("sent from our own address (a loop)".into());
         }
@@ -120,11 +132,12 @@ impl Policy {
             return Decision::Ignore("blocked sender".into());
         }
         let rate = i64::from(self.senders.rate_per_hour);
-        if rate > 0 && history.last_hour > rate * 3 {
-            // Far past the limit: a loop; stop composing replies at all.
+        let loudest = history.last_hour.max(history.from_last_hour);
+        if rate > 0 && loudest > rate * 3 {
+            // Far past the limit, to this recipient or from this sender: a loop; stop composing
+            // replies at all.
             return Decision::Ignore(format!(
-                "rate limit: {} messages from this sender in the last hour",
-                history.last_hour
+                "rate limit: {loudest} messages from this sender in the last hour"
             ));
         }
         let hold_anyway = (rate > 0 && history.last_hour > rate).then(|| {
@@ -204,6 +217,7 @@ mod tests {
 
     const ONE: SenderHistory = SenderHistory {
         last_hour: 1,
+        from_last_hour: 1,
         answers_30_days: 0,
     };
 
@@ -236,6 +250,7 @@ mod tests {
                 false,
                 SenderHistory {
                     last_hour: 1,
+                    from_last_hour: 1,
                     answers_30_days: 1
                 }
             ),
@@ -247,6 +262,7 @@ mod tests {
                 false,
                 SenderHistory {
                     last_hour: 1,
+                    from_last_hour: 1,
                     answers_30_days: 2
                 }
             ),
@@ -290,6 +306,7 @@ mod tests {
             false,
             SenderHistory {
                 last_hour: 11,
+                from_last_hour: 1,
                 answers_30_days: 0,
             },
         );
@@ -308,6 +325,7 @@ mod tests {
             false,
             SenderHistory {
                 last_hour: 31,
+                from_last_hour: 1,
                 answers_30_days: 0,
             },
         );
@@ -336,6 +354,100 @@ mod tests {
             never
                 .hold(ReplyChoice::Answer, Some(Level::High), Some("rate"))
                 .0
+        );
+    }
+
+    #[test]
+    fn blocks_and_members_resist_tags_dots_and_case() {
+        let p = policy(
+            &["jane.doe@gmail.com", "clinic.example"],
+            0,
+            &["spam@x.example", "googlemail.com"],
+            ReviewPolicy::Never,
+        );
+        for blocked in [
+            "Spam+1@X.example",
+            "SPAM@x.example",
+            "any.one@gmail.com",
+            "x+y@GoogleMail.com",
+        ] {
+            assert_eq!(
+                p.decide(&mail(blocked, ""), false, ONE),
+                Decision::Ignore("blocked sender".into()),
+                "{blocked}"
+            );
+        }
+        let open = policy(
+            &["jane.doe@gmail.com", "clinic.example"],
+            0,
+            &[],
+            ReviewPolicy::Never,
+        );
+        for member in [
+            "JaneDoe+q@googlemail.com",
+            "j.a.n.e.doe@Gmail.com",
+            "Pat+x@North.Clinic.Example",
+        ] {
+            assert!(open.is_member(member), "{member}");
+        }
+        assert!(!open.is_member("jane.doe@clinic-example.org"));
+        assert!(!address_matches("pat@clinic.example", ""));
+    }
+
+    #[test]
+    fn a_reply_to_elsewhere_is_blocked_and_loops_to_our_own_tagged_address_are_caught() {
+        let p = policy(&[], 3, &["evil.example"], ReviewPolicy::Never);
+        let to_blocked = mail("a@clinic.example", "Reply-To: x+1@Evil.example\r\n");
+        assert_eq!(
+            p.decide(&to_blocked, false, ONE),
+            Decision::Ignore("blocked sender".into())
+        );
+        let own = mail("Desk <Consult+bounce@desk.example>", "");
+        assert!(
+            matches!(p.decide(&own, false, ONE), Decision::Ignore(r) if r.contains("own address"))
+        );
+    }
+
+    #[test]
+    fn the_loop_guard_also_counts_the_from_address() {
+        let p = policy(&[], 3, &[], ReviewPolicy::Never);
+        let q = mail(
+            "bot@clinic.example",
+            "Reply-To: someone-else@clinic.example\r\n",
+        );
+        // Few messages to this recipient, a flood from this From: a loop all the same.
+        let flood = p.decide(
+            &q,
+            false,
+            SenderHistory {
+                last_hour: 1,
+                from_last_hour: 31,
+                answers_30_days: 0,
+            },
+        );
+        assert!(
+            matches!(&flood, Decision::Ignore(r) if r.starts_with("rate limit")),
+            "{flood:?}"
+        );
+        // The hold (under the loop guard) is the recipient's: a busy From alone holds nothing.
+        let busy_from = p.decide(
+            &q,
+            false,
+            SenderHistory {
+                last_hour: 1,
+                from_last_hour: 11,
+                answers_30_days: 0,
+            },
+        );
+        assert!(
+            matches!(
+                busy_from,
+                Decision::Reply {
+                    hold_anyway: None,
+                    ..
+                }
+            ),
+            "{busy_from:?}"
         );
     }
 }

@@ -2,10 +2,12 @@
 //! included) and then `held` or `approved`, or `ignored` with the reason, or `failed` with the
 //! error. One bad message never stops the worker.
 
+use super::caught::{PROCESSING_PANICKED, Panicked, caught};
 use super::policy::{Decision, ReplyChoice, SenderHistory};
 use super::{Worker, now_unix};
 use crate::consult::consult;
 use crate::date::Date;
+use crate::question::address_key;
 use crate::reply::{self, ReplyKind};
 use crate::store::cases::{self, Body, CaseId, CaseState, StoredReply};
 use anyhow::{Context, Result};
@@ -59,17 +61,38 @@ impl Worker {
                 return Ok(handled);
             }
             handled += ids.len();
-            let results: Vec<(CaseId, Result<Processed>)> = futures::stream::iter(ids)
-                .map(|id| async move { (id, self.process_one(id).await) })
-                .buffer_unordered(self.settings.concurrency.max(1))
-                .collect()
-                .await;
+            let results: Vec<(CaseId, Result<Result<Processed>, Panicked>)> =
+                futures::stream::iter(ids)
+                    .map(|id| async move { (id, caught(self.process_one(id)).await) })
+                    .buffer_unordered(self.settings.concurrency.max(1))
+                    .collect()
+                    .await;
+            let mut first_error = None;
             for (id, result) in results {
-                if let Err(e) = result {
-                    // A database error: leave the case claimed; its lease runs out and it is retried.
-                    tracing::error!(case = %id, error = %format!("{e:#}"), "cannot process a case");
-                    return Err(e);
+                match result {
+                    Ok(Ok(_)) => {}
+                    Ok(Err(e)) => {
+                        // A database error: leave the case claimed; its lease runs out and it is
+                        // retried.
+                        tracing::error!(case = %id, error = %format!("{e:#}"), "cannot process a case");
+                        first_error.get_or_insert(e);
+                    }
+                    Err(Panicked) => {
+                        tracing::error!(case = %id, "processing a case panicked: the case is failed, for staff");
+                        cases::fail(
+                            &self.store,
+                            id,
+                            Some(owner.as_str()),
+                            owner,
+                            PROCESSING_PANICKED,
+                            now_unix(),
+                        )
+                        .await?;
+                    }
                 }
+            }
+            if let Some(e) = first_error {
+                return Err(e);
             }
         }
     }
@@ -101,24 +124,42 @@ impl Worker {
         let question = &consultation.question;
         let now = now_unix();
         let policy = self.policy();
-        // Only the counts this sender's policy reads: the loop guard's (when a rate is set) and
-        // the guest quota's (for guests, when a quota is set).
+        // Only the counts this sender's policy reads: the loop guard's and the rate limit's (when
+        // a rate is set) and the guest quota's (for guests, when a quota is set), each by address
+        // key, counted on where the reply goes (and, for the loop guard, on From too).
         let history = match question.reply_address() {
-            Some(to) => SenderHistory {
-                last_hour: if policy.senders.rate_per_hour > 0 {
-                    cases::cases_from_sender_since(&self.store, &to.address, now - 3600).await?
-                } else {
-                    0
-                },
-                answers_30_days: if policy.senders.guest_quota > 0
-                    && !policy.is_member(&to.address.to_ascii_lowercase())
-                {
-                    cases::answers_to_sender_since(&self.store, &to.address, now - 30 * 86_400)
+            Some(to) => {
+                let to_key = address_key(&to.address);
+                let from_key = question.from.as_ref().map(|f| address_key(&f.address));
+                let rated = policy.senders.rate_per_hour > 0;
+                let hour_ago = now - 3600;
+                SenderHistory {
+                    last_hour: if rated {
+                        cases::cases_to_recipient_since(&self.store, &to_key, hour_ago, id).await?
+                    } else {
+                        0
+                    },
+                    from_last_hour: match (&from_key, rated) {
+                        (Some(key), true) => {
+                            cases::cases_from_sender_since(&self.store, key, hour_ago, id).await?
+                        }
+                        _ => 0,
+                    },
+                    answers_30_days: if policy.senders.guest_quota > 0
+                        && !policy.is_member(&to.address)
+                    {
+                        cases::answers_to_recipient_since(
+                            &self.store,
+                            &to_key,
+                            now - 30 * 86_400,
+                            id,
+                        )
                         .await?
-                } else {
-                    0
-                },
-            },
+                    } else {
+                        0
+                    },
+                }
+            }
             None => SenderHistory::default(),
         };
         let (choice, hold_anyway) = match policy.decide(question, truncated, history) {

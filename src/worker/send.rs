@@ -2,6 +2,7 @@
 //! stored), then the SMTP call, then `sent`, or back to `approved` with a later attempt time (4xx,
 //! network), or `failed` with the server's words (5xx, or retries used up).
 
+use super::caught::{Panicked, SENDING_PANICKED, caught};
 use super::{Worker, jitter, now_unix};
 use crate::mailbox::Mailbox;
 use crate::outbox::{Envelope, SendError};
@@ -47,13 +48,30 @@ impl Worker {
             if ids.is_empty() {
                 return Ok(outcomes);
             }
-            let results: Vec<Result<SendOutcome>> = futures::stream::iter(ids)
-                .map(|id| self.send_one(id, sent_folder))
-                .buffer_unordered(self.settings.concurrency.max(1))
-                .collect()
-                .await;
-            for r in results {
-                outcomes.push(r?);
+            let results: Vec<(CaseId, Result<Result<SendOutcome>, Panicked>)> =
+                futures::stream::iter(ids)
+                    .map(|id| async move { (id, caught(self.send_one(id, sent_folder)).await) })
+                    .buffer_unordered(self.settings.concurrency.max(1))
+                    .collect()
+                    .await;
+            for (id, r) in results {
+                match r {
+                    Ok(r) => outcomes.push(r?),
+                    Err(Panicked) => {
+                        let owner = self.settings.owner.as_str();
+                        tracing::error!(case = %id, "sending a reply panicked: the case is failed, for staff");
+                        cases::fail(
+                            &self.store,
+                            id,
+                            Some(owner),
+                            owner,
+                            SENDING_PANICKED,
+                            now_unix(),
+                        )
+                        .await?;
+                        outcomes.push(SendOutcome::Failed);
+                    }
+                }
             }
         }
     }

@@ -46,6 +46,7 @@ pub async fn case_at(store: &Store, uid: u32, target: CaseState, received: i64, 
         raw: &body,
         full_size: 0,
         sender: Some("pat@clinic.example"),
+        recipient: None,
         subject: Some("question"),
     };
     let id = match cases::insert_received(store, &new, "w", received)

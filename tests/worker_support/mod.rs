@@ -38,6 +38,10 @@ pub struct DeskOptions {
     pub rig: Option<&'static Rig>,
     /// More TOML at the end of the config file (e.g. `[mailboxes.NAME]`).
     pub extra_config: String,
+    /// `[senders] rate_per_hour`.
+    pub rate_per_hour: u32,
+    /// More lines of `[senders]` (members, guest_quota, blocked).
+    pub senders: String,
 }
 
 impl Default for DeskOptions {
@@ -46,6 +50,8 @@ impl Default for DeskOptions {
             review: "never",
             rig: None,
             extra_config: String::new(),
+            rate_per_hour: 100_000,
+            senders: String::new(),
         }
     }
 }
@@ -101,7 +107,8 @@ from = "Coding Desk <{consult}>"
 [policy]
 review = "{review}"
 [senders]
-rate_per_hour = 100000
+rate_per_hour = {rate}
+{senders}
 [reply]
 message_id_domain = "desk.example.test"
 templates = "{templates}"
@@ -116,6 +123,8 @@ templates = "{templates}"
             ca = ca.display(),
             password = password.display(),
             review = options.review,
+            rate = options.rate_per_hour,
+            senders = options.senders,
         );
         std::fs::write(&config, toml + &options.extra_config).unwrap();
         let log = dir.path().join("worker.log");
@@ -187,6 +196,19 @@ templates = "{templates}"
             }
             std::thread::sleep(Duration::from_millis(50));
         }
+    }
+
+    /// True while the worker started by [`Desk::start`] runs (not exited, not a zombie).
+    pub fn worker_running(&self) -> bool {
+        let Some(child) = &self.worker else {
+            return false;
+        };
+        let stat =
+            std::fs::read_to_string(format!("/proc/{}/stat", child.id())).unwrap_or_default();
+        let state = stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.trim_start().chars().next());
+        matches!(state, Some(s) if s != 'Z' && s != 'X')
     }
 
     pub fn log_text(&self) -> String {
