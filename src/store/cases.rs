@@ -980,10 +980,10 @@ pub async fn answer_automatic(store: &Store, id: CaseId, actor: &str, now: i64) 
     match get(store, id).await? {
         None => bail!("case {id} does not exist"),
         Some(case) => bail!(
-            "cannot answer case {id} anyway: it is {} ({}), and only cases ignored as automatic \
+            "cannot answer case {id} anyway: it is {}{}, and only cases ignored as automatic \
              mail can be answered this way",
             case.state,
-            case.reason.as_deref().unwrap_or("no reason recorded")
+            case.reason.map(|r| format!(" ({r})")).unwrap_or_default()
         ),
     }
 }
