@@ -176,7 +176,11 @@ async fn the_labelled_questions_get_their_key_facts_and_no_unsupported_claim() {
                     found += 1;
                     t.facts_found += 1;
                 } else {
-                    misses.push(format!("{name} [{}]: missing {fact:?}", a.kind));
+                    misses.push(format!(
+                        "{name} [{} {}]: missing {fact:?}",
+                        a.kind,
+                        a.codes.join(" ")
+                    ));
                 }
             }
             for bad in &a.must_not {

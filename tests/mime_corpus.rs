@@ -1,6 +1,6 @@
 //! The shared corpus of real-world MIME messages (../shared/corpora/mime, or CODEDESK_CORPORA):
 //! every message goes through `question::parse` and `extract` without a panic, every bounce is
-//! recognised as automatic mail, and the two known non-bounces are told apart.
+//! recognised as automatic mail (and as a bounce when it carries a delivery status report), and the two known non-bounces are told apart.
 
 use codedesk::extract::{NoCatalog, extract};
 use codedesk::question::{AutomaticKind, Limits, parse};
@@ -71,27 +71,71 @@ fn every_message_parses_and_extracts_without_panic() {
     );
 }
 
+/// Whether the top message (not one attached to it) carries a delivery status report: a
+/// `message/delivery-status` part or a `multipart/report; report-type=delivery-status`.
+fn has_delivery_status(raw: &[u8]) -> bool {
+    use mail_parser::MimeHeaders;
+    let Some(msg) = mail_parser::MessageParser::default().parse(raw) else {
+        return false;
+    };
+    msg.parts.iter().any(|part| {
+        part.content_type().is_some_and(|ct| {
+            let subtype = ct.subtype().unwrap_or("").to_ascii_lowercase();
+            let main = ct.ctype().to_ascii_lowercase();
+            (main == "message"
+                && matches!(
+                    subtype.as_str(),
+                    "delivery-status" | "global-delivery-status"
+                ))
+                || (main == "multipart"
+                    && subtype == "report"
+                    && ct
+                        .attribute("report-type")
+                        .is_some_and(|r| r.trim().eq_ignore_ascii_case("delivery-status")))
+        })
+    })
+}
+
 #[test]
 fn every_bounce_is_automatic() {
     let bounces = messages(&corpora().join("mime/bounces"), Some("not"));
     assert!(bounces.len() >= 400, "found only {} bounces", bounces.len());
     let mut missed = Vec::new();
+    let mut not_bounce = Vec::new();
     let mut kinds = std::collections::BTreeMap::new();
+    let mut with_status = 0;
     for path in &bounces {
-        let q = parse(
-            &std::fs::read(path).expect("read bounce"),
-            &Limits::default(),
-        );
+        let raw = std::fs::read(path).expect("read bounce");
+        let q = parse(&raw, &Limits::default());
+        let status = has_delivery_status(&raw);
+        with_status += usize::from(status);
         match q.automatic {
-            Some(a) => *kinds.entry(a.kind.as_str()).or_insert(0) += 1,
+            Some(a) => {
+                *kinds.entry(a.kind.as_str()).or_insert(0) += 1;
+                if status && a.kind != AutomaticKind::Bounce {
+                    not_bounce.push(format!("{}: {a:?}", path.display()));
+                }
+            }
             None => missed.push(path.display().to_string()),
         }
     }
-    println!("{} bounces, recognised as {kinds:?}", bounces.len());
+    println!(
+        "{} bounces ({with_status} with a delivery-status part), recognised as {kinds:?}",
+        bounces.len()
+    );
     assert!(
         missed.is_empty(),
         "not recognised as automatic:\n{}",
         missed.join("\n")
+    );
+    assert!(
+        with_status >= 240,
+        "only {with_status} delivery-status reports found"
+    );
+    assert!(
+        not_bounce.is_empty(),
+        "a delivery status report not recognised as a bounce:\n{}",
+        not_bounce.join("\n")
     );
 }
 

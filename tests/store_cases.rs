@@ -686,3 +686,66 @@ async fn an_unanswered_send_stays_sending_unclaimed_for_recovery() {
         );
     }
 }
+
+#[tokio::test]
+async fn staff_can_have_a_case_ignored_as_automatic_mail_answered_and_only_such_a_case() {
+    for engine in ENGINES {
+        let db = TestDb::new(engine).await;
+        let s = &db.store;
+        let held = case_support::case_in(s, 2, CaseState::Held, 10).await;
+        // case_in ignores with the reason "automatic mail", as the worker's policy words it.
+        let auto = case_support::case_in(s, 1, CaseState::Ignored, 10).await;
+        assert!(!cases::answer_automatic_ordered(s, auto).await.unwrap());
+        cases::answer_automatic(s, auto, "alice", 20).await.unwrap();
+        let case = cases::get(s, auto).await.unwrap().unwrap();
+        assert_eq!(
+            (case.state, case.reason),
+            (CaseState::Received, None),
+            "{engine:?}"
+        );
+        let last = cases::events(s, auto).await.unwrap().pop().unwrap();
+        assert_eq!(
+            (
+                last.actor.as_str(),
+                last.from_state,
+                last.to_state,
+                last.detail.as_deref()
+            ),
+            (
+                "alice",
+                Some(CaseState::Ignored),
+                CaseState::Received,
+                Some(cases::ANSWER_AUTOMATIC)
+            ),
+            "{engine:?}"
+        );
+        assert!(cases::answer_automatic_ordered(s, auto).await.unwrap());
+        // Twice: the case is no longer ignored.
+        let err = cases::answer_automatic(s, auto, "bob", 21)
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("it is received"), "{err}");
+        // A reply rejected by staff is ignored too, but not as automatic mail.
+        cases::reject(s, held, "alice", 30).await.unwrap();
+        let err = cases::answer_automatic(s, held, "bob", 31)
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains(cases::REJECTED_BY_STAFF)
+                && err.contains("only cases ignored as automatic"),
+            "{err}"
+        );
+        assert_eq!(
+            cases::case_state(s, held).await.unwrap(),
+            Some(CaseState::Ignored)
+        );
+        assert!(!cases::answer_automatic_ordered(s, held).await.unwrap());
+        let err = cases::answer_automatic(s, CaseId(999_999), "bob", 31)
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("does not exist"), "{err}");
+    }
+}

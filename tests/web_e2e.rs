@@ -1,8 +1,10 @@
 //! The whole path with the staff page in it: questions delivered through the real mail rig, held
 //! by the worker (`review = "always"`), approved (one as drafted, one edited) in headless Chromium
-//! on the page, and the replies read from the asker's IMAP INBOX.
+//! on the page, and the replies read from the asker's IMAP INBOX; and a question taken for
+//! automatic mail, answered after all when staff say so over plain HTTP.
 
 mod common;
+mod http_support;
 mod rig;
 mod worker_support;
 
@@ -10,7 +12,7 @@ use codedesk::config::Config;
 use codedesk::store::cases::{self, CaseFilter, CaseState};
 use codedesk::store::staff::{self, Role};
 use codedesk::web::{AppState, auth::hash_password, router};
-use common::Engine;
+use common::{ENGINES, Engine};
 use std::path::PathBuf;
 use std::time::Duration;
 use worker_support::{Desk, DeskOptions, inbox};
@@ -163,4 +165,151 @@ async fn approved_on_the_page(engine: Engine) {
         "a held case is not sent"
     );
     desk.terminate(Duration::from_secs(15));
+}
+
+/// A question a practice-management system relayed (`Auto-Submitted: auto-generated`) under a
+/// subject that reads like a bounce is ignored as automatic mail; the staff page shows why, refuses
+/// a POST without the CSRF token or with a stale version, and on "Answer it anyway" the worker
+/// answers it into the asker's INBOX.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_question_ignored_as_automatic_mail_is_answered_when_staff_say_so() {
+    for engine in ENGINES {
+        answered_anyway(engine).await;
+    }
+}
+
+async fn answered_anyway(engine: Engine) {
+    use http_support::{field, get, login, post};
+    let mut desk = Desk::new(engine, "anyway", DeskOptions::default()).await;
+    desk.start();
+    let qid = format!("q-anyway-{}@asker.example.test", std::process::id());
+    let question = String::from_utf8(desk.question(
+        &qid,
+        "Delivery status of the 59400 claim",
+        "Global 59400 or vaginal delivery only 59409, with O73.0 retained placenta?",
+    ))
+    .unwrap()
+    .replacen(
+        "MIME-Version:",
+        "Auto-Submitted: auto-generated\r\nMIME-Version:",
+        1,
+    );
+    desk.deliver(question.as_bytes()).await;
+    desk.wait_until("the question ignored", MINUTE, || async {
+        desk.count(CaseState::Ignored).await == 1
+    })
+    .await;
+    let id = cases::find_by_message_id(&desk.db.store, &qid)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+
+    let (email, password) = ("reviewer@clinic.example", "reviewer password 1");
+    staff::create_user(
+        &desk.db.store,
+        email,
+        Role::Staff,
+        &hash_password(password).unwrap(),
+    )
+    .await
+    .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let app = router(AppState::new(desk.db.store.clone(), Config::default()));
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let session = tokio::task::spawn_blocking(move || login(addr, email, password))
+        .await
+        .unwrap();
+    let why = "automatic mail (bounce): Subject: Delivery status of the 59400 claim \
+               (a delivery-failure subject) and Auto-Submitted: auto-generated";
+    let (_, queue) = call(&session, move |s| get(addr, s, "/?state=ignored")).await;
+    assert!(
+        queue.contains(why),
+        "{engine:?}: the queue shows why:\n{queue}"
+    );
+    let path = format!("/case/{}", id.0);
+    let p = path.clone();
+    let (_, page) = call(&session, move |s| get(addr, s, &p)).await;
+    assert!(page.contains(why), "{engine:?}: {page}");
+    assert!(page.contains("id=\"answer-anyway\""), "{engine:?}: {page}");
+    let csrf = field(&page, "csrf");
+    let version = field(&page, "version");
+    let action = format!("{path}/answer-anyway");
+
+    let a = action.clone();
+    let v = version.clone();
+    let (head, _) = call(&session, move |s| post(addr, s, &a, &[("version", &v)])).await;
+    assert!(
+        head.starts_with("HTTP/1.1 403"),
+        "{engine:?}: no CSRF token: {head}"
+    );
+    let (a, c) = (action.clone(), csrf.clone());
+    let (head, _) = call(&session, move |s| {
+        post(addr, s, &a, &[("csrf", &c), ("version", "1")])
+    })
+    .await;
+    assert!(
+        head.starts_with("HTTP/1.1 409"),
+        "{engine:?}: a stale version: {head}"
+    );
+    assert_eq!(desk.count(CaseState::Ignored).await, 1, "{engine:?}");
+
+    let (a, c, v) = (action.clone(), csrf.clone(), version.clone());
+    let (head, _) = call(&session, move |s| {
+        post(addr, s, &a, &[("csrf", &c), ("version", &v)])
+    })
+    .await;
+    assert!(head.starts_with("HTTP/1.1 303"), "{engine:?}: {head}");
+    let asker = desk.asker.clone();
+    desk.wait_until("the reply in the asker's INBOX", MINUTE, || async {
+        !inbox(&asker).await.is_empty()
+    })
+    .await;
+    let got = inbox(&desk.asker).await;
+    assert_eq!(got.len(), 1, "{engine:?}: {got:?}");
+    assert_eq!(got[0].in_reply_to, qid);
+    assert!(String::from_utf8_lossy(&got[0].raw).contains("59409"));
+    desk.wait_until("the case sent", MINUTE, || async {
+        desk.count(CaseState::Sent).await == 1
+    })
+    .await;
+    let events = cases::events(&desk.db.store, id).await.unwrap();
+    assert!(
+        events.iter().any(|e| e.actor == email
+            && e.from_state == Some(CaseState::Ignored)
+            && e.to_state == CaseState::Received
+            && e.detail.as_deref() == Some(cases::ANSWER_AUTOMATIC)),
+        "{engine:?}: {events:?}"
+    );
+    let audit = staff::audit_of_case(&desk.db.store, id.0).await.unwrap();
+    assert!(
+        audit.iter().any(|a| a.action == "answer-anyway"),
+        "{audit:?}"
+    );
+    // Sent now: the page offers the action no more, and a second POST is refused.
+    let p = path.clone();
+    let (_, page) = call(&session, move |s| get(addr, s, &p)).await;
+    assert!(!page.contains("id=\"answer-anyway\""), "{engine:?}");
+    let v = field(&page, "version");
+    let (head, body) = call(&session, move |s| {
+        post(addr, s, &action, &[("csrf", &csrf), ("version", &v)])
+    })
+    .await;
+    assert!(
+        head.starts_with("HTTP/1.1 409"),
+        "{engine:?}: {head}\n{body}"
+    );
+    desk.terminate(Duration::from_secs(15));
+}
+
+/// One blocking HTTP exchange with the session, off the async runtime.
+async fn call<F>(session: &str, f: F) -> (String, String)
+where
+    F: FnOnce(&str) -> (String, String) + Send + 'static,
+{
+    let session = session.to_string();
+    tokio::task::spawn_blocking(move || f(&session))
+        .await
+        .unwrap()
 }

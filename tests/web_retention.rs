@@ -3,6 +3,7 @@
 
 mod case_support;
 mod common;
+mod http_support;
 
 use case_support::case_in;
 use codedesk::config::Config;
@@ -11,58 +12,7 @@ use codedesk::store::retention;
 use codedesk::store::staff::{self, Role};
 use codedesk::web::{AppState, auth::hash_password, router};
 use common::{ENGINES, TestDb};
-use std::io::{Read, Write};
-use std::net::SocketAddr;
-
-/// One HTTP/1.1 exchange: the status line and headers (lower-cased names kept as sent) and body.
-fn http(addr: SocketAddr, request: String) -> (String, String) {
-    let mut s = std::net::TcpStream::connect(addr).unwrap();
-    s.write_all(request.as_bytes()).unwrap();
-    let mut text = String::new();
-    s.read_to_string(&mut text).unwrap();
-    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    (head.to_string(), body.to_string())
-}
-
-fn cookie_value(head: &str, name: &str) -> String {
-    head.lines()
-        .filter(|l| l.to_ascii_lowercase().starts_with("set-cookie:"))
-        .find_map(|l| {
-            let v = l.split_once(':').unwrap().1.trim();
-            v.strip_prefix(&format!("{name}="))
-                .map(|rest| rest.split(';').next().unwrap().to_string())
-        })
-        .unwrap_or_else(|| panic!("no {name} cookie in\n{head}"))
-}
-
-fn login(addr: SocketAddr, email: &str, password: &str) -> String {
-    let (head, body) = http(
-        addr,
-        "GET /login HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".into(),
-    );
-    let login_csrf = cookie_value(&head, "codedesk_login_csrf");
-    let token = body
-        .split("name=\"csrf\" value=\"")
-        .nth(1)
-        .and_then(|r| r.split('"').next())
-        .unwrap()
-        .to_string();
-    let form = serde_urlencoded::to_string([
-        ("csrf", token.as_str()),
-        ("email", email),
-        ("password", password),
-    ])
-    .unwrap();
-    let (head, _) = http(
-        addr,
-        format!(
-            "POST /login HTTP/1.1\r\nHost: x\r\nConnection: close\r\nCookie: codedesk_login_csrf={login_csrf}\r\n\
-             Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{form}",
-            form.len()
-        ),
-    );
-    cookie_value(&head, "codedesk_session")
-}
+use http_support::{http, login};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_purged_case_page_says_its_body_was_deleted_by_retention() {

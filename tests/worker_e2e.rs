@@ -115,6 +115,56 @@ async fn a_question_gets_exactly_one_threaded_reply_on_postgres() {
     one_question_one_reply(Engine::Postgres).await;
 }
 
+/// Issue 19: "delivery" is obstetric coding language. Questions whose subjects read like bounces
+/// ("Delivery status ...", "Undeliverable ...") were ignored as automatic mail; each is answered.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn questions_with_delivery_subjects_are_answered() {
+    let mut desk = Desk::new(Engine::Sqlite, "delivery", DeskOptions::default()).await;
+    desk.start();
+    let subjects = [
+        "Delivery problem: 59510 vs 59514?",
+        "Delivery status of the 59400 claim",
+        "Returned mail question 99213",
+        "Delivery report 59409 O73.0",
+        "Undeliverable claim 59400?",
+    ];
+    let mut ids = Vec::new();
+    for (i, subject) in subjects.iter().enumerate() {
+        let qid = format!("q-delivery-{i}-{}@asker.example.test", std::process::id());
+        desk.deliver(&desk.question(
+            &qid,
+            subject,
+            "Global 59400 or vaginal delivery only 59409, with O73.0 retained placenta?",
+        ))
+        .await;
+        ids.push(qid);
+    }
+    let asker = desk.asker.clone();
+    desk.wait_until("a reply to each question", 2 * MINUTE, || async {
+        inbox(&asker).await.len() >= subjects.len()
+    })
+    .await;
+    let got = inbox(&desk.asker).await;
+    for (qid, subject) in ids.iter().zip(subjects) {
+        let reply = got
+            .iter()
+            .find(|r| &r.in_reply_to == qid)
+            .unwrap_or_else(|| panic!("no reply to {subject:?}: {got:?}"));
+        assert!(
+            reply.subject.starts_with(&format!("Re: {subject}")),
+            "{}",
+            reply.subject
+        );
+        let text = String::from_utf8_lossy(&reply.raw);
+        assert!(
+            text.contains("59409"),
+            "the answer names the codes:\n{text}"
+        );
+    }
+    assert_eq!(desk.count(CaseState::Ignored).await, 0);
+    desk.terminate(Duration::from_secs(15));
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn held_cases_are_not_sent_and_the_queue_lists_them() {
     for engine in ENGINES {

@@ -392,6 +392,7 @@ fn from_message(
         subject: &subject,
         part_types: &body.part_types,
         report_type: body.report_type.as_deref(),
+        text: &body.text,
     });
     let new = quoted::new_text(&body.text, automatic::is_forward_subject(&subject));
     let reply_to = first_mailbox(msg.reply_to()).filter(|r| Some(r) != from.as_ref());

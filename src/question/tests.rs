@@ -359,3 +359,55 @@ fn why_mail_is_automatic_is_told_without_control_characters() {
         "{reason}"
     );
 }
+
+/// Issue 19: "delivery" is obstetric coding language; these subjects were taken for bounces and
+/// the questions never answered.
+#[test]
+fn obstetric_and_claim_subjects_are_questions() {
+    for subject in [
+        "Delivery problem: 59510 vs 59514?",
+        "Delivery status of the 59400 claim",
+        "Returned mail question 99213",
+        "Delivery report 59409 O73.0",
+        "Undeliverable claim 59400?",
+    ] {
+        let m = q(&format!(
+            "From: Dana Reyes <dreyes@obgyn.example>\nTo: ask@codedesk.example\n\
+             Subject: {subject}\nMessage-ID: <ob-1@obgyn.example>\n\n\
+             Global 59400 or vaginal delivery only 59409 with O73.0 retained placenta?\n"
+        ));
+        assert_eq!(m.automatic, None, "{subject}");
+        assert!(m.text.contains("59409"), "{subject}");
+    }
+}
+
+/// The same subjects from a mail system are bounces.
+#[test]
+fn a_delivery_subject_from_a_mail_system_is_a_bounce() {
+    let m = q(
+        "From: postmaster@mx.obgyn.example\nSubject: Undeliverable: 59400 claim\n\
+               Auto-Submitted: auto-replied\n\nYour message could not be delivered.\n",
+    );
+    assert_eq!(m.automatic.unwrap().kind, AutomaticKind::Bounce);
+    let m = q(
+        "From: Microsoft Outlook <someone@obgyn.example>\nSubject: Undeliverable: 59400\n\
+               X-MS-Exchange-Message-Is-Ndr:\n\nDelivery has failed.\n",
+    );
+    assert_eq!(m.automatic.unwrap().kind, AutomaticKind::Bounce);
+}
+
+/// A bounce a person forwarded: the subject is corroborated by the delivery status fields quoted
+/// in the text (the corpus's lhost-sendmail-14).
+#[test]
+fn a_forwarded_bounce_is_a_bounce() {
+    let m = q(
+        "From: a@b.example\nSubject: Fwd: Returned mail: see transcript for details\n\n\
+               Forward the message.\n\nBegin forwarded message:\n\n\
+               > From: Mail Delivery Subsystem <MAILER-DAEMON>\n\
+               > Reporting-MTA: dns; mx.example.jp\n>\n\
+               > Final-Recipient: RFC822; kijitora@example.com\n> Action: failed\n",
+    );
+    let a = m.automatic.unwrap();
+    assert_eq!(a.kind, AutomaticKind::Bounce);
+    assert!(a.reason.contains("Reporting-MTA"), "{a:?}");
+}

@@ -463,6 +463,8 @@ struct Transition<'a> {
     actor: &'a str,
     detail: Option<&'a str>,
     keep_claim: bool,
+    /// Only when the stored reason starts with this (a kind of ignored case; no `%` or `_`).
+    reason_prefix: Option<&'a str>,
     sets: Vec<(&'static str, Value)>,
 }
 
@@ -516,6 +518,10 @@ async fn transition_in(
         n += 1;
         sql.push_str(&format!(" AND claimed_by = ${n}"));
     }
+    if t.reason_prefix.is_some() {
+        n += 1;
+        sql.push_str(&format!(" AND reason LIKE ${n}"));
+    }
     // The state before: with one allowed state it is that one; otherwise it is read inside the
     // same write so the event row is exact.
     let before = match t.from {
@@ -551,6 +557,9 @@ async fn transition_in(
     }
     if let Holder::Claim(owner) = t.holder {
         query = query.bind(owner);
+    }
+    if let Some(prefix) = t.reason_prefix {
+        query = query.bind(format!("{prefix}%"));
     }
     let done = query
         .execute(&mut **tx)
@@ -663,6 +672,7 @@ fn reply_transition<'a>(
         actor: owner,
         detail: Some(detail),
         keep_claim: true,
+        reason_prefix: None,
         sets,
     }
 }
@@ -700,6 +710,7 @@ fn route_transition<'a>(
         actor: owner,
         detail: Some(why),
         keep_claim: false,
+        reason_prefix: None,
         sets: vec![],
     })
 }
@@ -720,6 +731,7 @@ pub async fn ignore(
         actor: owner,
         detail: Some(reason),
         keep_claim: false,
+        reason_prefix: None,
         sets: vec![("reason", text(reason))],
     };
     Ok(transition(store, t, now).await?.is_some())
@@ -771,6 +783,7 @@ pub async fn mark_sent(
         actor: owner,
         detail: Some(detail),
         keep_claim: false,
+        reason_prefix: None,
         sets: vec![
             ("sent_at", Value::Int(Some(now))),
             ("last_error", Value::Text(None)),
@@ -796,6 +809,7 @@ pub async fn send_unsure(
         actor: owner,
         detail: Some(why),
         keep_claim: false,
+        reason_prefix: None,
         sets: vec![("last_error", text(why))],
     };
     Ok(transition(store, t, now).await?.is_some())
@@ -819,6 +833,7 @@ pub async fn retry_later(
         actor: owner,
         detail: Some(&detail),
         keep_claim: false,
+        reason_prefix: None,
         sets: vec![
             ("last_error", text(error)),
             ("next_attempt_at", Value::Int(Some(next_at))),
@@ -845,6 +860,7 @@ pub async fn fail(
         actor,
         detail: Some(error),
         keep_claim: false,
+        reason_prefix: None,
         sets: vec![("reason", text(error)), ("last_error", text(error))],
     };
     Ok(transition(store, t, now).await?.is_some())
@@ -867,6 +883,7 @@ pub async fn resolve_sent(
         actor,
         detail: Some(evidence),
         keep_claim: false,
+        reason_prefix: None,
         sets: vec![("sent_at", Value::Int(Some(now)))],
     };
     Ok(transition(store, t, now).await?.is_some())
@@ -888,6 +905,7 @@ pub async fn resolve_unsent(
         actor,
         detail: Some(evidence),
         keep_claim: false,
+        reason_prefix: None,
         sets: vec![],
     };
     Ok(transition(store, t, now).await?.is_some())
@@ -920,6 +938,7 @@ pub async fn approve(store: &Store, id: CaseId, actor: &str, now: i64) -> Result
         actor,
         detail: Some("approved by staff"),
         keep_claim: false,
+        reason_prefix: None,
         sets: vec![("next_attempt_at", Value::Int(None))],
     };
     staff_transition(store, t, "approve", now).await
@@ -938,9 +957,59 @@ pub async fn reject(store: &Store, id: CaseId, actor: &str, now: i64) -> Result<
         actor,
         detail: Some(REJECTED_BY_STAFF),
         keep_claim: false,
+        reason_prefix: None,
         sets: vec![("reason", text(REJECTED_BY_STAFF))],
     };
     staff_transition(store, t, "reject", now).await
+}
+
+/// How the reason of a case ignored as automatic mail starts (the worker's policy writes it).
+pub const AUTOMATIC_MAIL: &str = "automatic mail";
+
+/// The history detail of staff's order to answer a case taken for automatic mail; the worker
+/// answers a case whose history holds it despite the automatic signs.
+pub const ANSWER_AUTOMATIC: &str = "answer anyway: staff say this is no automatic mail";
+
+/// Staff: `ignored → received` for a case ignored as automatic mail (its reason starts with
+/// [`AUTOMATIC_MAIL`]), with the [`ANSWER_AUTOMATIC`] event; the worker then answers it like any
+/// question (the other policy checks still apply). Cases ignored for another reason (rejected by
+/// staff, blocked, a loop) are refused.
+pub async fn answer_automatic(store: &Store, id: CaseId, actor: &str, now: i64) -> Result<()> {
+    let t = Transition {
+        id,
+        from: &[CaseState::Ignored],
+        to: CaseState::Received,
+        holder: Holder::Anyone,
+        actor,
+        detail: Some(ANSWER_AUTOMATIC),
+        keep_claim: false,
+        reason_prefix: Some(AUTOMATIC_MAIL),
+        sets: vec![("reason", Value::Text(None))],
+    };
+    if transition(store, t, now).await?.is_some() {
+        return Ok(());
+    }
+    match get(store, id).await? {
+        None => bail!("case {id} does not exist"),
+        Some(case) => bail!(
+            "cannot answer case {id} anyway: it is {}{}, and only cases ignored as automatic \
+             mail can be answered this way",
+            case.state,
+            case.reason.map(|r| format!(" ({r})")).unwrap_or_default()
+        ),
+    }
+}
+
+/// Whether staff ordered this case answered although it looked like automatic mail.
+pub async fn answer_automatic_ordered(store: &Store, id: CaseId) -> Result<bool> {
+    let (n,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM case_event WHERE case_id = $1 AND detail = $2")
+            .bind(id.0)
+            .bind(ANSWER_AUTOMATIC)
+            .fetch_one(store.pool())
+            .await
+            .with_context(|| format!("cannot read the history of case {id}"))?;
+    Ok(n > 0)
 }
 
 /// Staff: `failed | sent → approved`, so the worker sends the stored reply again.
@@ -953,6 +1022,7 @@ pub async fn resend(store: &Store, id: CaseId, actor: &str, now: i64) -> Result<
         actor,
         detail: Some("resend requested by staff"),
         keep_claim: false,
+        reason_prefix: None,
         sets: vec![
             ("attempts", Value::Int(Some(0))),
             ("next_attempt_at", Value::Int(None)),

@@ -118,6 +118,9 @@ async fn show_with(
             can_resend => matches!(s, CaseState::Failed | CaseState::Sent) && purged_at.is_none(),
             purged => purged_at.map(format::time),
             can_reanswer => matches!(s, CaseState::Held | CaseState::Failed) && case.sent_at.is_none(),
+            can_answer_anyway => s == CaseState::Ignored
+                && case.reason.as_deref().is_some_and(|r| r.starts_with(cases::AUTOMATIC_MAIL))
+                && purged_at.is_none(),
             received => format::time(case.received_at),
         },
     )
@@ -328,6 +331,40 @@ pub async fn reanswer(
         });
     }
     staff::audit(&state.store, Some(&staff.user), "reanswer", Some(id), "").await?;
+    Ok(to_case(id))
+}
+
+/// `POST /case/{id}/answer-anyway`: a case ignored as automatic mail goes back to `received`,
+/// and the worker answers it like a question a person wrote.
+pub async fn answer_anyway(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    Form(form): Form<ActionForm>,
+) -> Result<Redirect, WebError> {
+    let case_id = CaseId(id);
+    let _one_at_a_time = state.actions.lock().await;
+    check_version(&state, case_id, form.version).await?;
+    if crate::store::retention::purged_at(&state.store, case_id)
+        .await?
+        .is_some()
+    {
+        return Err(WebError::Conflict(format!(
+            "case {case_id}: its question was deleted by retention, so it cannot be answered"
+        )));
+    }
+    let now = format::now();
+    if let Err(e) = cases::answer_automatic(&state.store, case_id, &staff.user.email, now).await {
+        return Err(refused(&state, case_id, e).await);
+    }
+    staff::audit(
+        &state.store,
+        Some(&staff.user),
+        "answer-anyway",
+        Some(id),
+        "ignored as automatic mail",
+    )
+    .await?;
     Ok(to_case(id))
 }
 

@@ -126,6 +126,7 @@ pub fn router(state: AppState) -> Router {
         .route("/case/{id}/reject", post(case::reject))
         .route("/case/{id}/resend", post(case::resend))
         .route("/case/{id}/reanswer", post(case::reanswer))
+        .route("/case/{id}/answer-anyway", post(case::answer_anyway))
         .route("/audit", get(admin::audit))
         .route("/admin/users", get(admin::users).post(admin::add_user))
         .route("/admin/users/{id}", post(admin::update_user))

@@ -61,6 +61,15 @@ pub enum Decision {
     },
 }
 
+/// `reason` as it may be logged at info level: an automatic-mail reason without the sign after
+/// its kind, since the sign can name an address or quote a subject.
+pub fn log_reason(reason: &str) -> &str {
+    match reason.split_once("): ") {
+        Some((head, _)) if head.starts_with("automatic mail (") => &reason[..head.len() + 1],
+        _ => reason,
+    }
+}
+
 /// The parts of the configuration the policy reads.
 #[derive(Clone, Debug)]
 pub struct Policy {
@@ -103,7 +112,8 @@ impl Policy {
     /// Decides what to do with `question`; `truncated` says only its header could be read.
     pub fn decide(&self, question: &Question, truncated: bool, history: SenderHistory) -> Decision {
         if let Some(auto) = &question.automatic {
-            return Decision::Ignore(format!("automatic mail ({})", auto.kind));
+            // The sign is for staff; `log_reason` leaves it out of the log.
+            return Decision::Ignore(format!("automatic mail ({}): {}", auto.kind, auto.reason));
         }
         let Some(to) = question.reply_address() else {
             return Decision::Ignore("no From or Reply-To address to answer".into());
@@ -283,9 +293,18 @@ mod tests {
     fn automatic_own_and_blocked_mail_is_ignored_with_a_reason() {
         let p = policy(&[], 3, &["spam.example"], ReviewPolicy::Never);
         let ooo = mail("a@clinic.example", "Auto-Submitted: auto-replied\r\n");
-        assert!(
-            matches!(p.decide(&ooo, false, ONE), Decision::Ignore(r) if r.contains("automatic"))
+        assert_eq!(
+            p.decide(&ooo, false, ONE),
+            Decision::Ignore("automatic mail (auto-reply): Auto-Submitted: auto-replied".into())
         );
+        assert!("automatic mail (auto-reply)".starts_with(crate::store::cases::AUTOMATIC_MAIL));
+        let bounce = mail("MAILER-DAEMON@mx.clinic.example", "");
+        let Decision::Ignore(why) = p.decide(&bounce, false, ONE) else {
+            panic!("a bounce is ignored");
+        };
+        assert!(why.contains("mailer-daemon@mx.clinic.example"), "{why}");
+        assert_eq!(log_reason(&why), "automatic mail (bounce)");
+        assert_eq!(log_reason("blocked sender"), "blocked sender");
         let own = mail("Desk <CONSULT@desk.example>", "");
         assert!(
             matches!(p.decide(&own, false, ONE), Decision::Ignore(r) if r.contains("own address"))

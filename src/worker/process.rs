@@ -3,7 +3,7 @@
 //! error. One bad message never stops the worker.
 
 use super::caught::{PROCESSING_PANICKED, Panicked, caught};
-use super::policy::{Decision, ReplyChoice, SenderHistory};
+use super::policy::{Decision, ReplyChoice, SenderHistory, log_reason};
 use super::{Worker, now_unix};
 use crate::consult::consult;
 use crate::date::Date;
@@ -110,17 +110,24 @@ impl Worker {
         let raw = raw.unwrap_or_default();
         let truncated = case.raw_size > raw.len() as i64;
         let today = Date::from_days((now_unix() / 86_400) as i32);
-        let consultation = match consult(&self.catalog, &raw, &self.settings.limits, today).await {
-            Ok(c) => c,
-            Err(e) => {
-                let why = format!("cannot answer the message: {e:#}");
-                tracing::warn!(case = %id, "processing failed");
-                return self.finish(
-                    cases::fail(&self.store, id, Some(owner), owner, &why, now_unix()).await?,
-                    Processed::Failed,
-                );
-            }
-        };
+        let mut consultation =
+            match consult(&self.catalog, &raw, &self.settings.limits, today).await {
+                Ok(c) => c,
+                Err(e) => {
+                    let why = format!("cannot answer the message: {e:#}");
+                    tracing::warn!(case = %id, "processing failed");
+                    return self.finish(
+                        cases::fail(&self.store, id, Some(owner), owner, &why, now_unix()).await?,
+                        Processed::Failed,
+                    );
+                }
+            };
+        // Staff looked at it and said a person wrote it: its automatic signs no longer count.
+        if consultation.question.automatic.is_some()
+            && cases::answer_automatic_ordered(&self.store, id).await?
+        {
+            consultation.question.automatic = None;
+        }
         let question = &consultation.question;
         let now = now_unix();
         let policy = self.policy();
@@ -164,7 +171,7 @@ impl Worker {
         };
         let (choice, hold_anyway) = match policy.decide(question, truncated, history) {
             Decision::Ignore(reason) => {
-                tracing::info!(case = %id, reason = %reason, "ignored");
+                tracing::info!(case = %id, reason = %log_reason(&reason), "ignored");
                 return self.finish(
                     cases::ignore(&self.store, id, owner, &reason, now).await?,
                     Processed::Ignored,
