@@ -185,13 +185,13 @@ async fn a_pair_in_the_ptp_excerpt_gets_its_edit_and_the_modifier_answer() {
         &r.text,
         &[
             "0001U (column 1) with 0030U (column 2): edit in force on 2026-08-03; practitioner edit effective 2018-07-01.",
-            "Modifier indicator 1: both may be paid when the services are separate and distinct",
+            "Modifier indicator 1 (allowed): both may be paid when the services are separate and distinct",
             "Misuse of Column Two code with Column One code",
             "The modifier you mention (59) is one NCCI accepts for this edit.",
             // MUE from the practitioner table, with what the indicator means.
-            "MUE (practitioner, table from 2026-04-01): 1 unit per day; adjudication indicator 2 Date of Service Edit: Policy",
+            "MUE: 1 unit per day (practitioner table from 2026-04-01; indicator 2 Date of Service Edit: Policy",
             // CPT descriptors only from a licensed file.
-            "Descriptor not given: CPT descriptors (AMA copyright) come only from a licensed CPT file",
+            "CPT note: CPT descriptors (AMA copyright) come only from a licensed CPT file",
         ],
     );
     assert_has(
@@ -213,9 +213,8 @@ async fn cpt_codes_get_mue_and_pairs_without_an_edit_are_said_so() {
         &r.text,
         &[
             "CPT 99213",
-            "MUE (practitioner, table from 2026-04-01): 2 units per day; adjudication indicator 3 Date of Service Edit: Clinical",
-            "may be paid on appeal with documentation of medical necessity",
-            "0001U with 99213: no PTP edit in the loaded tables.",
+            "MUE: 2 units per day (practitioner table from 2026-04-01; indicator 3 Date of Service Edit: Clinical",
+            "0001U with 99213: not covered by the loaded PTP edits.",
             "Written with modifier 25.",
         ],
     );
@@ -228,7 +227,7 @@ async fn cpt_codes_get_mue_and_pairs_without_an_edit_are_said_so() {
             "CPT 0028U",
             "Status: known as a CPT code from the NCCI edit files (PTP/MUE) only; without a licensed CPT file its validity on 2026-06-01 cannot be confirmed here.",
             "0001U (column 1) with 0028U (column 2): edit deleted on 2026-06-01; practitioner edit effective 2018-07-01, deletion date 2018-09-30.",
-            "0028U with 99213: no PTP edit in the loaded tables.",
+            "0028U with 99213: not covered by the loaded PTP edits.",
             // Only the sets used: no CPT file, so the NCCI tables, and the HCPCS modifier list
             // modifier 25 was looked for in.
             "Code sets consulted: HCPCS 2025-10, NCCI MUEs 2026-04-01, NCCI PTP edits v32.2.",
@@ -253,7 +252,7 @@ async fn a_cpt_code_known_only_from_the_ptp_table_is_read_and_its_pair_checked()
             "Status: known as a CPT code from the NCCI edit files (PTP/MUE) only; without a licensed CPT file its validity on 2020-06-15 cannot be confirmed here.",
             "0001U (column 1) with 80500 (column 2): edit in force on 2020-06-15; practitioner edit effective 2018-01-01, deletion date 2021-12-31.",
             "Misuse of Column Two code with Column One code",
-            "Modifier indicator 1: both may be paid when the services are separate and distinct",
+            "Modifier indicator 1 (allowed): both may be paid when the services are separate and distinct",
         ],
     );
 }
@@ -341,11 +340,11 @@ async fn modifiers_are_described_from_the_hcpcs_file_and_ranges_listed() {
             "HCPCS Level II J1010 - valid",
             "Injection, methylprednisolone acetate, 1 mg",
             "Added to HCPCS: 2024-04-01.",
-            "MUE (practitioner, table from 2026-04-01): 160 units per day",
+            "MUE: 160 units per day (practitioner table from 2026-04-01",
             "ICD-10-CM S72.001A - billable",
             "Fracture of unspecified part of neck of right femur, initial encounter for closed fracture",
             "7th character A: initial encounter for closed fracture",
-            "J1010 with G0439: no PTP edit in the loaded tables.",
+            "J1010 with G0439: not covered by the loaded PTP edits.",
         ],
     );
 }

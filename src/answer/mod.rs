@@ -405,10 +405,26 @@ pub fn answer(text: &str, refs: &[CodeRef], findings: &Findings, today: Date) ->
     }
     let release_gaps = code_sets::gaps(&findings.code_sets, &used_sets, date);
     for c in &mut codes {
-        let Some(g) = release_gaps
+        let set = code_sets::set_of(c.system);
+        let first_loaded = findings
+            .code_sets
             .iter()
-            .find(|g| g.set == code_sets::set_of(c.system))
-        else {
+            .filter(|r| r.set == set)
+            .map(|r| r.effective_from)
+            .min();
+        if let Some(first) = first_loaded.filter(|f| date < *f) {
+            if c.status == "valid" && !c.before_coverage {
+                // Known only from a later release's change list (the FY2026 addenda name G35 as
+                // deleted on 2025-10-01): the release in force on the date is not loaded.
+                c.before_coverage = true;
+                c.status_text = format!(
+                    "valid on {date} according to {}, whose files start on {first}; the {} release in force on {date} is not loaded",
+                    c.release.as_deref().unwrap_or("the loaded release"),
+                    crate::codes::period::release_for(set, date)
+                );
+            }
+        }
+        let Some(g) = release_gaps.iter().find(|g| g.set == set) else {
             continue;
         };
         if c.status == "valid" && !c.before_coverage {

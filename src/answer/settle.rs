@@ -44,7 +44,7 @@ const MODIFIER_SOURCE: &str = "Whether a modifier is right depends on the docume
 
 /// Settles every ask.
 pub fn settle(kinds: &[AskKind], f: &Facts) -> Vec<Ask> {
-    kinds
+    let mut asks: Vec<Ask> = kinds
         .iter()
         .map(|kind| match kind {
             AskKind::Validity => validity(f),
@@ -67,7 +67,14 @@ pub fn settle(kinds: &[AskKind], f: &Facts) -> Vec<Ask> {
                 "codedesk could not tell what is asked beyond the codes; a person will read it",
             ),
         })
-        .collect()
+        .collect();
+    // The bundling answer already says what each edit's modifier indicator allows.
+    if kinds.contains(&AskKind::Bundling) {
+        for a in asks.iter_mut().filter(|a| a.kind == AskKind::Modifier) {
+            a.answer.retain(|s| !s.starts_with("For "));
+        }
+    }
+    asks
 }
 
 fn ask(kind: AskKind, codes: Vec<String>) -> Ask {
@@ -263,6 +270,11 @@ fn bundling(f: &Facts) -> Ask {
 fn units(f: &Facts) -> Ask {
     let mut a = ask(AskKind::Units, procedure_codes(f));
     let mut any = false;
+    // "What is the MUE", "max units": the MUE itself is the answer.
+    let text = f.text.to_lowercase();
+    let asks_cap = ["mue", "max", "limit", "how many can"]
+        .iter()
+        .any(|w| text.contains(w));
     for c in f.codes.iter().filter(|c| c.system.is_procedure()) {
         let mut full = false;
         if let Some(d) = &c.dose {
@@ -309,7 +321,7 @@ fn units(f: &Facts) -> Ask {
             )),
             None => {}
         }
-        if !full && c.mue.as_ref().is_some_and(|m| m.value > 0) {
+        if !full && !asks_cap && c.mue.as_ref().is_some_and(|m| m.value > 0) {
             lower(&mut a, Answered::Partly);
             a.because.push(format!(
                 "The units for {} depend on what was given; the descriptor gives no dosage unit to compute them from{}.",
@@ -341,6 +353,10 @@ fn modifier(f: &Facts) -> Ask {
     for m in f.modifiers {
         match &m.description {
             Some(d) => a.answer.push(format!("Modifier {} is \"{}\".", m.code, d)),
+            None if m.code.bytes().all(|b| b.is_ascii_digit()) => a.answer.push(format!(
+                "Modifier {} is a CPT modifier: its description comes only from a licensed CPT file.",
+                m.code
+            )),
             None => a.answer.push(format!(
                 "Modifier {} is not described in the loaded files.",
                 m.code
@@ -567,7 +583,7 @@ fn pick_seventh<'v>(text: &str, values: &'v [(String, String)]) -> Option<(&'v s
     let tied = scored
         .get(1)
         .is_some_and(|second| second.0 == best.0 && second.1 == best.1);
-    (best.0 > 0 && !tied).then(|| (best.2.0.as_str(), best.2.1.as_str()))
+    (best.0 > 0 && !tied).then_some((best.2.0.as_str(), best.2.1.as_str()))
 }
 
 /// Whether a note's code references ("(E10.-)", "(N18.1-N18.4)", "(I10)") take in `code`.
