@@ -113,6 +113,19 @@ fn word(text: &str, word: &str) -> bool {
     })
 }
 
+/// Whether the text gives a dose: a number followed by mg, mcg, ml or cc ("80mg", "10 mg").
+fn dose_written(t: &str) -> bool {
+    let b = t.as_bytes();
+    (0..b.len()).any(|i| {
+        b[i].is_ascii_digit()
+            && ["mg", "mcg", "ml", "cc"].iter().any(|u| {
+                let rest = t[i + 1..].trim_start_matches(' ');
+                rest.starts_with(u)
+                    && !rest[u.len()..].starts_with(|c: char| c.is_ascii_alphabetic())
+            })
+    })
+}
+
 /// The kinds of ask in the new text, in a fixed order. A question that names codes and asks
 /// nothing recognisable asks what they are and whether they are valid.
 pub fn detect(text: &str, refs: &[CodeRef]) -> Vec<AskKind> {
@@ -182,7 +195,11 @@ pub fn detect(text: &str, refs: &[CodeRef]) -> Vec<AskKind> {
             "replacement",
             "new code",
             "effective",
-            "billable",
+            "is it billable",
+            "is billable",
+            "not billable",
+            "billable code",
+            "still billable",
             "header",
             "expired",
             "retired",
@@ -253,9 +270,7 @@ pub fn detect(text: &str, refs: &[CodeRef]) -> Vec<AskKind> {
                 "unit", "how many", "quantity", "qty", "mue", "maximum", "max ", "per day",
                 "dosage", "dose", "times",
             ],
-        ) || word(&t, "mg")
-            || word(&t, "mcg")
-            || word(&t, "ml"))
+        ) || dose_written(&t))
     {
         kinds.push(AskKind::Units);
     }
@@ -328,10 +343,6 @@ pub fn detect(text: &str, refs: &[CodeRef]) -> Vec<AskKind> {
             "payable",
             "pay for",
             "reimburs",
-            "denied",
-            "denial",
-            "deny",
-            "denying",
         ],
     ) || word(&t, "lcd")
         || word(&t, "ncd")

@@ -7,6 +7,8 @@ use serde::Serialize;
 /// The units a dose comes to for one code.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DoseFinding {
+    /// The code whose billing unit is used (a deleted code's replacement, or the code itself).
+    pub code: String,
     /// The dose as the question gives it: "10 mg".
     pub dose: String,
     /// The code's billing unit as its descriptor gives it: "1 mg".
@@ -93,6 +95,7 @@ pub fn dose_units(text: &str, near: usize, descriptor: &str) -> Option<DoseFindi
     // 2.0000000001 is 2 units, not 3.
     let units = ((ratio - 1e-9).ceil() as u32).max(1);
     Some(DoseFinding {
+        code: String::new(),
         dose: show(dose, &dose_unit),
         per: show(per, &per_unit),
         units,

@@ -340,10 +340,25 @@ pub fn answer(text: &str, refs: &[CodeRef], findings: &Findings, today: Date) ->
                     c.units = Some(units::judge(&c.code, *n, c.mue.as_ref()));
                 }
                 if c.system == CodeSystem::Hcpcs && text.get(r.start..r.end) == Some(&r.text) {
-                    c.dose = c
-                        .description
-                        .as_deref()
-                        .and_then(|d| dose::dose_units(text, r.start, d));
+                    // A deleted code is billed as its replacement: the replacement's unit counts.
+                    let by: Vec<(String, String)> = if c.status == "deleted" {
+                        c.replaced_by
+                            .iter()
+                            .filter_map(|rep| {
+                                let e = findings.entry(c.system, &rep.code)?;
+                                Some((rep.code.clone(), e.as_of(date).version?.long_desc.clone()))
+                            })
+                            .collect()
+                    } else {
+                        c.description
+                            .clone()
+                            .map(|d| (c.code.clone(), d))
+                            .into_iter()
+                            .collect()
+                    };
+                    c.dose = by.into_iter().find_map(|(code, desc)| {
+                        dose::dose_units(text, r.start, &desc).map(|d| DoseFinding { code, ..d })
+                    });
                 }
                 codes.push(c);
             }

@@ -272,20 +272,23 @@ fn units(f: &Facts) -> Ask {
     let mut any = false;
     // "What is the MUE", "max units": the MUE itself is the answer.
     let text = f.text.to_lowercase();
-    let asks_cap = ["mue", "max", "limit", "how many can"]
-        .iter()
-        .any(|w| text.contains(w));
+    let asks_cap =
+        ["mue", "max", "limit"].iter().any(|w| text.contains(w)) && !text.contains("how many");
+    let timed = text
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|w| matches!(w, "min" | "mins" | "minute" | "minutes"));
     for c in f.codes.iter().filter(|c| c.system.is_procedure()) {
         let mut full = false;
         if let Some(d) = &c.dose {
-            a.answer.push(format!(
-                "{} is per {}: {} is {} unit{}.",
-                c.code,
-                d.per,
-                d.dose,
-                d.units,
-                if d.units == 1 { "" } else { "s" }
-            ));
+            let units = format!("{} unit{}", d.units, if d.units == 1 { "" } else { "s" });
+            a.answer.push(if d.code == c.code {
+                format!("{} is per {}: {} is {units}.", c.code, d.per, d.dose)
+            } else {
+                format!(
+                    "{} was replaced by {}, which is per {}: {} is {units} of {}.",
+                    c.code, d.code, d.per, d.dose, d.code
+                )
+            });
             full = true;
         }
         if let Some(u) = &c.units {
@@ -323,6 +326,13 @@ fn units(f: &Facts) -> Ask {
         }
         if !full && !asks_cap && c.mue.as_ref().is_some_and(|m| m.value > 0) {
             lower(&mut a, Answered::Partly);
+            if timed {
+                a.because.push(format!(
+                    "Units of a timed service such as {} follow the Medicare Claims Processing Manual, Chapter 5 (the 8-minute rule), which is not in the code files.",
+                    c.code
+                ));
+                continue;
+            }
             a.because.push(format!(
                 "The units for {} depend on what was given; the descriptor gives no dosage unit to compute them from{}.",
                 c.code,
