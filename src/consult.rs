@@ -53,6 +53,23 @@ pub async fn consult(
     })
 }
 
+/// As [`consult`], dated by the message: a question is answered as of the day it was written
+/// (its Date header, in the sender's zone) when that is not after `today`, else as of `today`.
+/// A question sent on September 30 is answered from that fiscal year's code set however late it
+/// is processed.
+pub async fn consult_as_written(
+    catalog: &Catalog,
+    raw: &[u8],
+    limits: &Limits,
+    today: Date,
+) -> Result<Consultation> {
+    let written = question::parse(raw, limits)
+        .date
+        .map(question::MailDate::local_date)
+        .filter(|d| *d <= today);
+    consult(catalog, raw, limits, written.unwrap_or(today)).await
+}
+
 /// Looks up everything the answer needs for these references.
 pub async fn gather(catalog: &Catalog, question: &Question, refs: &[CodeRef]) -> Result<Findings> {
     let mut wanted: BTreeSet<(CodeSystem, String)> = BTreeSet::new();

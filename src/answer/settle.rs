@@ -546,7 +546,8 @@ fn sequencing(f: &Facts) -> Ask {
             {
                 continue;
             }
-            for n in g.notes.iter().take(3) {
+            // A note ending in ":" heads a list the following notes complete.
+            for n in g.notes.iter().filter(|n| !n.text.ends_with(':')).take(3) {
                 a.answer.push(format!(
                     "{} ({} note at {}): {}.",
                     c.code,

@@ -5,7 +5,7 @@
 use super::caught::{PROCESSING_PANICKED, Panicked, caught};
 use super::policy::{Decision, ReplyChoice, SenderHistory, log_reason};
 use super::{Worker, now_unix};
-use crate::consult::consult;
+use crate::consult::consult_as_written;
 use crate::date::Date;
 use crate::question::address_key;
 use crate::reply::{self, ReplyKind};
@@ -111,7 +111,7 @@ impl Worker {
         let truncated = case.raw_size > raw.len() as i64;
         let today = Date::from_days((now_unix() / 86_400) as i32);
         let mut consultation =
-            match consult(&self.catalog, &raw, &self.settings.limits, today).await {
+            match consult_as_written(&self.catalog, &raw, &self.settings.limits, today).await {
                 Ok(c) => c,
                 Err(e) => {
                     let why = format!("cannot answer the message: {e:#}");
