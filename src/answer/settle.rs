@@ -421,12 +421,16 @@ fn modifier(f: &Facts) -> Ask {
     a
 }
 
-fn seventh(f: &Facts) -> Ask {
-    let dx: Vec<&CodeFinding> = f
-        .codes
+/// The ICD-10-CM codes found.
+fn diagnoses<'a>(f: &Facts<'a>) -> Vec<&'a CodeFinding> {
+    f.codes
         .iter()
         .filter(|c| c.system == CodeSystem::Icd10Cm)
-        .collect();
+        .collect()
+}
+
+fn seventh(f: &Facts) -> Ask {
+    let dx = diagnoses(f);
     let mut a = ask(
         AskKind::SeventhCharacter,
         dx.iter().map(|c| c.code.clone()).collect(),
@@ -505,11 +509,7 @@ fn seventh(f: &Facts) -> Ask {
 }
 
 fn sequencing(f: &Facts) -> Ask {
-    let dx: Vec<&CodeFinding> = f
-        .codes
-        .iter()
-        .filter(|c| c.system == CodeSystem::Icd10Cm)
-        .collect();
+    let dx = diagnoses(f);
     let mut a = ask(
         AskKind::Sequencing,
         dx.iter().map(|c| c.code.clone()).collect(),

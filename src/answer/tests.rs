@@ -566,34 +566,29 @@ fn coverage_and_payment_asks_say_where_the_answer_lives_and_hold_the_answer() {
     );
 }
 
+/// References to CPT codes at their place in `text`.
+fn cpt_refs_in(text: &str, codes: &[&str]) -> Vec<CodeRef> {
+    codes
+        .iter()
+        .map(|c| {
+            let at = text.find(c).unwrap();
+            CodeRef {
+                start: at,
+                end: at + c.len(),
+                ..cref(CodeSystem::Cpt, c, &[])
+            }
+        })
+        .collect()
+}
+
 #[test]
 fn codes_offered_as_alternatives_are_not_checked_as_a_pair() {
     let text = "is it 99213 or 62322 for this visit?";
-    let refs: Vec<CodeRef> = ["99213", "62322"]
-        .iter()
-        .map(|c| {
-            let at = text.find(c).unwrap();
-            CodeRef {
-                start: at,
-                end: at + 5,
-                ..cref(CodeSystem::Cpt, c, &[])
-            }
-        })
-        .collect();
+    let refs = cpt_refs_in(text, &["99213", "62322"]);
     let a = answer(text, &refs, &findings(), d("2026-06-02"));
     assert!(a.pairs.is_empty(), "{:?}", a.pairs);
     let text = "can 99213 be billed with 62322?";
-    let refs: Vec<CodeRef> = ["99213", "62322"]
-        .iter()
-        .map(|c| {
-            let at = text.find(c).unwrap();
-            CodeRef {
-                start: at,
-                end: at + 5,
-                ..cref(CodeSystem::Cpt, c, &[])
-            }
-        })
-        .collect();
+    let refs = cpt_refs_in(text, &["99213", "62322"]);
     let a = answer(text, &refs, &findings(), d("2026-06-02"));
     assert_eq!(a.pairs.len(), 1);
 }
