@@ -2,7 +2,8 @@
 //! where the reply goes (Reply-To, else From), not the From alone; a batch of questions processed
 //! at once stays within the quota; `+tag`, Gmail's dots and letter case make no new sender, for
 //! the quota and for blocks. Replies wait for staff (review = always) unless a test sends them, so
-//! addresses outside the mail rig's domain are never mailed.
+//! addresses outside the mail rig's domain are never mailed. Also: a held answer names the ask the data
+//! could not answer.
 
 mod common;
 mod rig;
@@ -242,5 +243,43 @@ async fn the_rate_limit_counts_where_the_reply_goes() {
     assert!(
         held_why.iter().all(|w| w.starts_with("rate limit")),
         "{held_why:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_held_answer_names_the_ask_the_data_could_not_answer() {
+    let mut desk = Desk::new(
+        Engine::Sqlite,
+        "held-ask",
+        DeskOptions {
+            review: "when-unsure",
+            ..DeskOptions::default()
+        },
+    )
+    .await;
+    desk.start();
+    let q = format!(
+        "From: {asker}\r\nTo: {consult}\r\nSubject: coverage\r\nMessage-ID: <q-held-ask-{pid}@asker.example.test>\r\n\
+         Date: Tue, 13 Jan 2026 10:00:00 +0000\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n\
+         Is an MRI covered for M54.16, and how often?\r\n",
+        asker = desk.asker,
+        consult = desk.consult,
+        pid = std::process::id()
+    );
+    append(&desk.consult, q.as_bytes()).await;
+    processed(&desk, 1).await;
+    let case = &all_cases(&desk).await[0];
+    assert_eq!(case.state, CaseState::Held);
+    let events = cases::events(&desk.db.store, case.id).await.unwrap();
+    let held = events
+        .iter()
+        .rev()
+        .find(|e| e.to_state == CaseState::Held)
+        .and_then(|e| e.detail.clone())
+        .unwrap_or_default();
+    assert!(
+        held.contains("low confidence")
+            && held.contains("not answered from the data: coverage and medical necessity"),
+        "{held}"
     );
 }

@@ -256,11 +256,30 @@ impl Worker {
             confidence: confidence.clone(),
         };
         // Stored and routed in one transaction; a crash before it leaves the case `received`.
-        let (to, why) = self.route_for(
+        let (to, mut why) = self.route_for(
             &Some(stored.kind.clone()),
             confidence.as_deref(),
             hold_anyway.as_deref(),
         );
+        if to == CaseState::Held && choice == ReplyChoice::Answer {
+            // Staff see which ask the data could not answer (kinds only, no message text).
+            let open: Vec<&str> = consultation
+                .answer
+                .asks
+                .iter()
+                .filter(|a| a.answered == crate::answer::Answered::No)
+                .map(|a| a.kind.phrase())
+                .collect();
+            if !open.is_empty() {
+                why.push_str(&format!(
+                    "; not answered from the data: {}",
+                    open.join(", ")
+                ));
+            }
+            if !consultation.answer.release_gaps.is_empty() {
+                why.push_str("; the release for the date of service is not loaded");
+            }
+        }
         if !cases::record_reply_and_route(&self.store, id, owner, &stored, to, &why, now).await? {
             return Ok(Processed::Lost);
         }
