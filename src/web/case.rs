@@ -284,6 +284,17 @@ pub async fn reject(
     Ok(to_case(id))
 }
 
+/// 409 naming `why` when retention has deleted the case's bodies.
+async fn refuse_if_purged(state: &AppState, case_id: CaseId, why: &str) -> Result<(), WebError> {
+    if crate::store::retention::purged_at(&state.store, case_id)
+        .await?
+        .is_some()
+    {
+        return Err(WebError::Conflict(format!("case {case_id}: {why}")));
+    }
+    Ok(())
+}
+
 /// `POST /case/{id}/resend`: failed or sent → approved, so the worker sends the reply again.
 pub async fn resend(
     State(state): State<AppState>,
@@ -294,14 +305,12 @@ pub async fn resend(
     let case_id = CaseId(id);
     let _one_at_a_time = state.actions.lock().await;
     check_version(&state, case_id, form.version).await?;
-    if crate::store::retention::purged_at(&state.store, case_id)
-        .await?
-        .is_some()
-    {
-        return Err(WebError::Conflict(format!(
-            "case {case_id}: its reply was deleted by retention, so it cannot be sent again"
-        )));
-    }
+    refuse_if_purged(
+        &state,
+        case_id,
+        "its reply was deleted by retention, so it cannot be sent again",
+    )
+    .await?;
     if let Err(e) = cases::resend(&state.store, case_id, &staff.user.email, format::now()).await {
         return Err(refused(&state, case_id, e).await);
     }
@@ -345,14 +354,12 @@ pub async fn answer_anyway(
     let case_id = CaseId(id);
     let _one_at_a_time = state.actions.lock().await;
     check_version(&state, case_id, form.version).await?;
-    if crate::store::retention::purged_at(&state.store, case_id)
-        .await?
-        .is_some()
-    {
-        return Err(WebError::Conflict(format!(
-            "case {case_id}: its question was deleted by retention, so it cannot be answered"
-        )));
-    }
+    refuse_if_purged(
+        &state,
+        case_id,
+        "its question was deleted by retention, so it cannot be answered",
+    )
+    .await?;
     let now = format::now();
     if let Err(e) = cases::answer_automatic(&state.store, case_id, &staff.user.email, now).await {
         return Err(refused(&state, case_id, e).await);
