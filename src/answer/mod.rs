@@ -549,6 +549,9 @@ fn code_finding(e: &CodeEntry, r: &CodeRef, date: Date) -> CodeFinding {
                 e.notes
                     .iter()
                     .filter(|n| n.kind == *kind)
+                    // A chapter's general note (how neoplasms are classified) says nothing of
+                    // this code.
+                    .filter(|n| !(n.kind == NoteKind::Notes && n.at.starts_with("chapter")))
                     .map(|n| NoteLine {
                         text: n.text.clone(),
                         at: n.at.clone(),
