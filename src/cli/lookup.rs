@@ -248,6 +248,15 @@ pub fn render(v: &LookupView) -> String {
         let _ = writeln!(out, "  Added {added}");
     }
     for r in &e.replaced_by {
+        if matches!(v.validity, Validity::Valid) && r.effective <= v.date {
+            // The conversion table names codes split off a code that stays valid.
+            let _ = writeln!(
+                out,
+                "  See also {} (since {}: some cases coded here before have their own code)",
+                r.code, r.effective
+            );
+            continue;
+        }
         let basis = if r.inferred {
             "; inferred: the same item, added the day after"
         } else {
