@@ -72,6 +72,9 @@ pub async fn consult_as_written(
 
 /// Looks up everything the answer needs for these references.
 pub async fn gather(catalog: &Catalog, question: &Question, refs: &[CodeRef]) -> Result<Findings> {
+    // Only what the answer treats is looked up.
+    let kept = answer::caps::keep(refs);
+    let refs = kept.refs.as_slice();
     let mut wanted: BTreeSet<(CodeSystem, String)> = BTreeSet::new();
     let mut gems = Vec::new();
     for r in refs {

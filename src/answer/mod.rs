@@ -4,6 +4,7 @@
 //! catalog; it never looks anything up itself and takes its dates as arguments.
 
 pub mod asks;
+pub mod caps;
 pub mod code_sets;
 mod confidence;
 mod date_of_service;
@@ -102,6 +103,8 @@ pub struct Answer {
     pub code_sets: Vec<String>,
     /// How sure the answer is, and why.
     pub confidence: Confidence,
+    /// Distinct codes, ranges and modifiers past the caps of one answer, not treated.
+    pub left_out: usize,
 }
 
 /// A note group as the reply shows it.
@@ -290,6 +293,9 @@ pub struct UnknownCode {
 
 /// Answers a question from its code references and what the catalog returned.
 pub fn answer(text: &str, refs: &[CodeRef], findings: &Findings, today: Date) -> Answer {
+    let written = refs.len();
+    let kept = caps::keep(refs);
+    let refs = kept.refs.as_slice();
     let given = date_of_service(text);
     let date = given.unwrap_or(today);
     let units = units_asked(text, refs);
@@ -480,7 +486,7 @@ pub fn answer(text: &str, refs: &[CodeRef], findings: &Findings, today: Date) ->
             asks: &asks,
             gaps: &release_gaps,
         },
-        refs.len(),
+        written,
     );
     Answer {
         date_of_service: date,
@@ -496,6 +502,7 @@ pub fn answer(text: &str, refs: &[CodeRef], findings: &Findings, today: Date) ->
         release_gaps,
         code_sets,
         confidence,
+        left_out: kept.left_out,
     }
 }
 
