@@ -275,6 +275,11 @@ pub struct SendersConfig {
     pub blocked: Vec<String>,
     /// Questions one sender may send per hour before they are held (loop guard).
     pub rate_per_hour: u32,
+    /// The authserv-id of the desk's own mail server in `Authentication-Results`: when set,
+    /// only mail whose From passes DMARC (or aligned DKIM/SPF) there is answered without review,
+    /// notices go to authenticated senders only, and Reply-To is used only when aligned with the
+    /// From domain or a member's. Unset (the default): not checked, as no header can be trusted.
+    pub authserv_id: Option<String>,
 }
 
 impl Default for SendersConfig {
@@ -284,6 +289,7 @@ impl Default for SendersConfig {
             guest_quota: 3,
             blocked: Vec::new(),
             rate_per_hour: 30,
+            authserv_id: None,
         }
     }
 }
@@ -347,6 +353,21 @@ const OUTBOX_KEYS: &[&str] = &[
 /// Variables that are not config keys (secrets named by `password_env`, the config file itself).
 const NOT_KEYS: &[&str] = &["CODEDESK_CONFIG", "CODEDESK_CODESETS", "CODEDESK_LOG"];
 
+/// Where a TOML syntax error is and what it is, without the offending line: it may hold a
+/// password.
+fn syntax_error(text: &str, e: &toml::de::Error) -> String {
+    let Some(span) = e.span() else {
+        return e.message().to_string();
+    };
+    let before = &text[..span.start.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+    format!(
+        "line {line}, column {column}: {} (the line is not shown: it may hold a secret)",
+        e.message().trim_end()
+    )
+}
+
 impl Config {
     /// Reads `path` (a missing file is fine only when `required` is false), then applies
     /// `CODEDESK_<SECTION>_<KEY>` variables from `env`.
@@ -356,9 +377,13 @@ impl Config {
         env: impl IntoIterator<Item = (String, String)>,
     ) -> Result<Config> {
         let mut table = match std::fs::read_to_string(path) {
-            Ok(text) => text
-                .parse::<toml::Table>()
-                .with_context(|| format!("{} is not valid TOML", path.display()))?,
+            Ok(text) => text.parse::<toml::Table>().map_err(|e| {
+                anyhow::anyhow!(
+                    "{} is not valid TOML: {}",
+                    path.display(),
+                    syntax_error(&text, &e)
+                )
+            })?,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => toml::Table::new(),
             Err(e) => {
                 return Err(e)
@@ -459,6 +484,14 @@ mod tests {
             true,
             env.iter().map(|(k, v)| (k.to_string(), v.to_string())),
         )
+    }
+
+    #[test]
+    fn a_toml_syntax_error_names_the_place_and_not_the_line() {
+        let text = "[outbox]\nhost = \"smtp.example\"\npassword = \"hunter2-secret\n";
+        let e = format!("{:#}", load(text, &[]).unwrap_err());
+        assert!(e.contains("line 3"), "{e}");
+        assert!(!e.contains("hunter2"), "{e}");
     }
 
     #[test]

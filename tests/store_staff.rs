@@ -91,6 +91,7 @@ async fn page_settings_override_the_config_file_key_by_key() {
             guest_quota: 3,
             blocked: vec!["bad.example".into()],
             rate_per_hour: 30,
+            authserv_id: None,
         };
         let same = staff::senders_config(&db.store, &file).await.unwrap();
         assert_eq!(same.members, file.members);

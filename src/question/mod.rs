@@ -10,6 +10,7 @@ mod body;
 pub mod clean;
 mod html;
 mod quoted;
+pub mod sender_auth;
 
 pub use address_key::address_key;
 pub use automatic::{Automatic, AutomaticKind, CASE_HEADER, strip_prefixes};
@@ -212,6 +213,8 @@ pub struct Question {
     pub signature_removed: bool,
     /// Limits the message went past.
     pub limits_hit: Vec<LimitHit>,
+    /// The `Authentication-Results` header values, topmost first (see [`sender_auth`]).
+    pub authentication_results: Vec<String>,
 }
 
 impl Question {
@@ -302,6 +305,7 @@ fn unparsed(raw: &[u8], limits: &Limits, mut limits_hit: Vec<LimitHit>) -> Quest
         quoted_removed: new.quoted_removed,
         signature_removed: new.signature_removed,
         limits_hit,
+        authentication_results: Vec::new(),
     }
 }
 
@@ -423,6 +427,12 @@ fn from_message(
         quoted_removed: new.quoted_removed,
         signature_removed: new.signature_removed,
         limits_hit,
+        authentication_results: headers
+            .iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case("Authentication-Results"))
+            .take(16)
+            .map(|(_, v)| clean::header_text(v).chars().take(2048).collect())
+            .collect(),
     }
 }
 

@@ -28,6 +28,25 @@ pub struct ReplyContext<'a> {
     pub reason: Option<&'a str>,
 }
 
+/// The longest display name a greeting repeats.
+pub const MAX_GREETING_NAME: usize = 40;
+
+/// The sender's display name as the greeting may repeat it: none when it is empty, too long, or
+/// could carry a link or an address (a forged name must not put "visit evil.example" into a
+/// reply under the desk's domain).
+pub fn greeting_name(name: &str) -> Option<&str> {
+    let name = name.trim();
+    let linkish = name.contains('@')
+        || name.contains("://")
+        || name.to_ascii_lowercase().contains("www")
+        || name
+            .as_bytes()
+            .windows(3)
+            .any(|w| w[1] == b'.' && w[0].is_ascii_alphanumeric() && w[2].is_ascii_alphanumeric());
+    let fits = !name.is_empty() && name.chars().count() <= MAX_GREETING_NAME;
+    (fits && !linkish && !name.chars().any(char::is_control)).then_some(name)
+}
+
 impl<'a> ReplyContext<'a> {
     /// The context of a reply of `kind` to `question`.
     pub fn new(
@@ -39,8 +58,7 @@ impl<'a> ReplyContext<'a> {
         let name = question
             .reply_address()
             .and_then(|m| m.name.as_deref())
-            .map(str::trim)
-            .filter(|n| !n.is_empty() && !n.contains('@'));
+            .and_then(greeting_name);
         let mut ctx = ReplyContext {
             kind: "answer",
             name,
@@ -82,4 +100,25 @@ fn has_codes(a: &Answer) -> bool {
         && a.icd9.is_empty()
         && a.modifiers.is_empty()
         && a.unknown.is_empty())
+}
+
+#[cfg(test)]
+mod greeting_tests {
+    use super::greeting_name;
+
+    #[test]
+    fn a_greeting_repeats_plain_names_only() {
+        assert_eq!(greeting_name(" Pat Smith "), Some("Pat Smith"));
+        assert_eq!(greeting_name("Dr. J. O'Neil"), Some("Dr. J. O'Neil"));
+        for bad in [
+            "",
+            "pat@clinic.example",
+            "Win a prize at evil.example now",
+            "see https://evil.example",
+            "WWW EVIL COM",
+            "A name far too long to be anyone's real name, repeated again",
+        ] {
+            assert_eq!(greeting_name(bad), None, "{bad}");
+        }
+    }
 }

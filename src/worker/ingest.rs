@@ -95,8 +95,11 @@ impl Worker {
             ..Limits::default()
         };
         let mut questions = Vec::with_capacity(messages.len());
+        let policy = self.policy();
         for m in messages {
-            let q = question::parse(&m.raw, &head_limits);
+            let mut q = question::parse(&m.raw, &head_limits);
+            // The recipient key counts where the reply will go.
+            policy.trust_reply_to(&mut q);
             if let Some(mid) = &q.message_id
                 && let Some((case, state)) =
                     cases::case_by_reply_message_id(&self.store, mid).await?

@@ -4,6 +4,7 @@
 
 use crate::answer::Level;
 use crate::config::{ReviewPolicy, SendersConfig};
+use crate::question::sender_auth::{self, SenderAuth};
 use crate::question::{Question, address_key};
 
 /// What the sender's history says, looked up by the caller. Addresses are counted by their
@@ -109,6 +110,34 @@ impl Policy {
                 .any(|m| address_matches(address, m))
     }
 
+    /// Drops a Reply-To the reply may not go to: when sender authentication is on
+    /// (`authserv_id`), Reply-To is used only when aligned with the From domain or a listed
+    /// member's address, so a forged message cannot aim the desk's answer at a third party.
+    pub fn trust_reply_to(&self, question: &mut Question) {
+        if self.senders.authserv_id.is_none() {
+            return;
+        }
+        let Some(reply_to) = &question.reply_to else {
+            return;
+        };
+        let domain = |a: &str| a.rsplit_once('@').map(|(_, d)| d.to_string());
+        let from_domain = question.from.as_ref().and_then(|f| domain(&f.address));
+        let aligned = match (domain(&reply_to.address), from_domain) {
+            (Some(r), Some(f)) => sender_auth::aligned(&r, &f),
+            _ => false,
+        };
+        let member = !self.senders.members.is_empty() && self.is_member(&reply_to.address);
+        if !aligned && !member {
+            question.reply_to = None;
+        }
+    }
+
+    /// Whether the From is authenticated, when sender authentication is on.
+    pub fn authenticate(&self, question: &Question) -> Option<SenderAuth> {
+        let id = self.senders.authserv_id.as_deref()?;
+        Some(sender_auth::verdict(question, id))
+    }
+
     /// Decides what to do with `question`; `truncated` says only its header could be read.
     pub fn decide(&self, question: &Question, truncated: bool, history: SenderHistory) -> Decision {
         if let Some(auto) = &question.automatic {
@@ -119,6 +148,12 @@ impl Policy {
             return Decision::Ignore("no From or Reply-To address to answer".into());
         };
         let address = to.address.to_ascii_lowercase();
+        if !address
+            .rsplit_once('@')
+            .is_some_and(|(_, d)| d.trim_matches('.').contains('.'))
+        {
+            return Decision::Ignore("the reply address's domain has no dot: not deliverable".into());
+        }
         let sender = question
             .from
             .as_ref()
@@ -150,12 +185,16 @@ impl Policy {
                 "rate limit: {loudest} messages from this sender in the last hour"
             ));
         }
-        let hold_anyway = (rate > 0 && history.last_hour > rate).then(|| {
+        let mut hold_anyway = (rate > 0 && history.last_hour > rate).then(|| {
             format!(
                 "rate limit: {} messages from this sender in the last hour (limit {rate})",
                 history.last_hour
             )
         });
+        let unauthenticated = match self.authenticate(question) {
+            Some(SenderAuth::Fail(why)) => Some(why),
+            _ => None,
+        };
         let choice = if truncated {
             ReplyChoice::TooLarge
         } else if self.is_member(&address) {
@@ -167,6 +206,16 @@ impl Policy {
         } else {
             ReplyChoice::Answer
         };
+        if let Some(why) = unauthenticated {
+            // A forged From gets no mail from the desk: notices are not sent at all, answers
+            // wait for a person.
+            if choice != ReplyChoice::Answer {
+                return Decision::Ignore(format!(
+                    "sender not authenticated ({why}): no notice sent"
+                ));
+            }
+            hold_anyway.get_or_insert(format!("sender not authenticated: {why}"));
+        }
         Decision::Reply {
             choice,
             hold_anyway,
@@ -213,6 +262,7 @@ mod tests {
                 guest_quota: quota,
                 blocked: blocked.iter().map(|s| s.to_string()).collect(),
                 rate_per_hour: 10,
+                authserv_id: None,
             },
             own_addresses: vec!["consult@desk.example".into()],
         }
@@ -468,5 +518,74 @@ mod tests {
             ),
             "{busy_from:?}"
         );
+    }
+
+    fn authenticating(members: &[&str], quota: u32) -> Policy {
+        let mut p = policy(members, quota, &[], ReviewPolicy::Never);
+        p.senders.authserv_id = Some("mx.desk.example".into());
+        p
+    }
+
+    const PASS: &str =
+        "Authentication-Results: mx.desk.example; dmarc=pass header.from=clinic.example\r\n";
+    const FORGED: &str = "Authentication-Results: mx.desk.example; spf=softfail \
+        smtp.mailfrom=clinic.example; dmarc=fail header.from=clinic.example\r\n";
+
+    /// Security finding 3: with authentication on, a forged From gets no notice and its answer
+    /// waits for a person; an authenticated one is answered as before.
+    #[test]
+    fn unauthenticated_senders_get_no_notice_and_their_answers_are_held() {
+        let p = authenticating(&["clinic.example"], 0);
+        let ok = p.decide(&mail("a@clinic.example", PASS), false, ONE);
+        assert_eq!(
+            ok,
+            Decision::Reply {
+                choice: ReplyChoice::Answer,
+                hold_anyway: None
+            }
+        );
+        match p.decide(&mail("a@clinic.example", FORGED), false, ONE) {
+            Decision::Reply {
+                choice: ReplyChoice::Answer,
+                hold_anyway: Some(why),
+            } => assert!(why.contains("not authenticated"), "{why}"),
+            other => panic!("{other:?}"),
+        }
+        // A guest would get "not registered": a forged guest gets nothing at all.
+        match p.decide(&mail("x@forged.example", FORGED), false, ONE) {
+            Decision::Ignore(why) => assert!(why.contains("no notice"), "{why}"),
+            other => panic!("{other:?}"),
+        }
+        // Off (the default), the same message is answered as before.
+        let off = policy(&["clinic.example"], 0, &[], ReviewPolicy::Never);
+        assert_eq!(
+            off.decide(&mail("a@clinic.example", FORGED), false, ONE),
+            ok
+        );
+    }
+
+    #[test]
+    fn reply_to_is_used_only_when_aligned_or_a_member() {
+        let p = authenticating(&["clinic.example", "billing@partner.example"], 3);
+        let with = |reply_to: &str| {
+            let mut q = mail(
+                "a@clinic.example",
+                &format!("{PASS}Reply-To: {reply_to}\r\n"),
+            );
+            p.trust_reply_to(&mut q);
+            q.reply_address().unwrap().address.clone()
+        };
+        assert_eq!(with("front@mail.clinic.example"), "front@mail.clinic.example");
+        assert_eq!(with("billing@partner.example"), "billing@partner.example");
+        assert_eq!(with("victim@elsewhere.example"), "a@clinic.example");
+    }
+
+    #[test]
+    fn a_reply_address_without_a_dot_in_its_domain_is_not_answered() {
+        let p = policy(&[], 3, &[], ReviewPolicy::Never);
+        match p.decide(&mail("root@localhost", ""), false, ONE) {
+            Decision::Ignore(why) => assert!(why.contains("no dot"), "{why}"),
+            other => panic!("{other:?}"),
+        }
     }
 }
