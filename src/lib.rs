@@ -16,6 +16,8 @@ pub mod date;
 pub mod extract;
 pub mod mailbox;
 pub mod outbox;
+/// Files and folders for their owner only (0600/0700).
+pub mod private_files;
 /// Raw RFC 5322 bytes to a `Question`: headers, new text, automatic-mail detection; pure.
 pub mod question;
 /// The reply email: text and HTML from templates, threaded to the question; pure.

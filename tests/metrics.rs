@@ -93,16 +93,17 @@ async fn metrics_count_a_known_set_of_cases() {
         let addr = listener.local_addr().unwrap();
         let app = router(AppState::new(s.clone(), Config::default()));
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-        let response = tokio::task::spawn_blocking(move || {
-            let mut c = std::net::TcpStream::connect(addr).unwrap();
-            c.write_all(b"GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-                .unwrap();
-            let mut text = String::new();
-            c.read_to_string(&mut text).unwrap();
-            text
-        })
-        .await
-        .unwrap();
+        let get = move || {
+            tokio::task::spawn_blocking(move || {
+                let mut c = std::net::TcpStream::connect(addr).unwrap();
+                c.write_all(b"GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                    .unwrap();
+                let mut text = String::new();
+                c.read_to_string(&mut text).unwrap();
+                text
+            })
+        };
+        let response = get().await.unwrap();
         assert!(response.starts_with("HTTP/1.1 200"), "{response}");
         assert!(
             response
@@ -114,6 +115,12 @@ async fn metrics_count_a_known_set_of_cases() {
             response.contains("codedesk_replies_sent_total 3\n"),
             "{response}"
         );
+        // The page needs no login, so its database scan is cached (security finding 9): a reply
+        // sent a moment later shows in the figures only after the cache period.
+        case_at(s, 10, CaseState::Sent, 1_000, 1_004).await;
+        let again = get().await.unwrap();
+        assert!(again.contains("codedesk_replies_sent_total 3\n"), "{again}");
+        assert_eq!(metrics::figures(s).await.unwrap().sent, 4);
     }
 }
 

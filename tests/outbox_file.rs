@@ -65,3 +65,27 @@ async fn writes_one_file_per_message_id_and_a_resend_replaces_it() {
     assert!(matches!(err, SendError::Invalid { .. }), "{err:?}");
     std::fs::remove_dir_all(dir.parent().unwrap()).unwrap();
 }
+
+/// Replies carry patient information: the outbox folder is 0700 and each message 0600,
+/// whatever the umask (security finding 9).
+#[tokio::test]
+async fn outbox_files_are_readable_by_their_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = folder();
+    let config = OutboxConfig {
+        path: dir.clone(),
+        ..OutboxConfig::default()
+    };
+    let outbox = Outbox::open(&config, OutboxOptions::default()).unwrap();
+    let envelope = Envelope::new(Some("consult@example.test"), &["a@example.test"]).unwrap();
+    outbox
+        .send(&reply("private@codedesk.test", "Dx M54.16"), &envelope)
+        .await
+        .unwrap();
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&dir), 0o700, "outbox folder");
+    for f in std::fs::read_dir(&dir).unwrap() {
+        let f = f.unwrap().path();
+        assert_eq!(mode(&f), 0o600, "{}", f.display());
+    }
+}

@@ -79,6 +79,12 @@ async fn purge_deletes_closed_bodies_keeps_figures_and_history_and_is_idempotent
             assert_eq!(cases::reply_raw(s, id).await.unwrap(), None);
             let c = cases::get(s, id).await.unwrap().unwrap();
             assert_eq!(c.reply_text, None);
+            // Nothing that names the asker stays (security finding 8).
+            assert_eq!(
+                (&c.sender, &c.subject, &c.reply_to, &c.reply_subject),
+                (&None, &None, &None, &None),
+                "{engine:?}"
+            );
             assert_eq!(retention::purged_at(s, id).await.unwrap(), Some(NOW));
             let last = cases::events(s, id).await.unwrap().pop().unwrap();
             assert_eq!(last.actor, "purge");
@@ -93,6 +99,10 @@ async fn purge_deletes_closed_bodies_keeps_figures_and_history_and_is_idempotent
             after_sent,
             cases::Case {
                 reply_text: None,
+                sender: None,
+                subject: None,
+                reply_to: None,
+                reply_subject: None,
                 ..before_sent.clone()
             }
         );
@@ -198,4 +208,37 @@ async fn the_purge_command_counts_what_it_purged_and_rejects_a_bad_age() {
             String::from_utf8_lossy(&again.stdout)
         );
     }
+}
+
+/// What a purge deletes is gone from the SQLite files too, not only from the tables: no byte of
+/// the question or its subject is left in the database or its WAL (security finding 8).
+#[tokio::test]
+async fn purged_text_is_not_left_in_the_sqlite_files() {
+    let dir = common::TempDir::new("purge-files");
+    let file = dir.path().join("cases.db");
+    let store = Store::connect(&format!("sqlite://{}", file.display()))
+        .await
+        .unwrap();
+    let id = case_in(&store, 41, CaseState::Sent, OLD).await;
+    let sent = case_in(&store, 42, CaseState::Sent, OLD).await;
+    let needle = b"Is 99214 with 96372 -25 right?";
+    let everything = || {
+        let mut bytes = std::fs::read(&file).unwrap();
+        if let Ok(wal) = std::fs::read(dir.path().join("cases.db-wal")) {
+            bytes.extend(wal);
+        }
+        bytes
+    };
+    let found = |hay: &[u8], n: &[u8]| hay.windows(n.len()).any(|w| w == n);
+    assert!(found(&everything(), needle), "the question is stored");
+    let n = retention::purge_closed_before(&store, CUTOFF, "purge", NOW)
+        .await
+        .unwrap();
+    assert_eq!(n, 2);
+    assert_eq!(cases::raw_message(&store, id).await.unwrap(), Some(Vec::new()));
+    assert_eq!(cases::raw_message(&store, sent).await.unwrap(), Some(Vec::new()));
+    let bytes = everything();
+    assert!(!found(&bytes, needle), "the purged question is still in the files");
+    assert!(!found(&bytes, b"pat@clinic.example"), "an address is still in the files");
+    store.close().await;
 }

@@ -67,3 +67,23 @@ async fn upgrading_moves_stored_bodies_into_their_own_table() {
         upgraded.close().await;
     }
 }
+
+/// A new SQLite database holds patient mail: it and its journal are created 0600, its new
+/// folder 0700 (security finding 9).
+#[tokio::test]
+async fn a_new_sqlite_database_is_readable_by_its_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = common::TempDir::new("private-db");
+    let file = dir.path().join("data/cases.db");
+    let store = Store::connect(&format!("sqlite://{}", file.display()))
+        .await
+        .unwrap();
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&file), 0o600);
+    assert_eq!(mode(&dir.path().join("data")), 0o700);
+    let wal = dir.path().join("data/cases.db-wal");
+    if wal.exists() {
+        assert_eq!(mode(&wal), 0o600);
+    }
+    store.close().await;
+}

@@ -79,6 +79,24 @@ async fn one_question_one_reply(engine: Engine) {
         case.reply_message_id.as_deref(),
         Some(reply.message_id.as_str())
     );
+    // The Message-ID is not guessable from the case and the time (security finding 9): its
+    // nonce is random, not the second of sending.
+    let nonce = reply
+        .message_id
+        .split('@')
+        .next()
+        .and_then(|local| local.rsplit('.').next())
+        .unwrap_or_default();
+    let sent_at = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let as_number: u64 = nonce.parse().unwrap_or(u64::MAX);
+    assert!(
+        as_number.abs_diff(sent_at) > 86_400,
+        "{engine:?}: the reply's Message-ID {} carries the time",
+        reply.message_id
+    );
     // The copy to our own address came back and was not taken for a question.
     desk.wait_until("the receipt copy read", MINUTE, || async {
         settled(&desk).await

@@ -245,10 +245,32 @@ impl MaildirMailbox {
     }
 }
 
+/// Deletes the processed messages (in `cur/` and in the `cur/` of each Maildir++ subfolder,
+/// `.Sent` included) delivered before `cutoff`: their text is stored with their cases, which
+/// retention purges. `new/` is never touched. Returns how many files it deleted.
+pub fn purge_processed_before(root: &Path, cutoff: std::time::SystemTime) -> io::Result<u64> {
+    let mut removed = crate::private_files::remove_older_than(&root.join("cur"), cutoff, |_| true)?;
+    let subfolders = match fs::read_dir(root) {
+        Ok(e) => e,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(removed),
+        Err(e) => return Err(e),
+    };
+    for entry in subfolders {
+        let entry = entry?;
+        if entry.file_name().to_string_lossy().starts_with('.') && entry.file_type()?.is_dir() {
+            removed +=
+                crate::private_files::remove_older_than(&entry.path().join("cur"), cutoff, |_| {
+                    true
+                })?;
+        }
+    }
+    Ok(removed)
+}
+
 fn make_maildir(root: &Path) -> Result<(), MailboxError> {
     for sub in ["new", "cur", "tmp"] {
         let dir = root.join(sub);
-        fs::create_dir_all(&dir).map_err(|e| {
+        crate::private_files::create_dir_all(&dir).map_err(|e| {
             MailboxError::config(
                 format!("cannot create the Maildir folder {}", dir.display()),
                 e,
@@ -402,6 +424,25 @@ fn unique_name() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn retention_deletes_old_processed_copies_and_never_unread_mail() {
+        let root = std::env::temp_dir().join(format!("codedesk-maildir-purge-{}", std::process::id()));
+        for sub in ["new", "cur", ".Sent/cur"] {
+            fs::create_dir_all(root.join(sub)).unwrap();
+        }
+        for f in ["new/a", "cur/b:2,S", ".Sent/cur/c:2,S"] {
+            fs::write(root.join(f), "x").unwrap();
+        }
+        let future = SystemTime::now() + std::time::Duration::from_secs(3600);
+        assert_eq!(purge_processed_before(&root, future).unwrap(), 2);
+        assert!(root.join("new/a").exists());
+        assert!(!root.join("cur/b:2,S").exists() && !root.join(".Sent/cur/c:2,S").exists());
+        let past = SystemTime::UNIX_EPOCH;
+        fs::write(root.join("cur/d:2,S"), "x").unwrap();
+        assert_eq!(purge_processed_before(&root, past).unwrap(), 0);
+        fs::remove_dir_all(&root).unwrap();
+    }
 
     #[test]
     fn state_round_trips_through_its_text() {

@@ -22,7 +22,7 @@ mod maildir;
 
 pub use error::MailboxError;
 pub use imap::ImapMailbox;
-pub use maildir::MaildirMailbox;
+pub use maildir::{MaildirMailbox, purge_processed_before};
 
 pub(crate) use connect::is_loopback_host;
 pub(crate) use error::redact_user;

@@ -43,10 +43,15 @@ impl FileOutbox {
             context: format!("cannot write to the outbox folder {}", self.dir.display()),
             reason: e.to_string(),
         };
-        tokio::fs::create_dir_all(&self.dir).await.map_err(fail)?;
+        crate::private_files::create_dir_all(&self.dir).map_err(fail)?;
         let probe = self.dir.join(".codedesk-check");
         tokio::fs::write(&probe, b"").await.map_err(fail)?;
         tokio::fs::remove_file(&probe).await.map_err(fail)
+    }
+
+    /// Deletes the replies written before `cutoff` (retention); returns how many.
+    pub fn purge_older_than(&self, cutoff: std::time::SystemTime) -> std::io::Result<u64> {
+        crate::private_files::remove_older_than(&self.dir, cutoff, |n| n.ends_with(".eml"))
     }
 
     /// Writes `raw` to `<message-id>.eml`; the envelope is not recorded.
@@ -96,13 +101,13 @@ fn file_stem(id: &str) -> String {
 
 async fn write_atomically(dir: &Path, path: &Path, raw: &[u8]) -> std::io::Result<()> {
     static COUNTER: AtomicU32 = AtomicU32::new(0);
-    tokio::fs::create_dir_all(dir).await?;
+    crate::private_files::create_dir_all(dir)?;
     let tmp = dir.join(format!(
         ".tmp-{}-{}",
         std::process::id(),
         COUNTER.fetch_add(1, Ordering::Relaxed)
     ));
-    let mut file = tokio::fs::File::create(&tmp).await?;
+    let mut file = crate::private_files::tokio_create().open(&tmp).await?;
     let written = async {
         file.write_all(raw).await?;
         file.sync_all().await

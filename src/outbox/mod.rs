@@ -183,6 +183,15 @@ impl Outbox {
         }
     }
 
+    /// Deletes the local copies of replies written before `cutoff` (a file outbox's `.eml`
+    /// files; an SMTP outbox keeps none). Returns how many.
+    pub fn purge_older_than(&self, cutoff: std::time::SystemTime) -> std::io::Result<u64> {
+        match self {
+            Outbox::Smtp(_) => Ok(0),
+            Outbox::File(o) => o.purge_older_than(cutoff),
+        }
+    }
+
     /// One attempt to send `raw` (a complete RFC 5322 message, sent byte for byte) to the
     /// envelope's recipients.
     pub async fn send(&self, raw: &[u8], envelope: &Envelope) -> Result<Delivered, SendError> {

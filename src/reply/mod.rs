@@ -133,7 +133,9 @@ impl Replier {
         })
     }
 
-    /// Writes the reply of `kind` to `question` for case `case_ref`, dated `now_unix` (seconds).
+    /// Writes the reply of `kind` to `question` for case `case_ref`, dated `now_unix` (seconds),
+    /// with a Message-ID made of the reference and the time: the same on every run, for the
+    /// command line. The worker uses [`Replier::compose_with_nonce`].
     pub fn compose(
         &self,
         kind: ReplyKind<'_>,
@@ -141,8 +143,21 @@ impl Replier {
         case_ref: &str,
         now_unix: i64,
     ) -> Result<OutgoingReply, ReplyError> {
+        self.compose_with_nonce(kind, question, case_ref, now_unix, now_unix as u64)
+    }
+
+    /// As [`Replier::compose`], the Message-ID carrying `nonce`: the worker gives a random one,
+    /// so no one can forge a message that passes for one of our replies.
+    pub fn compose_with_nonce(
+        &self,
+        kind: ReplyKind<'_>,
+        question: &Question,
+        case_ref: &str,
+        now_unix: i64,
+        nonce: u64,
+    ) -> Result<OutgoingReply, ReplyError> {
         let to = question.reply_address().ok_or(ReplyError::NoRecipient)?;
-        let message_id = message_id(case_ref, now_unix, &self.settings.message_id_domain);
+        let message_id = message_id(case_ref, nonce, &self.settings.message_id_domain);
         let subject = reply_subject(&question.subject, case_ref);
         let ctx = context::ReplyContext::new(kind, question, case_ref, &self.settings.footer);
         let (text, html) = self.templates.render(&ctx)?;
@@ -168,9 +183,10 @@ impl Replier {
     }
 }
 
-/// The Message-ID of a case's reply: unique per case and moment, in the configured domain.
-pub fn message_id(case_ref: &str, now_unix: i64, domain: &str) -> String {
-    format!("codedesk.{case_ref}.{now_unix}@{domain}")
+/// The Message-ID of a case's reply: the case reference (which threads a follow-up to its
+/// case) and a nonce, in the configured domain.
+pub fn message_id(case_ref: &str, nonce: u64, domain: &str) -> String {
+    format!("codedesk.{case_ref}.{nonce}@{domain}")
 }
 
 /// The case reference a follow-up carries: in a `[CD-…]` subject tag or in an In-Reply-To or

@@ -115,6 +115,9 @@ impl Store {
             }
             _ => url.to_string(),
         };
+        if backend == Backend::Sqlite {
+            create_private(&url)?;
+        }
         let mut options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(30));
         if backend == Backend::Sqlite {
             options = options
@@ -123,7 +126,7 @@ impl Store {
                     Box::pin(async move {
                         // mmap: pages another connection's write invalidated are read again
                         // from the mapping instead of copied in by a read call each.
-                        conn.execute("PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA mmap_size = 268435456; PRAGMA temp_store = MEMORY;")
+                        conn.execute("PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON; PRAGMA synchronous = NORMAL; PRAGMA mmap_size = 268435456; PRAGMA temp_store = MEMORY;")
                             .await?;
                         Ok(())
                     })
@@ -237,16 +240,63 @@ pub fn backend_of(url: &str) -> Result<Backend> {
     }
 }
 
-/// The URL with any password replaced by `***`, for messages and logs.
+/// The URL with any password replaced by `***`, for messages and logs: the one after the user
+/// name and any query parameter naming a password, secret or key (`?password=`, `sslpassword=`).
 pub fn redact_url(url: &str) -> String {
-    if let Some((scheme, rest)) = url.split_once("://") {
-        if let Some((auth, host)) = rest.split_once('@') {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (url, None),
+    };
+    let mut out = base.to_string();
+    if let Some((scheme, rest)) = base.split_once("://") {
+        if let Some((auth, host)) = rest.rsplit_once('@') {
             if let Some((user, _)) = auth.split_once(':') {
-                return format!("{scheme}://{user}:***@{host}");
+                out = format!("{scheme}://{user}:***@{host}");
             }
         }
     }
-    url.to_string()
+    if let Some(query) = query {
+        let params: Vec<String> = query
+            .split('&')
+            .map(|p| match p.split_once('=') {
+                Some((k, _)) if is_secret_param(k) => format!("{k}=***"),
+                _ => p.to_string(),
+            })
+            .collect();
+        out.push('?');
+        out.push_str(&params.join("&"));
+    }
+    out
+}
+
+fn is_secret_param(key: &str) -> bool {
+    let key = key.to_ascii_lowercase();
+    ["password", "secret", "token", "key"]
+        .iter()
+        .any(|w| key.contains(w))
+}
+
+/// Creates a missing SQLite database file readable by its owner only (0600), in folders only
+/// the owner can enter (0700) when they are new; SQLite gives its journal files the same mode.
+fn create_private(url: &str) -> Result<()> {
+    let Some(rest) = url.strip_prefix("sqlite://").or(url.strip_prefix("sqlite:")) else {
+        return Ok(());
+    };
+    let path = rest.split('?').next().unwrap_or(rest);
+    if path.is_empty() || path.starts_with(':') {
+        return Ok(());
+    }
+    let path = std::path::Path::new(path);
+    if path.exists() {
+        return Ok(());
+    }
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        crate::private_files::create_dir_all(parent)
+            .with_context(|| format!("cannot create the database folder {}", parent.display()))?;
+    }
+    crate::private_files::create_new(path)
+        .map(drop)
+        .with_context(|| format!("cannot create the database file {}", path.display()))
 }
 
 /// The current UTC time as RFC 3339 with seconds, the form timestamps are stored in.
@@ -278,6 +328,14 @@ mod tests {
         assert_eq!(redact_url("postgres://u:pw@h/db"), "postgres://u:***@h/db");
         assert_eq!(redact_url("postgres://u@h/db"), "postgres://u@h/db");
         assert_eq!(redact_url("sqlite://x.db"), "sqlite://x.db");
+        assert_eq!(
+            redact_url("postgres://u@h/db?password=pw&sslmode=require"),
+            "postgres://u@h/db?password=***&sslmode=require"
+        );
+        assert_eq!(
+            redact_url("postgres://u:p@ss@h/db?sslpassword=x"),
+            "postgres://u:***@h/db?sslpassword=***"
+        );
     }
 
     #[test]

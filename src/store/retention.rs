@@ -1,5 +1,7 @@
-//! SQL for retention: deleting the message bodies of closed cases (sent or ignored) past a cut-off,
-//! keeping the case row, its figures and its whole history, with a `case_event` per purged case.
+//! SQL for retention: deleting the message bodies, subjects and addresses of closed cases (sent or
+//! ignored) past a cut-off, keeping the case row, its figures and its whole history, with a
+//! `case_event` per purged case. SQLite zeroes what it deletes (`secure_delete`, set on every
+//! connection) and the WAL is emptied after a purge.
 
 use super::{Backend, Store};
 use anyhow::{Context, Result};
@@ -54,8 +56,12 @@ async fn purge_batch(store: &Store, cutoff: i64, actor: &str, now: i64) -> Resul
         .await?;
     let mut purged = 0;
     for (id, state) in &rows {
+        // Everything that names or quotes the asker goes: text, subject, addresses and their
+        // keys, and the last send error (it may name the address).
         let done = sqlx::query(
-            "UPDATE mail_case SET reply_text = NULL, purged_at = $1 \
+            "UPDATE mail_case SET reply_text = NULL, subject = NULL, sender = NULL, \
+             reply_to = NULL, reply_subject = NULL, sender_key = NULL, recipient_key = NULL, \
+             last_error = NULL, purged_at = $1 \
              WHERE id = $2 AND state = $3 AND purged_at IS NULL",
         )
         .bind(now)
@@ -86,6 +92,13 @@ async fn purge_batch(store: &Store, cutoff: i64, actor: &str, now: i64) -> Resul
         purged += 1;
     }
     tx.commit().await?;
+    if purged > 0 && store.backend() == Backend::Sqlite {
+        // With secure_delete on, the freed pages were zeroed; copy the WAL back into the
+        // database and empty it, so no earlier page image with the text is left in it.
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(store.pool())
+            .await?;
+    }
     Ok((rows.len(), purged))
 }
 

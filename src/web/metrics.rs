@@ -8,10 +8,28 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
 use std::fmt::Write;
+use std::time::{Duration, Instant};
+
+/// How long the figures are served again without reading the database: a scraper (or anyone,
+/// as the page needs no login) hammering `/metrics` costs one scan per period.
+const CACHE_FOR: Duration = Duration::from_secs(5);
+
+/// The last figures read and when; requests wait on the lock rather than scan again.
+#[derive(Debug, Default)]
+pub struct MetricsCache(tokio::sync::Mutex<Option<(Instant, Figures)>>);
 
 /// `GET /metrics`.
 pub async fn metrics(State(state): State<AppState>) -> Result<impl IntoResponse, WebError> {
-    let figures = metrics::figures(&state.store).await?;
+    let mut cached = state.metrics.0.lock().await;
+    let figures = match cached.as_ref() {
+        Some((at, f)) if at.elapsed() < CACHE_FOR => f.clone(),
+        _ => {
+            let f = metrics::figures(&state.store).await?;
+            *cached = Some((Instant::now(), f.clone()));
+            f
+        }
+    };
+    drop(cached);
     let mut text = render(&figures, super::now_unix());
     render_page(&mut text, &state);
     Ok((

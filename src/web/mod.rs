@@ -55,6 +55,7 @@ pub struct AppState {
     /// updates of `cases` still refuse a second approval).
     actions: Arc<tokio::sync::Mutex<()>>,
     health: Arc<health::HealthCache>,
+    metrics: Arc<metrics::MetricsCache>,
 }
 
 impl AppState {
@@ -82,6 +83,7 @@ impl AppState {
             session_hours: config.web.session_hours,
             actions: Arc::default(),
             health: Arc::default(),
+            metrics: Arc::default(),
             config: Arc::new(config),
         }
     }

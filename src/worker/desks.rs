@@ -19,6 +19,8 @@ pub struct Desk {
     pub(super) envelope_from: String,
     /// Where a copy of each of its replies also goes (its own address), as delivery evidence.
     pub(super) receipt_copy_to: Option<String>,
+    /// Its Maildir folder, when it reads one (retention deletes processed copies there).
+    pub(super) maildir: Option<std::path::PathBuf>,
 }
 
 /// The database key of a desk's mailbox: its description, plus the name for `[mailboxes.*]`
@@ -52,6 +54,7 @@ impl Desk {
             replier,
             envelope_from: bare_address(&desk.from),
             receipt_copy_to,
+            maildir: (desk.mailbox.kind == "maildir").then(|| desk.mailbox.path.clone()),
         })
     }
 

@@ -128,9 +128,10 @@ impl Worker {
         {
             consultation.question.automatic = None;
         }
+        let policy = self.policy();
+        policy.trust_reply_to(&mut consultation.question);
         let question = &consultation.question;
         let now = now_unix();
-        let policy = self.policy();
         // Only the counts this sender's policy reads: the loop guard's and the rate limit's (when
         // a rate is set) and the guest quota's (for guests, when a quota is set), each by address
         // key, counted on where the reply goes (and, for the loop guard, on From too).
@@ -216,23 +217,20 @@ impl Worker {
                 ReplyKind::Unprocessable(&too_large)
             }
         };
-        // A follow-up shares its thread's reference, so its reply's Message-ID (reference and
-        // second) could repeat an earlier reply's: move to the next free second.
-        // A new case's reference is its own, so only a follow-up or a case answered before can
-        // meet an earlier Message-ID.
-        let mut dated = now;
-        while (thread_of.is_some() || case.reply_message_id.is_some())
-            && cases::case_by_reply_message_id(
-                &self.store,
-                &reply::message_id(&case_ref, dated, &self.message_id_domain),
-            )
-            .await?
-            .is_some()
+        // The Message-ID carries a random nonce, so a forged message cannot pass for one of our
+        // replies (and settle an uncertain send); drawn again in the unlikely case it was used.
+        let mut nonce = random_nonce();
+        while cases::case_by_reply_message_id(
+            &self.store,
+            &reply::message_id(&case_ref, nonce, &self.message_id_domain),
+        )
+        .await?
+        .is_some()
         {
-            dated += 1;
+            nonce = random_nonce();
         }
         let replier = &self.desk_for(&case.mailbox).replier;
-        let outgoing = match replier.compose(kind, question, &case_ref, dated) {
+        let outgoing = match replier.compose_with_nonce(kind, question, &case_ref, now, nonce) {
             Ok(r) => r,
             Err(e) => {
                 let why = format!("cannot compose the reply: {e}");
@@ -351,4 +349,10 @@ impl Worker {
 /// The reference quoted in a case's replies.
 pub fn case_ref_for(id: CaseId) -> String {
     format!("CD-{}", id.0)
+}
+
+/// 64 random bits from the operating system.
+fn random_nonce() -> u64 {
+    use argon2::password_hash::rand_core::{OsRng, RngCore};
+    OsRng.next_u64()
 }

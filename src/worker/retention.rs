@@ -27,12 +27,32 @@ impl Worker {
         let purged =
             retention::purge_closed_before(&self.store, now - age, &self.settings.owner, now)
                 .await?;
+        // The local copies go too: replies in a file outbox, processed Maildir messages.
+        let cutoff = std::time::UNIX_EPOCH + Duration::from_secs((now - age).max(0) as u64);
+        let replies = self.outbox.purge_older_than(cutoff).unwrap_or_else(|e| {
+            tracing::warn!("retention: cannot delete old replies in the outbox folder: {e}");
+            0
+        });
+        let mut copies = 0;
+        for desk in &self.desks {
+            if let Some(root) = &desk.maildir {
+                match crate::mailbox::purge_processed_before(root, cutoff) {
+                    Ok(n) => copies += n,
+                    Err(e) => tracing::warn!(
+                        desk = %desk.name,
+                        "retention: cannot delete old messages in the Maildir: {e}"
+                    ),
+                }
+            }
+        }
         if let Ok(mut last) = self.last_purge.lock() {
             *last = Some(Instant::now());
         }
         tracing::info!(
             purged,
-            "retention: deleted the message bodies of closed cases"
+            replies,
+            copies,
+            "retention: deleted the message bodies of closed cases and old local copies"
         );
         Ok(purged)
     }

@@ -96,6 +96,8 @@ pub async fn run(
                 break;
             }
         }
+        // A run from cron applies retention too.
+        worker.purge_if_due().await?;
         return Ok(report);
     }
     let wake = Arc::new(Notify::new());
