@@ -183,7 +183,12 @@ async fn a_valid_code_whose_cases_partly_moved_says_see_also_not_replaced() {
     // FY2026 gave diabetes in remission its own code (E11.A); E11.9 stays valid.
     assert_has(
         &r.text,
-        &["E11.9", "valid on 2026-03-02", "E11.A", "have their own code"],
+        &[
+            "E11.9",
+            "valid on 2026-03-02",
+            "E11.A",
+            "have their own code",
+        ],
     );
     assert!(!r.text.contains("Replaced by"), "{}", r.text);
     assert!(!r.html.contains("Replaced by"), "{}", r.html);
