@@ -100,6 +100,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../migrations/sqlite/0010_sender_keys.sql"),
         postgres: include_str!("../../migrations/postgres/0010_sender_keys.sql"),
     },
+    Migration {
+        version: 15,
+        name: "staff_desks",
+        sqlite: include_str!("../../migrations/sqlite/0015_staff_desks.sql"),
+        postgres: include_str!("../../migrations/postgres/0015_staff_desks.sql"),
+    },
 ];
 
 impl Store {
