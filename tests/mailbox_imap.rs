@@ -8,7 +8,7 @@ mod rig;
 use codedesk::config::TlsMode;
 use codedesk::mailbox::{Cursor, Mailbox, MailboxError, MailboxOptions, Marked, Wake};
 use futures::TryStreamExt;
-use rig::{HOST, flags, message, rig, unique};
+use rig::{HOST, flags, message, rig, subjects, unique};
 use std::time::{Duration, Instant};
 use tokio::sync::watch;
 
@@ -559,4 +559,83 @@ fn describe_names_the_server_but_not_the_user_or_password() {
         text,
         format!("imap {HOST}:{} folder INBOX as c…", rig().imaps_port)
     );
+}
+
+/// Retention reaches the server (security finding 8): processed mail that arrived before the
+/// cut-off is deleted from the folder (seen, UID up to the cursor), the processed folder and the
+/// Sent folder; unread mail, mail past the cursor and newer mail stay.
+#[tokio::test]
+async fn retention_deletes_old_processed_mail_on_the_server_and_nothing_else() {
+    let user = rig().user("purge");
+    let mut config = rig().imap_config(&user, TlsMode::Starttls);
+    config.processed_folder = Some("Processed".into());
+    let mut peek = rig().peek(&user).await;
+    let old = Some("01-Jan-2020 10:00:00 +0000");
+    let new = Some("01-Dec-2026 10:00:00 +0000");
+    let put = |subject: &str| message(&format!("{subject}@example.test"), subject, "99213");
+    // INBOX: 1 old seen, 2 old unread, 3 new seen, 4 old seen but past the cursor.
+    peek.append("INBOX", Some("(\\Seen)"), old, &put("old-seen"))
+        .await
+        .unwrap();
+    peek.append("INBOX", None, old, &put("old-unread"))
+        .await
+        .unwrap();
+    peek.append("INBOX", Some("(\\Seen)"), new, &put("new-seen"))
+        .await
+        .unwrap();
+    peek.append("INBOX", Some("(\\Seen)"), old, &put("old-past-cursor"))
+        .await
+        .unwrap();
+    peek.create("Processed").await.unwrap();
+    peek.append("Processed", Some("(\\Seen)"), old, &put("old-moved"))
+        .await
+        .unwrap();
+    peek.append("Processed", Some("(\\Seen)"), new, &put("new-moved"))
+        .await
+        .unwrap();
+    let mut mailbox = Mailbox::open(&config, MailboxOptions::default()).unwrap();
+    mailbox.save_sent(&put("sent-now")).await.unwrap();
+    peek.append("Sent", Some("(\\Seen)"), old, &put("old-sent"))
+        .await
+        .unwrap();
+    let uidvalidity = peek.select("INBOX").await.unwrap().uid_validity.unwrap();
+
+    let cursor = Cursor {
+        uidvalidity,
+        last_uid: 3,
+    };
+    let before = "2026-06-01".parse().unwrap();
+    let deleted = mailbox
+        .purge_server_copies(Some(cursor), before)
+        .await
+        .unwrap();
+    assert_eq!(deleted, 3, "old-seen, old-moved, old-sent");
+
+    assert_eq!(
+        subjects(&mut peek, "INBOX").await,
+        [
+            "Subject: new-seen",
+            "Subject: old-past-cursor",
+            "Subject: old-unread"
+        ]
+    );
+    assert_eq!(
+        subjects(&mut peek, "Processed").await,
+        ["Subject: new-moved"]
+    );
+    assert_eq!(subjects(&mut peek, "Sent").await, ["Subject: sent-now"]);
+    // A wrong UIDVALIDITY leaves the folder alone (the processed and Sent folders have nothing
+    // old left).
+    let stale = Cursor {
+        uidvalidity: uidvalidity.wrapping_add(1),
+        last_uid: 10,
+    };
+    assert_eq!(
+        mailbox
+            .purge_server_copies(Some(stale), before)
+            .await
+            .unwrap(),
+        0
+    );
+    peek.logout().await.unwrap();
 }

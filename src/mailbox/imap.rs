@@ -10,6 +10,7 @@ use super::{
     Batch, Cursor, MailboxOptions, Marked, RawMessage, Wake, shutdown_requested, shutdown_signal,
 };
 use crate::config::{MailboxConfig, TlsMode};
+use crate::date::Date;
 use async_imap::Session;
 use async_imap::extensions::idle::IdleResponse;
 use async_imap::imap_proto::{MailboxDatum, Response, Status};
@@ -518,6 +519,85 @@ impl ImapMailbox {
         self.settle(appended, &context)
     }
 
+    /// Retention on the server: deletes the messages that arrived before `before` and were
+    /// processed — in the folder, those seen with a UID up to `cursor` (same UIDVALIDITY; unread
+    /// or newer mail is never touched); in the processed folder and the Sent folder, all of
+    /// them. Ends the session (it selects other folders). Returns how many were deleted.
+    pub async fn purge_processed_before(
+        &mut self,
+        cursor: Option<Cursor>,
+        before: Date,
+    ) -> Result<usize, MailboxError> {
+        self.connect().await?;
+        let t = self.options.timeout;
+        let day = imap_day(before);
+        let (_, facts) = self.live()?;
+        let mut deleted = 0;
+        if let Some(c) = cursor.filter(|c| c.uidvalidity == facts.uidvalidity && c.last_uid > 0) {
+            let folder = self.folder.clone();
+            deleted += self
+                .delete_where(&folder, &format!("UID 1:{} SEEN BEFORE {day}", c.last_uid))
+                .await?;
+        }
+        let sent = match self.sent_folder.clone() {
+            Some(folder) => folder,
+            None => {
+                let (session, _) = self.live()?;
+                let found = find_sent_folder(session, t).await;
+                self.settle_result(found)?
+            }
+        };
+        for folder in self.processed_folder.clone().into_iter().chain([sent]) {
+            let context = format!("cannot open folder {folder:?} to delete old mail");
+            let (session, _) = self.live()?;
+            let selected = tokio::time::timeout(t, session.select(&folder)).await;
+            self.settle(selected, &context)?;
+            deleted += self.delete_where(&folder, &format!("BEFORE {day}")).await?;
+        }
+        self.disconnect().await;
+        Ok(deleted)
+    }
+
+    /// Flags the messages of the selected `folder` that match `query` \Deleted and expunges
+    /// exactly those (UID EXPUNGE; plain EXPUNGE on a server without UIDPLUS).
+    async fn delete_where(&mut self, folder: &str, query: &str) -> Result<usize, MailboxError> {
+        let t = self.options.timeout;
+        let context = format!("cannot delete old messages in {folder:?}");
+        let (session, _) = self.live()?;
+        let found = tokio::time::timeout(t, session.uid_search(query)).await;
+        let mut uids: Vec<u32> = self.settle(found, &context)?.into_iter().collect();
+        if uids.is_empty() {
+            return Ok(0);
+        }
+        uids.sort_unstable();
+        let set = uid_set(&uids);
+        let (session, _) = self.live()?;
+        let stored = tokio::time::timeout(t, async {
+            let stream = session.uid_store(&set, "+FLAGS.SILENT (\\Deleted)").await?;
+            stream.try_collect::<Vec<Fetch>>().await
+        })
+        .await;
+        self.settle(stored, &context)?;
+        let (session, _) = self.live()?;
+        let expunged = tokio::time::timeout(t, async {
+            let by_uid = match session.uid_expunge(&set).await {
+                Ok(stream) => Some(stream.try_collect::<Vec<_>>().await),
+                Err(async_imap::error::Error::Bad(_)) => None,
+                Err(e) => Some(Err(e)),
+            };
+            match by_uid {
+                Some(done) => done.map(|_| ()),
+                None => {
+                    let stream = session.expunge().await?;
+                    stream.try_collect::<Vec<_>>().await.map(|_| ())
+                }
+            }
+        })
+        .await;
+        self.settle(expunged, &context)?;
+        Ok(uids.len())
+    }
+
     /// The session, or a transient error when there is none.
     fn live(&mut self) -> Result<(&mut ImapSession, SessionFacts), MailboxError> {
         match &mut self.session {
@@ -608,6 +688,15 @@ fn drain_new_mail(session: &mut ImapSession) -> bool {
     new_mail
 }
 
+/// An IMAP search date: "7-Dec-2026".
+fn imap_day(date: Date) -> String {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let (y, m, d) = date.ymd();
+    format!("{d}-{}-{y}", MONTHS[(m as usize).clamp(1, 12) - 1])
+}
+
 /// "1:3,7,9:10" for [1, 2, 3, 7, 9, 10] (sorted, no duplicates).
 fn uid_set(uids: &[u32]) -> String {
     let mut out = String::new();
@@ -695,6 +784,14 @@ async fn find_sent_folder(session: &mut ImapSession, t: Duration) -> Result<Stri
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn imap_days_name_the_month() {
+        let d: Date = "2026-12-07".parse().unwrap();
+        assert_eq!(imap_day(d), "7-Dec-2026");
+        let d: Date = "2025-01-31".parse().unwrap();
+        assert_eq!(imap_day(d), "31-Jan-2025");
+    }
 
     #[test]
     fn uid_sets_compress_runs() {

@@ -240,6 +240,20 @@ impl Mailbox {
         }
     }
 
+    /// Retention on an IMAP server: deletes processed mail that arrived before `before` (see
+    /// [`ImapMailbox::purge_processed_before`]); a Maildir's copies are files, deleted by
+    /// [`purge_processed_before`] instead, so this returns 0 for one.
+    pub async fn purge_server_copies(
+        &mut self,
+        cursor: Option<Cursor>,
+        before: crate::date::Date,
+    ) -> Result<usize, MailboxError> {
+        match self {
+            Mailbox::Imap(m) => m.purge_processed_before(cursor, before).await,
+            Mailbox::Maildir(_) => Ok(0),
+        }
+    }
+
     /// Files a copy of a sent reply, flagged \Seen, in the Sent folder (IMAP: the folder marked
     /// \Sent by SPECIAL-USE, else "Sent", created if missing; Maildir: the `.Sent` subfolder).
     pub async fn save_sent(&mut self, raw: &[u8]) -> Result<(), MailboxError> {

@@ -1,5 +1,7 @@
 //! Retention from the worker: once a day (and soon after start), delete the message bodies of
-//! closed cases older than `[retention] purge_after`. A cheap check in the work loop.
+//! closed cases older than `[retention] purge_after`, and the old copies of processed mail: the
+//! file outbox, Maildir folders, and the IMAP server (folder, processed folder, Sent). A cheap
+//! check in the work loop.
 
 use super::Worker;
 use crate::store::retention;
@@ -45,6 +47,18 @@ impl Worker {
                 }
             }
         }
+        let cutoff_day = crate::date::Date::from_days(((now - age).max(0) / 86_400) as i32);
+        for desk in &self.desks {
+            if let Some(config) = &desk.imap {
+                match self.purge_on_server(&desk.key, config, cutoff_day).await {
+                    Ok(n) => copies += n as u64,
+                    Err(e) => tracing::warn!(
+                        desk = %desk.name,
+                        "retention: cannot delete old messages on the IMAP server: {e:#}"
+                    ),
+                }
+            }
+        }
         if let Ok(mut last) = self.last_purge.lock() {
             *last = Some(Instant::now());
         }
@@ -55,5 +69,25 @@ impl Worker {
             "retention: deleted the message bodies of closed cases and old local copies"
         );
         Ok(purged)
+    }
+
+    /// Deletes the processed mail of one IMAP desk that arrived before `before`, over a
+    /// connection of its own (the reading one stays in IDLE).
+    async fn purge_on_server(
+        &self,
+        key: &str,
+        config: &crate::config::MailboxConfig,
+        before: crate::date::Date,
+    ) -> Result<usize> {
+        let cursor =
+            crate::store::cases::cursor(&self.store, key)
+                .await?
+                .map(|(uidvalidity, last_uid)| crate::mailbox::Cursor {
+                    uidvalidity,
+                    last_uid,
+                });
+        let mut mailbox =
+            crate::mailbox::Mailbox::open(config, crate::mailbox::MailboxOptions::default())?;
+        Ok(mailbox.purge_server_copies(cursor, before).await?)
     }
 }

@@ -242,6 +242,31 @@ pub fn message(message_id: &str, subject: &str, body: &str) -> Vec<u8> {
     .into_bytes()
 }
 
+/// The Subject lines of every message in `folder`, sorted.
+pub async fn subjects(session: &mut Session<TlsStream<TcpStream>>, folder: &str) -> Vec<String> {
+    use futures::StreamExt;
+    let selected = session.select(folder).await.unwrap();
+    if selected.exists == 0 {
+        return Vec::new();
+    }
+    let mut got: Vec<String> = session
+        .fetch("1:*", "BODY.PEEK[HEADER.FIELDS (SUBJECT)]")
+        .await
+        .unwrap()
+        .collect::<Vec<_>>()
+        .await
+        .into_iter()
+        .map(|f| {
+            let f = f.unwrap();
+            String::from_utf8_lossy(f.header().unwrap_or_default())
+                .trim()
+                .to_string()
+        })
+        .collect();
+    got.sort();
+    got
+}
+
 /// Flags of the message with `uid` in the selected folder of `session`.
 pub async fn flags(session: &mut Session<TlsStream<TcpStream>>, uid: u32) -> Vec<String> {
     use futures::TryStreamExt;
