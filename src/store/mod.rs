@@ -6,6 +6,7 @@ pub mod catalog;
 pub mod lease;
 pub mod login_attempts;
 pub mod metrics;
+pub mod oauth2_sign_in;
 pub mod retention;
 pub mod staff;
 pub mod staff_cases;
@@ -99,6 +100,12 @@ const MIGRATIONS: &[Migration] = &[
         name: "sender_keys",
         sqlite: include_str!("../../migrations/sqlite/0010_sender_keys.sql"),
         postgres: include_str!("../../migrations/postgres/0010_sender_keys.sql"),
+    },
+    Migration {
+        version: 13,
+        name: "oauth2_sign_in",
+        sqlite: include_str!("../../migrations/sqlite/0013_oauth2_sign_in.sql"),
+        postgres: include_str!("../../migrations/postgres/0013_oauth2_sign_in.sql"),
     },
 ];
 
@@ -279,7 +286,10 @@ fn is_secret_param(key: &str) -> bool {
 /// Creates a missing SQLite database file readable by its owner only (0600), in folders only
 /// the owner can enter (0700) when they are new; SQLite gives its journal files the same mode.
 fn create_private(url: &str) -> Result<()> {
-    let Some(rest) = url.strip_prefix("sqlite://").or(url.strip_prefix("sqlite:")) else {
+    let Some(rest) = url
+        .strip_prefix("sqlite://")
+        .or(url.strip_prefix("sqlite:"))
+    else {
         return Ok(());
     };
     let path = rest.split('?').next().unwrap_or(rest);
