@@ -8,6 +8,7 @@ use crate::config::Config;
 use crate::mailbox::{Mailbox, MailboxOptions};
 use crate::outbox::{Outbox, OutboxOptions};
 use crate::store::Store;
+use crate::web::sign_in::desks_needing_sign_in;
 use anyhow::Context;
 use axum::Json;
 use axum::extract::State;
@@ -36,6 +37,9 @@ pub struct Health {
     pub outbox: bool,
     /// The names of the checks that failed.
     pub failed: Vec<&'static str>,
+    /// The desks whose OAuth2 sign-in is missing or was refused: they read no mail until
+    /// `codedesk mailbox login NAME` (their `mailbox` check fails).
+    pub needs_sign_in: Vec<String>,
 }
 
 /// `GET /healthz`.
@@ -62,14 +66,31 @@ pub async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<Health>
 /// mailbox), each bounded by a short timeout.
 pub async fn check(store: &Store, config: &Config) -> Health {
     let database = bounded("database", store.ping()).await;
+    let needs_sign_in: Vec<String> =
+        match tokio::time::timeout(CHECK_TIMEOUT, desks_needing_sign_in(store, config)).await {
+            Ok(Ok(desks)) => desks.into_iter().map(|d| d.desk).collect(),
+            _ => Vec::new(),
+        };
+    // OAuth2 desks sign in with their access tokens (one refresh per check at most).
+    let tokens = if needs_sign_in.len() < config.desks().len() {
+        crate::oauth2::token_sources(store, config).ok()
+    } else {
+        None
+    };
     // Every consult mailbox ([mailbox] and [mailboxes.*]), side by side.
     let mailbox = bounded("mailbox", async {
         let options = MailboxOptions {
             timeout: CHECK_TIMEOUT,
             ..MailboxOptions::default()
         };
-        let tries = config.desks().into_iter().map(|desk| {
-            let options = options.clone();
+        if !needs_sign_in.is_empty() {
+            anyhow::bail!("mailboxes need sign-in");
+        }
+        let tries = config.desks().into_iter().enumerate().map(|(i, desk)| {
+            let options = MailboxOptions {
+                tokens: tokens.as_ref().and_then(|t| t.get(i).cloned().flatten()),
+                ..options.clone()
+            };
             async move {
                 let mut mailbox = Mailbox::open(&desk.mailbox, options)?;
                 mailbox
@@ -91,7 +112,9 @@ pub async fn check(store: &Store, config: &Config) -> Health {
                 timeout: CHECK_TIMEOUT,
             },
         )?;
-        outbox.check().await?;
+        // An OAuth2 outbox signs in as [mailbox]'s desk.
+        let first = tokens.as_ref().and_then(|t| t.first().cloned().flatten());
+        outbox.check_as(first.as_deref()).await?;
         anyhow::Ok(())
     })
     .await;
@@ -110,6 +133,7 @@ pub async fn check(store: &Store, config: &Config) -> Health {
         mailbox,
         outbox,
         failed,
+        needs_sign_in,
     }
 }
 

@@ -73,6 +73,8 @@ pub async fn queue(
         ))
         .collect();
     let next = more.then(|| rows.last().map(|r| r.id)).flatten();
+    let sign_in_alerts =
+        crate::web::sign_in::desks_needing_sign_in(&state.store, &state.config).await?;
     state.render(
         "queue.html",
         minijinja::context! {
@@ -88,6 +90,7 @@ pub async fn queue(
             dash => dash,
             oldest_held_age => dash.oldest_held_at.map(|t| format::age(now - t)),
             median_reply => dash.median_reply_secs.map(format::age),
+            sign_in_alerts => sign_in_alerts,
         },
     )
 }

@@ -21,6 +21,8 @@ pub struct Desk {
     pub(super) receipt_copy_to: Option<String>,
     /// Its Maildir folder, when it reads one (retention deletes processed copies there).
     pub(super) maildir: Option<std::path::PathBuf>,
+    /// Its OAuth2 access tokens (`auth = "oauth2"`), shared by its reader and its sends.
+    pub tokens: Option<std::sync::Arc<crate::oauth2::TokenSource>>,
 }
 
 /// The database key of a desk's mailbox: its description, plus the name for `[mailboxes.*]`
@@ -55,6 +57,7 @@ impl Desk {
             envelope_from: bare_address(&desk.from),
             receipt_copy_to,
             maildir: (desk.mailbox.kind == "maildir").then(|| desk.mailbox.path.clone()),
+            tokens: None,
         })
     }
 
