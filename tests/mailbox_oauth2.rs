@@ -684,3 +684,79 @@ impl Drop for Stopped {
         let _ = self.0.wait();
     }
 }
+
+#[tokio::test]
+async fn sign_ins_are_kept_per_mailbox_and_refusals_touch_only_the_token_they_refused() {
+    for engine in common::ENGINES {
+        let db = common::TestDb::new(engine).await;
+        let s = &db.store;
+        let key = SecretKey::from_hex(&"17".repeat(32)).unwrap();
+        let first = key.seal("first-refresh-token", "m1").unwrap();
+        oauth2_sign_in::save(s, "m1", "default", &first, key.id(), 1_000, 900)
+            .await
+            .unwrap();
+        oauth2_sign_in::save(
+            s,
+            "m2",
+            "north",
+            &key.seal("n", "m2").unwrap(),
+            key.id(),
+            1_000,
+            900,
+        )
+        .await
+        .unwrap();
+        // A refresh records the expiry, and a rotated token replaces the sealed one.
+        let rotated = key.seal("second-refresh-token", "m1").unwrap();
+        assert!(
+            oauth2_sign_in::refreshed(s, "m1", &first, Some((&rotated, key.id())), 2_000, 1_980)
+                .await
+                .unwrap()
+        );
+        let got = oauth2_sign_in::get(s, "m1").await.unwrap().unwrap();
+        assert_eq!(
+            (got.access_expires_at, got.refreshed_at, got.signed_in_at),
+            (Some(2_000), Some(1_980), 900),
+            "{engine:?}"
+        );
+        assert_eq!(
+            key.open(&got.sealed_refresh_token, "m1").unwrap(),
+            "second-refresh-token"
+        );
+        // A refusal of the old token (a refresh that raced) changes nothing.
+        assert!(
+            !oauth2_sign_in::needs_sign_in(s, "m1", &first, "invalid_grant", 2_100)
+                .await
+                .unwrap()
+        );
+        assert!(
+            oauth2_sign_in::needs_sign_in(s, "m1", &rotated, "invalid_grant", 2_100)
+                .await
+                .unwrap()
+        );
+        let all = oauth2_sign_in::all(s).await.unwrap();
+        let states: Vec<(&str, bool)> = all
+            .iter()
+            .map(|x| (x.desk.as_str(), x.needs_sign_in()))
+            .collect();
+        assert_eq!(states, [("default", true), ("north", false)], "{engine:?}");
+        assert_eq!(all[0].problem.as_deref(), Some("invalid_grant"));
+        assert!(!format!("{:?}", all[0]).contains(&all[0].sealed_refresh_token));
+        // A new login turns it back.
+        let third = key.seal("third", "m1").unwrap();
+        oauth2_sign_in::save(s, "m1", "default", &third, key.id(), 3_000, 2_900)
+            .await
+            .unwrap();
+        let got = oauth2_sign_in::get(s, "m1").await.unwrap().unwrap();
+        assert!(!got.needs_sign_in() && got.problem.is_none(), "{engine:?}");
+        // No refresh is recorded against a sign-in that needs a new login.
+        oauth2_sign_in::needs_sign_in(s, "m1", &third, "invalid_grant", 3_100)
+            .await
+            .unwrap();
+        assert!(
+            !oauth2_sign_in::refreshed(s, "m1", &third, None, 4_000, 3_200)
+                .await
+                .unwrap()
+        );
+    }
+}
