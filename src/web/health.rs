@@ -6,6 +6,7 @@
 use super::AppState;
 use crate::config::Config;
 use crate::mailbox::{Mailbox, MailboxOptions};
+use crate::oauth2::TokenSource;
 use crate::outbox::{Outbox, OutboxOptions};
 use crate::store::Store;
 use crate::web::sign_in::desks_needing_sign_in;
@@ -22,7 +23,11 @@ const CACHE_FOR: Duration = Duration::from_secs(10);
 
 /// What the last check found, and when; requests wait on the lock rather than check again.
 #[derive(Debug, Default)]
-pub struct HealthCache(tokio::sync::Mutex<Option<(Instant, Health)>>);
+pub struct HealthCache(tokio::sync::Mutex<Option<(Instant, Health)>>, TokenCache);
+
+/// The OAuth2 desks' token sources, kept between checks so a check refreshes an access token
+/// only when the one in hand runs out.
+type TokenCache = tokio::sync::Mutex<Option<Vec<Option<std::sync::Arc<TokenSource>>>>>;
 
 /// The result of one round of checks.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
@@ -48,7 +53,7 @@ pub async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<Health>
     let health = match cached.as_ref() {
         Some((at, h)) if at.elapsed() < CACHE_FOR => h.clone(),
         _ => {
-            let h = check(&state.store, &state.config).await;
+            let h = check_with(&state.store, &state.config, &state.health.1).await;
             *cached = Some((Instant::now(), h.clone()));
             h
         }
@@ -65,6 +70,10 @@ pub async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<Health>
 /// Runs the three checks (the same connections `codedesk check-config` tries; every consult
 /// mailbox), each bounded by a short timeout.
 pub async fn check(store: &Store, config: &Config) -> Health {
+    check_with(store, config, &TokenCache::default()).await
+}
+
+async fn check_with(store: &Store, config: &Config, cache: &TokenCache) -> Health {
     let database = bounded("database", store.ping()).await;
     let needs_sign_in: Vec<String> =
         match tokio::time::timeout(CHECK_TIMEOUT, desks_needing_sign_in(store, config)).await {
@@ -72,10 +81,12 @@ pub async fn check(store: &Store, config: &Config) -> Health {
             _ => Vec::new(),
         };
     // OAuth2 desks sign in with their access tokens (one refresh per check at most).
-    let tokens = if needs_sign_in.len() < config.desks().len() {
-        crate::oauth2::token_sources(store, config).ok()
-    } else {
-        None
+    let tokens = {
+        let mut cached = cache.lock().await;
+        if cached.is_none() {
+            *cached = crate::oauth2::token_sources(store, config).ok();
+        }
+        cached.clone()
     };
     // Every consult mailbox ([mailbox] and [mailboxes.*]), side by side.
     let mailbox = bounded("mailbox", async {
