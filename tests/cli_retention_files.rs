@@ -41,10 +41,26 @@ fn the_worker_deletes_old_local_copies_of_mail() {
     let old_reply = outbox.join("codedesk.CD-1.1@desk.eml");
     let new_reply = outbox.join("codedesk.CD-2.2@desk.eml");
     let other = outbox.join("notes.txt");
-    write(&old_read, "Subject: old question\r\n\r\nDx M54.16\r\n", Some(1_000));
-    write(&new_read, "Subject: new question\r\n\r\nDx M54.16\r\n", None);
-    write(&old_sent, "Subject: Re: old\r\n\r\nM54.16 is\r\n", Some(1_000));
-    write(&old_reply, "Subject: Re: old\r\n\r\nM54.16 is\r\n", Some(1_000));
+    write(
+        &old_read,
+        "Subject: old question\r\n\r\nDx M54.16\r\n",
+        Some(1_000),
+    );
+    write(
+        &new_read,
+        "Subject: new question\r\n\r\nDx M54.16\r\n",
+        None,
+    );
+    write(
+        &old_sent,
+        "Subject: Re: old\r\n\r\nM54.16 is\r\n",
+        Some(1_000),
+    );
+    write(
+        &old_reply,
+        "Subject: Re: old\r\n\r\nM54.16 is\r\n",
+        Some(1_000),
+    );
     write(&new_reply, "Subject: Re: new\r\n\r\nM54.16 is\r\n", None);
     write(&other, "not a reply", Some(1_000));
     std::fs::write(
@@ -66,9 +82,18 @@ fn the_worker_deletes_old_local_copies_of_mail() {
         .unwrap();
     let log = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{log}");
-    assert!(!old_read.exists(), "an old processed question is kept:\n{log}");
+    assert!(
+        !old_read.exists(),
+        "an old processed question is kept:\n{log}"
+    );
     assert!(!old_sent.exists(), "an old Sent copy is kept");
-    assert!(!old_reply.exists(), "an old reply in the file outbox is kept");
-    assert!(new_read.exists() && new_reply.exists(), "newer copies are deleted");
+    assert!(
+        !old_reply.exists(),
+        "an old reply in the file outbox is kept"
+    );
+    assert!(
+        new_read.exists() && new_reply.exists(),
+        "newer copies are deleted"
+    );
     assert!(other.exists(), "a file that is not a reply is deleted");
 }

@@ -76,7 +76,35 @@ fn user_add_passwd_and_list_read_the_password_from_stdin() {
     let list = codedesk(&dir, &["user", "list"], "");
     assert_eq!(
         String::from_utf8_lossy(&list.stdout),
-        "lead@clinic.example\tadmin\tenabled\n"
+        "lead@clinic.example\tadmin\tenabled\tall desks\n"
+    );
+    // Staff may be limited to desks the config names (security finding 9).
+    let unknown = codedesk(
+        &dir,
+        &["user", "desks", "lead@clinic.example", "billing"],
+        "",
+    );
+    assert!(!unknown.status.success());
+    assert!(
+        String::from_utf8_lossy(&unknown.stderr).contains("there is no desk \"billing\""),
+        "{}",
+        String::from_utf8_lossy(&unknown.stderr)
+    );
+    let limited = codedesk(
+        &dir,
+        &["user", "desks", "lead@clinic.example", "default"],
+        "",
+    );
+    assert!(limited.status.success(), "{limited:?}");
+    let list = codedesk(&dir, &["user", "list"], "");
+    assert_eq!(
+        String::from_utf8_lossy(&list.stdout),
+        "lead@clinic.example\tadmin\tenabled\tdefault\n"
+    );
+    assert!(
+        codedesk(&dir, &["user", "desks", "lead@clinic.example"], "")
+            .status
+            .success()
     );
     // The database holds an argon2id hash, never the password.
     // (Read the WAL too: the last write may not be checkpointed into the main file yet.)

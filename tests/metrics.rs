@@ -116,11 +116,22 @@ async fn metrics_count_a_known_set_of_cases() {
             "{response}"
         );
         // The page needs no login, so its database scan is cached (security finding 9): a reply
-        // sent a moment later shows in the figures only after the cache period.
-        case_at(s, 10, CaseState::Sent, 1_000, 1_004).await;
+        // received a moment later shows in the figures only after the cache period.
+        assert!(
+            response.contains("codedesk_cases{state=\"received\"} 1\n"),
+            "{response}"
+        );
+        case_in(s, 10, CaseState::Received, 9_500).await;
         let again = get().await.unwrap();
-        assert!(again.contains("codedesk_replies_sent_total 3\n"), "{again}");
-        assert_eq!(metrics::figures(s).await.unwrap().sent, 4);
+        assert!(
+            again.contains("codedesk_cases{state=\"received\"} 1\n"),
+            "{again}"
+        );
+        let fresh = codedesk::web::metrics::render(&metrics::figures(s).await.unwrap(), NOW);
+        assert!(
+            fresh.contains("codedesk_cases{state=\"received\"} 2\n"),
+            "{fresh}"
+        );
     }
 }
 

@@ -176,6 +176,26 @@ async fn a_deleted_hcpcs_code_says_when_it_ended_and_what_replaced_it() {
 }
 
 #[tokio::test]
+async fn a_valid_code_whose_cases_partly_moved_says_see_also_not_replaced() {
+    let Some(root) = codesets() else { return };
+    let catalog = open_catalog(&root).await;
+    let (_, r) = answer(&catalog, "e119-see-also.eml").await;
+    // FY2026 gave diabetes in remission its own code (E11.A); E11.9 stays valid.
+    assert_has(
+        &r.text,
+        &[
+            "E11.9",
+            "valid on 2026-03-02",
+            "E11.A",
+            "have their own code",
+        ],
+    );
+    assert!(!r.text.contains("Replaced by"), "{}", r.text);
+    assert!(!r.html.contains("Replaced by"), "{}", r.html);
+    assert_has(&r.html, &["See also", "E11.A"]);
+}
+
+#[tokio::test]
 async fn a_pair_in_the_ptp_excerpt_gets_its_edit_and_the_modifier_answer() {
     let Some(root) = codesets() else { return };
     let catalog = open_catalog(&root).await;

@@ -235,10 +235,22 @@ async fn purged_text_is_not_left_in_the_sqlite_files() {
         .await
         .unwrap();
     assert_eq!(n, 2);
-    assert_eq!(cases::raw_message(&store, id).await.unwrap(), Some(Vec::new()));
-    assert_eq!(cases::raw_message(&store, sent).await.unwrap(), Some(Vec::new()));
+    assert_eq!(
+        cases::raw_message(&store, id).await.unwrap(),
+        Some(Vec::new())
+    );
+    assert_eq!(
+        cases::raw_message(&store, sent).await.unwrap(),
+        Some(Vec::new())
+    );
     let bytes = everything();
-    assert!(!found(&bytes, needle), "the purged question is still in the files");
-    assert!(!found(&bytes, b"pat@clinic.example"), "an address is still in the files");
+    assert!(
+        !found(&bytes, needle),
+        "the purged question is still in the files"
+    );
+    assert!(
+        !found(&bytes, b"pat@clinic.example"),
+        "an address is still in the files"
+    );
     store.close().await;
 }

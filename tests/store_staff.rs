@@ -163,6 +163,7 @@ async fn the_queue_pages_by_id_and_searches_sender_subject_and_reply_on_both_eng
             search: Some("PAT2@".into()),
             limit: 50,
             before: None,
+            mailboxes: None,
         };
         let (found, more) = staff_cases::queue(s, &search).await.unwrap();
         assert_eq!((found.len(), more), (1, false), "{engine:?}");

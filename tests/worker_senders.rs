@@ -3,7 +3,7 @@
 //! at once stays within the quota; `+tag`, Gmail's dots and letter case make no new sender, for
 //! the quota and for blocks. Replies wait for staff (review = always) unless a test sends them, so
 //! addresses outside the mail rig's domain are never mailed. Also: a held answer names the ask the data
-//! could not answer.
+//! could not answer; and sender authentication (security finding 3).
 
 mod common;
 mod rig;
@@ -281,5 +281,102 @@ async fn a_held_answer_names_the_ask_the_data_could_not_answer() {
         held.contains("low confidence")
             && held.contains("not answered from the data: coverage and medical necessity"),
         "{held}"
+    );
+}
+
+/// Why a case was held, from its history.
+async fn held_reason(desk: &Desk, case: &Case) -> String {
+    cases::events(&desk.db.store, case.id)
+        .await
+        .unwrap()
+        .iter()
+        .rev()
+        .find(|e| e.to_state == CaseState::Held)
+        .and_then(|e| e.detail.clone())
+        .unwrap_or_default()
+}
+
+/// Security finding 3 against the real worker: with `authserv_id` set, only a From that the
+/// desk's own server authenticated is answered without review; a forged one (no header, or a
+/// header written by someone else) waits for a person, a stranger gets no notice at all, and an
+/// unaligned Reply-To of a non-member is not where the reply goes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_authenticated_senders_are_answered_and_forged_ones_get_no_notice() {
+    let mut desk = Desk::new(
+        Engine::Sqlite,
+        "sender-auth",
+        DeskOptions {
+            review: "never",
+            senders: "members = [\"example.test\"]\nguest_quota = 0\n\
+                      authserv_id = \"mx.desk.example.test\"\n"
+                .into(),
+            ..DeskOptions::default()
+        },
+    )
+    .await;
+    desk.start();
+    let pid = std::process::id();
+    let pass = "Authentication-Results: mx.desk.example.test; dmarc=pass header.from=example.test";
+    let forged = "Authentication-Results: mx.evil.example; dmarc=pass header.from=example.test";
+    let q = |id: &str, from: &str, extra: &str| {
+        let extra = if extra.is_empty() {
+            String::new()
+        } else {
+            format!("{extra}\r\n")
+        };
+        format!(
+            "{extra}From: {from}\r\nTo: {consult}\r\nSubject: Office visit\r\n\
+             Message-ID: <{id}-{pid}@asker.example.test>\r\nDate: Tue, 13 Jan 2026 10:00:00 +0000\r\n\
+             Content-Type: text/plain; charset=utf-8\r\n\r\nCan I bill 99214-25 with 96372?\r\n",
+            consult = desk.consult
+        )
+        .into_bytes()
+    };
+    let stranger = format!("Victim <victim-{pid}@elsewhere.example>");
+    let questions = [
+        q("auth-pass", &desk.asker, pass),
+        q("auth-none", &desk.asker, ""),
+        q("auth-forged", &desk.asker, forged),
+        q("auth-stranger", &stranger, ""),
+        q(
+            "auth-replyto",
+            &desk.asker,
+            &format!("{pass}\r\nReply-To: other-{pid}@elsewhere.example"),
+        ),
+    ];
+    one_by_one(&desk, &questions).await;
+    let all = all_cases(&desk).await;
+    assert_eq!(all.len(), 5);
+
+    let going = |c: &Case| matches!(c.state, CaseState::Sending | CaseState::Sent);
+    assert!(
+        going(&all[0]),
+        "authenticated member: answered: {:?}",
+        all[0]
+    );
+    for c in [&all[1], &all[2]] {
+        assert_eq!(c.state, CaseState::Held, "{c:?}");
+        let why = held_reason(&desk, c).await;
+        assert!(why.contains("sender not authenticated"), "{why}");
+    }
+    assert_eq!(all[3].state, CaseState::Ignored, "{:?}", all[3]);
+    assert!(
+        all[3]
+            .reason
+            .as_deref()
+            .unwrap_or("")
+            .contains("no notice sent"),
+        "{:?}",
+        all[3].reason
+    );
+    assert_eq!(
+        all[3].reply_kind, None,
+        "no notice composed for a forged stranger"
+    );
+    assert!(going(&all[4]), "{:?}", all[4]);
+    assert_eq!(
+        all[4].reply_to.as_deref(),
+        Some(desk.asker.as_str()),
+        "an unaligned Reply-To of a non-member is dropped"
     );
 }

@@ -12,6 +12,8 @@ pub const MAX_CODES: usize = 40;
 pub const MAX_RANGES: usize = 3;
 /// The most distinct modifiers one answer explains.
 pub const MAX_MODIFIERS: usize = 12;
+/// The most mentions (a code written again, with other modifiers) one answer reads.
+pub const MAX_MENTIONS: usize = 200;
 
 /// The references an answer treats, and how many distinct codes it leaves out.
 #[derive(Debug, Clone, PartialEq)]
@@ -32,9 +34,21 @@ pub fn keep(refs: &[CodeRef]) -> Kept {
     let mut kept = Vec::new();
     for r in refs {
         let end = r.range_end.as_deref().unwrap_or("");
+        if kept.len() >= MAX_MENTIONS {
+            let known = codes.contains(&(r.system, r.code.as_str()))
+                || ranges.contains(&(r.code.as_str(), end))
+                || modifiers.contains(r.code.as_str());
+            if !known {
+                dropped.insert((r.system, &r.code, end));
+            }
+            continue;
+        }
         let fits = if r.range_end.is_some() {
-            ranges.contains(&(r.code.as_str(), end))
-                || (ranges.len() < MAX_RANGES && ranges.insert((&r.code, end)))
+            // A range written again adds nothing: it is expanded once.
+            if ranges.contains(&(r.code.as_str(), end)) {
+                continue;
+            }
+            ranges.len() < MAX_RANGES && ranges.insert((&r.code, end))
         } else if r.system == CodeSystem::Modifier {
             modifiers.contains(r.code.as_str())
                 || (modifiers.len() < MAX_MODIFIERS && modifiers.insert(&r.code))
@@ -91,7 +105,11 @@ mod tests {
             .map(|i| code(CodeSystem::Cpt, &format!("{:05}", 20000 + i), i * 6))
             .collect();
         refs.push(code(CodeSystem::Cpt, "20000", 999));
-        refs.push(code(CodeSystem::Cpt, &format!("{:05}", 20000 + MAX_CODES), 1005));
+        refs.push(code(
+            CodeSystem::Cpt,
+            &format!("{:05}", 20000 + MAX_CODES),
+            1005,
+        ));
         let kept = keep(&refs);
         assert_eq!(kept.refs.len(), MAX_CODES + 1);
         assert_eq!(kept.left_out, 2);
@@ -108,6 +126,24 @@ mod tests {
         let kept = keep(&refs);
         assert_eq!(kept.refs.len(), MAX_RANGES);
         assert_eq!(kept.left_out, 10 - MAX_RANGES);
+    }
+
+    #[test]
+    fn a_range_written_again_is_read_once_and_mentions_are_capped() {
+        let mut refs = Vec::new();
+        for i in 0..1000 {
+            let mut r = code(CodeSystem::Cpt, "99202", i * 12);
+            r.range_end = Some("99215".into());
+            refs.push(r);
+            refs.push(code(CodeSystem::Cpt, "99213", i * 12 + 6));
+        }
+        let kept = keep(&refs);
+        assert_eq!(
+            kept.refs.iter().filter(|r| r.range_end.is_some()).count(),
+            1
+        );
+        assert_eq!(kept.refs.len(), MAX_MENTIONS);
+        assert_eq!(kept.left_out, 0, "only repeats of kept codes were skipped");
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! `codedesk user add|passwd|list`: staff accounts from the command line. Passwords are read from
+//! `codedesk user add|passwd|desks|list`: staff accounts from the command line. Passwords are read from
 //! a prompt (not echoed) or from stdin, never from an argument.
 
 use crate::config::Config;
@@ -32,6 +32,14 @@ pub enum UserCommand {
     Passwd {
         /// The account's address.
         email: String,
+    },
+    /// Limit an account to some desks (`default`, or NAME of `[mailboxes.NAME]`); no desk
+    /// names gives it every desk again.
+    Desks {
+        /// The account's address.
+        email: String,
+        /// The desks whose cases it sees.
+        desks: Vec<String>,
     },
     /// List the accounts.
     List,
@@ -71,13 +79,46 @@ pub async fn run(config: &Config, args: Args) -> Result<ExitCode> {
             staff::audit(&store, None, "user.passwd", None, &email).await?;
             println!("password of {email} changed; its sessions are ended");
         }
+        UserCommand::Desks { email, desks } => {
+            let email = normalise(&email)?;
+            let Some(user) = staff::find_user(&store, &email).await? else {
+                bail!("there is no staff account {email}: add it with `codedesk user add {email}`");
+            };
+            let known: Vec<String> = config.desks().into_iter().map(|d| d.name).collect();
+            if let Some(unknown) = desks.iter().find(|d| !known.contains(d)) {
+                bail!(
+                    "there is no desk {unknown:?} in the config: the desks are {}",
+                    known.join(", ")
+                );
+            }
+            staff::set_desks(&store, user.id, &desks).await?;
+            let shown = if desks.is_empty() {
+                "all".to_string()
+            } else {
+                staff::desks_text(&desks)
+            };
+            staff::audit(
+                &store,
+                None,
+                "user.desks",
+                None,
+                &format!("{email} desks: {shown}"),
+            )
+            .await?;
+            println!("{email} now sees the cases of desks: {shown}");
+        }
         UserCommand::List => {
             for u in staff::list_users(&store).await? {
                 println!(
-                    "{}\t{}\t{}",
+                    "{}\t{}\t{}\t{}",
                     u.email,
                     u.role.as_str(),
-                    if u.disabled { "disabled" } else { "enabled" }
+                    if u.disabled { "disabled" } else { "enabled" },
+                    if u.desks.is_empty() {
+                        "all desks".to_string()
+                    } else {
+                        u.desks.join(",")
+                    }
                 );
             }
         }

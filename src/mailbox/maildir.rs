@@ -427,7 +427,8 @@ mod tests {
 
     #[test]
     fn retention_deletes_old_processed_copies_and_never_unread_mail() {
-        let root = std::env::temp_dir().join(format!("codedesk-maildir-purge-{}", std::process::id()));
+        let root =
+            std::env::temp_dir().join(format!("codedesk-maildir-purge-{}", std::process::id()));
         for sub in ["new", "cur", ".Sent/cur"] {
             fs::create_dir_all(root.join(sub)).unwrap();
         }

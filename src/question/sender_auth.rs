@@ -35,7 +35,10 @@ pub fn verdict(question: &Question, authserv_id: &str) -> SenderAuth {
     let Some(from) = question.from.as_ref() else {
         return SenderAuth::Fail("the message has no From address".into());
     };
-    let Some(from_domain) = from.address.rsplit_once('@').map(|(_, d)| d.to_ascii_lowercase())
+    let Some(from_domain) = from
+        .address
+        .rsplit_once('@')
+        .map(|(_, d)| d.to_ascii_lowercase())
     else {
         return SenderAuth::Fail("the From address has no domain".into());
     };
@@ -58,7 +61,10 @@ pub fn verdict(question: &Question, authserv_id: &str) -> SenderAuth {
     for r in &results {
         if r.method == "dmarc" && r.result == "pass" {
             let header_from = prop(r, "header.from");
-            if header_from.as_deref().is_none_or(|d| aligned(d, &from_domain)) {
+            if header_from
+                .as_deref()
+                .is_none_or(|d| aligned(d, &from_domain))
+            {
                 return SenderAuth::Pass("dmarc=pass".into());
             }
         }
@@ -157,7 +163,9 @@ mod tests {
     fn dmarc_pass_from_our_server_authenticates() {
         let q = mail(
             "pat@clinic.example",
-            &["mx.desk.example; dkim=pass header.d=clinic.example; dmarc=pass (p=reject) header.from=clinic.example"],
+            &[
+                "mx.desk.example; dkim=pass header.d=clinic.example; dmarc=pass (p=reject) header.from=clinic.example",
+            ],
         );
         assert!(verdict(&q, MX).passed());
     }
@@ -193,7 +201,9 @@ mod tests {
         assert!(verdict(&q, MX).passed());
         let q = mail(
             "pat@clinic.example",
-            &["mx.desk.example; spf=pass smtp.mailfrom=bounce@bulkmailer.example; dkim=pass header.d=bulkmailer.example"],
+            &[
+                "mx.desk.example; spf=pass smtp.mailfrom=bounce@bulkmailer.example; dkim=pass header.d=bulkmailer.example",
+            ],
         );
         assert!(!verdict(&q, MX).passed());
         let q = mail("pat@clinic.example", &[]);

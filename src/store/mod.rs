@@ -107,6 +107,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../migrations/sqlite/0013_oauth2_sign_in.sql"),
         postgres: include_str!("../../migrations/postgres/0013_oauth2_sign_in.sql"),
     },
+    Migration {
+        version: 15,
+        name: "staff_desks",
+        sqlite: include_str!("../../migrations/sqlite/0015_staff_desks.sql"),
+        postgres: include_str!("../../migrations/postgres/0015_staff_desks.sql"),
+    },
 ];
 
 impl Store {

@@ -50,9 +50,29 @@ pub struct StaffUser {
     pub disabled: bool,
     /// When it was made (RFC 3339).
     pub created_at: String,
+    /// The desks whose cases it sees (`default`, or NAME of `[mailboxes.NAME]`); all when empty.
+    pub desks: Vec<String>,
 }
 
-const USER_COLUMNS: &str = "id, email, role, disabled, created_at";
+impl StaffUser {
+    /// Whether the account sees the cases of the desk `name`.
+    pub fn sees_desk(&self, name: &str) -> bool {
+        self.desks.is_empty() || self.desks.iter().any(|d| d == name)
+    }
+}
+
+const USER_COLUMNS: &str = "id, email, role, disabled, created_at, desks";
+
+/// Desk names as stored: trimmed, without empties or repeats, comma-separated.
+pub fn desks_text(desks: &[String]) -> String {
+    let mut out: Vec<&str> = Vec::new();
+    for d in desks.iter().map(|d| d.trim()).filter(|d| !d.is_empty()) {
+        if !out.contains(&d) {
+            out.push(d);
+        }
+    }
+    out.join(",")
+}
 
 fn user_from_row(r: &sqlx::any::AnyRow) -> Result<StaffUser> {
     let role: String = r.try_get(2)?;
@@ -63,6 +83,14 @@ fn user_from_row(r: &sqlx::any::AnyRow) -> Result<StaffUser> {
         role: role.parse()?,
         disabled: disabled != 0,
         created_at: r.try_get(4)?,
+        desks: {
+            let text: String = r.try_get(5)?;
+            text.split(',')
+                .map(str::trim)
+                .filter(|d| !d.is_empty())
+                .map(String::from)
+                .collect()
+        },
     })
 }
 
@@ -113,7 +141,7 @@ pub async fn user_for_login(store: &Store, email: &str) -> Result<Option<(StaffU
     .fetch_optional(store.pool())
     .await?;
     match row {
-        Some(r) => Ok(Some((user_from_row(&r)?, r.try_get(5)?))),
+        Some(r) => Ok(Some((user_from_row(&r)?, r.try_get(6)?))),
         None => Ok(None),
     }
 }
@@ -176,6 +204,19 @@ pub async fn update_user(store: &Store, id: i64, role: Role, disabled: bool) -> 
     Ok(done)
 }
 
+/// Limits an account to `desks` (every desk when empty).
+pub async fn set_desks(store: &Store, id: i64, desks: &[String]) -> Result<bool> {
+    let done = sqlx::query("UPDATE staff_user SET desks = $1, updated_at = $2 WHERE id = $3")
+        .bind(desks_text(desks))
+        .bind(now_rfc3339())
+        .bind(id)
+        .execute(store.pool())
+        .await?
+        .rows_affected()
+        == 1;
+    Ok(done)
+}
+
 /// The number of enabled admin accounts (the last one cannot be demoted).
 pub async fn admin_count(store: &Store) -> Result<i64> {
     let (n,): (i64,) =
@@ -210,7 +251,7 @@ pub async fn create_session(
 /// The enabled account and CSRF token of an unexpired session.
 pub async fn session(store: &Store, token_sha256: &str) -> Result<Option<(StaffUser, String)>> {
     let row = sqlx::query(
-        "SELECT u.id, u.email, u.role, u.disabled, u.created_at, s.csrf_token \
+        "SELECT u.id, u.email, u.role, u.disabled, u.created_at, u.desks, s.csrf_token \
          FROM staff_session s JOIN staff_user u ON u.id = s.user_id \
          WHERE s.token_sha256 = $1 AND s.expires_at > $2 AND u.disabled = 0",
     )
@@ -219,7 +260,7 @@ pub async fn session(store: &Store, token_sha256: &str) -> Result<Option<(StaffU
     .fetch_optional(store.pool())
     .await?;
     match row {
-        Some(r) => Ok(Some((user_from_row(&r)?, r.try_get(5)?))),
+        Some(r) => Ok(Some((user_from_row(&r)?, r.try_get(6)?))),
         None => Ok(None),
     }
 }

@@ -36,6 +36,8 @@ pub struct QueueQuery {
     pub before: Option<i64>,
     /// Page size.
     pub limit: i64,
+    /// Only cases of these mailboxes (desk keys); every mailbox when `None`.
+    pub mailboxes: Option<Vec<String>>,
 }
 
 /// One page of the queue, newest first, and whether there is a page after it.
@@ -63,6 +65,18 @@ pub async fn queue(store: &Store, q: &QueueQuery) -> Result<(Vec<QueueRow>, bool
             "(sender {like} ${n} ESCAPE '\\' OR subject {like} ${n} ESCAPE '\\' \
              OR reply_text {like} ${n} ESCAPE '\\')"
         ));
+    }
+    if let Some(mailboxes) = &q.mailboxes {
+        if mailboxes.is_empty() {
+            clauses.push("1 = 0".to_string());
+        } else {
+            let mut places = Vec::new();
+            for m in mailboxes {
+                binds.push(m.clone());
+                places.push(format!("${}", binds.len()));
+            }
+            clauses.push(format!("mailbox IN ({})", places.join(", ")));
+        }
     }
     let mut sql = String::from(
         "SELECT id, state, sender, subject, reason, confidence, received_at FROM mail_case",

@@ -11,6 +11,12 @@ use axum::response::{Html, Redirect};
 
 /// `GET /audit`: the newest entries of the audit log.
 pub async fn audit(State(state): State<AppState>, staff: Staff) -> Result<Html<String>, WebError> {
+    if !staff.user.desks.is_empty() {
+        return Err(WebError::Forbidden(
+            "the audit log covers every desk, and this account is limited to some: ask an admin"
+                .into(),
+        ));
+    }
     let entries = staff::recent_audit(&state.store, 300).await?;
     state.render(
         "audit.html",
@@ -90,6 +96,27 @@ pub struct UserChange {
     role: String,
     #[serde(default)]
     disabled: Option<String>,
+    /// Desk names, comma-separated; empty for every desk. Absent leaves them as they are.
+    #[serde(default)]
+    desks: Option<String>,
+}
+
+/// The desk names of a form field, each one configured.
+fn desk_names(state: &AppState, text: &str) -> Result<Vec<String>, WebError> {
+    let known: Vec<String> = state.config.desks().into_iter().map(|d| d.name).collect();
+    let names: Vec<String> = text
+        .split(',')
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .map(String::from)
+        .collect();
+    if let Some(unknown) = names.iter().find(|n| !known.contains(n)) {
+        return Err(WebError::BadRequest(format!(
+            "there is no desk {unknown:?}: the desks are {} (leave the field empty for all)",
+            known.join(", ")
+        )));
+    }
+    Ok(names)
 }
 
 /// `POST /admin/users/{id}`: changes role or disables; the last admin cannot lock everyone out.
@@ -118,17 +145,30 @@ pub async fn update_user(
             "this is the last admin account: make another admin first".into(),
         ));
     }
+    let desks = form
+        .desks
+        .as_deref()
+        .map(|text| desk_names(&state, text))
+        .transpose()?;
     staff::update_user(&state.store, id, role, disabled).await?;
+    if let Some(desks) = &desks {
+        staff::set_desks(&state.store, id, desks).await?;
+    }
     staff::audit(
         &state.store,
         Some(&staff.user),
         "user.update",
         None,
         &format!(
-            "{} role {} {}",
+            "{} role {} {}{}",
             target.email,
             role.as_str(),
-            if disabled { "disabled" } else { "enabled" }
+            if disabled { "disabled" } else { "enabled" },
+            match &desks {
+                None => String::new(),
+                Some(d) if d.is_empty() => " desks: all".to_string(),
+                Some(d) => format!(" desks: {}", d.join(",")),
+            }
         ),
     )
     .await?;

@@ -68,7 +68,10 @@ async fn show_with(
     notice: Option<String>,
 ) -> Result<Html<String>, WebError> {
     let case_id = CaseId(id);
-    let Some(case) = cases::get(&state.store, case_id).await? else {
+    let Some(case) = cases::get(&state.store, case_id)
+        .await?
+        .filter(|c| state.sees_mailbox(&staff.user, &c.mailbox))
+    else {
         return Err(WebError::NotFound(format!("there is no case {case_id}")));
     };
     let raw = cases::raw_message(&state.store, case_id)
@@ -142,8 +145,26 @@ pub struct ActionForm {
     send: Option<String>,
 }
 
-/// Refuses when the case changed since the form was drawn, saying what happened.
-async fn check_version(state: &AppState, id: CaseId, seen: i64) -> Result<(), WebError> {
+/// Refuses a case of a desk the account is not given, as if it did not exist.
+async fn check_desk(state: &AppState, staff: &Staff, id: CaseId) -> Result<(), WebError> {
+    if staff.user.desks.is_empty() {
+        return Ok(());
+    }
+    match cases::get(&state.store, id).await? {
+        Some(case) if state.sees_mailbox(&staff.user, &case.mailbox) => Ok(()),
+        _ => Err(WebError::NotFound(format!("there is no case {id}"))),
+    }
+}
+
+/// Refuses when the case changed since the form was drawn, saying what happened, or is not
+/// on the account's desks.
+async fn check_version(
+    state: &AppState,
+    staff: &Staff,
+    id: CaseId,
+    seen: i64,
+) -> Result<(), WebError> {
+    check_desk(state, staff, id).await?;
     let now = staff_cases::version(&state.store, id).await?;
     if now == seen {
         return Ok(());
@@ -191,7 +212,7 @@ pub async fn approve(
 ) -> Result<Redirect, WebError> {
     let case_id = CaseId(id);
     let _one_at_a_time = state.actions.lock().await;
-    check_version(&state, case_id, form.version).await?;
+    check_version(&state, &staff, case_id, form.version).await?;
     if let Err(e) = cases::approve(&state.store, case_id, &staff.user.email, format::now()).await {
         return Err(refused(&state, case_id, e).await);
     }
@@ -214,7 +235,7 @@ pub async fn edit(
         ));
     }
     let _one_at_a_time = state.actions.lock().await;
-    check_version(&state, case_id, form.version).await?;
+    check_version(&state, &staff, case_id, form.version).await?;
     let Some(raw) = cases::reply_raw(&state.store, case_id).await? else {
         return Err(WebError::Conflict(format!(
             "case {case_id} has no drafted reply to edit"
@@ -276,7 +297,7 @@ pub async fn reject(
         ));
     }
     let _one_at_a_time = state.actions.lock().await;
-    check_version(&state, case_id, form.version).await?;
+    check_version(&state, &staff, case_id, form.version).await?;
     if let Err(e) = cases::reject(&state.store, case_id, &staff.user.email, format::now()).await {
         return Err(refused(&state, case_id, e).await);
     }
@@ -304,7 +325,7 @@ pub async fn resend(
 ) -> Result<Redirect, WebError> {
     let case_id = CaseId(id);
     let _one_at_a_time = state.actions.lock().await;
-    check_version(&state, case_id, form.version).await?;
+    check_version(&state, &staff, case_id, form.version).await?;
     refuse_if_purged(
         &state,
         case_id,
@@ -328,7 +349,7 @@ pub async fn reanswer(
 ) -> Result<Redirect, WebError> {
     let case_id = CaseId(id);
     let _one_at_a_time = state.actions.lock().await;
-    check_version(&state, case_id, form.version).await?;
+    check_version(&state, &staff, case_id, form.version).await?;
     if !staff_cases::reanswer(&state.store, case_id, &staff.user.email, format::now()).await? {
         let now = cases::case_state(&state.store, case_id).await?;
         return Err(match now {
@@ -353,7 +374,7 @@ pub async fn answer_anyway(
 ) -> Result<Redirect, WebError> {
     let case_id = CaseId(id);
     let _one_at_a_time = state.actions.lock().await;
-    check_version(&state, case_id, form.version).await?;
+    check_version(&state, &staff, case_id, form.version).await?;
     refuse_if_purged(
         &state,
         case_id,

@@ -26,6 +26,7 @@ pub use format::now as now_unix;
 
 use crate::config::{Config, WebConfig, WebLimits};
 use crate::store::Store;
+use crate::store::staff::StaffUser;
 use anyhow::{Context, Result};
 use axum::Router;
 use axum::http::header;
@@ -57,6 +58,24 @@ pub struct AppState {
     actions: Arc<tokio::sync::Mutex<()>>,
     health: Arc<health::HealthCache>,
     metrics: Arc<metrics::MetricsCache>,
+    /// Each desk's mailbox key (as cases store it) and its name, for staff limited to desks.
+    desk_names: Arc<Vec<(String, String)>>,
+}
+
+/// Each configured desk's mailbox key and name (a desk whose mailbox cannot be described is
+/// left out: staff limited to desks then see none of its cases).
+fn desk_names(config: &Config) -> Vec<(String, String)> {
+    config
+        .desks()
+        .iter()
+        .filter_map(|d| match crate::worker::desk_key(d) {
+            Ok(key) => Some((key, d.name.clone())),
+            Err(e) => {
+                tracing::warn!("desk {}: {e:#}", d.name);
+                None
+            }
+        })
+        .collect()
 }
 
 impl AppState {
@@ -85,8 +104,32 @@ impl AppState {
             actions: Arc::default(),
             health: Arc::default(),
             metrics: Arc::default(),
+            desk_names: Arc::new(desk_names(&config)),
             config: Arc::new(config),
         }
+    }
+
+    /// The mailbox keys whose cases `user` sees; `None` when it sees every desk.
+    pub fn mailboxes_for(&self, user: &StaffUser) -> Option<Vec<String>> {
+        if user.desks.is_empty() {
+            return None;
+        }
+        Some(
+            self.desk_names
+                .iter()
+                .filter(|(_, name)| user.sees_desk(name))
+                .map(|(key, _)| key.clone())
+                .collect(),
+        )
+    }
+
+    /// Whether `user` sees the cases of the mailbox `key`.
+    pub fn sees_mailbox(&self, user: &StaffUser, key: &str) -> bool {
+        user.desks.is_empty()
+            || self
+                .desk_names
+                .iter()
+                .any(|(k, name)| k == key && user.sees_desk(name))
     }
 
     /// Whether cookies set for `client` are marked `Secure`: as `[web] secure_cookies` says, else

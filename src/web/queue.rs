@@ -56,6 +56,7 @@ pub async fn queue(
         search: search.map(str::to_string),
         before: params.before,
         limit: PAGE,
+        mailboxes: state.mailboxes_for(&staff.user),
     };
     let (rows, more) = staff_cases::queue(&state.store, &query).await?;
     let counts = cases::counts_by_state(&state.store).await?;

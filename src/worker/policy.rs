@@ -152,7 +152,9 @@ impl Policy {
             .rsplit_once('@')
             .is_some_and(|(_, d)| d.trim_matches('.').contains('.'))
         {
-            return Decision::Ignore("the reply address's domain has no dot: not deliverable".into());
+            return Decision::Ignore(
+                "the reply address's domain has no dot: not deliverable".into(),
+            );
         }
         let sender = question
             .from
@@ -575,7 +577,10 @@ mod tests {
             p.trust_reply_to(&mut q);
             q.reply_address().unwrap().address.clone()
         };
-        assert_eq!(with("front@mail.clinic.example"), "front@mail.clinic.example");
+        assert_eq!(
+            with("front@mail.clinic.example"),
+            "front@mail.clinic.example"
+        );
         assert_eq!(with("billing@partner.example"), "billing@partner.example");
         assert_eq!(with("victim@elsewhere.example"), "a@clinic.example");
     }
