@@ -74,8 +74,10 @@ pub async fn queue(
         ))
         .collect();
     let next = more.then(|| rows.last().map(|r| r.id)).flatten();
-    let sign_in_alerts =
+    // A banner for each desk this staff member sees whose mailbox waits for a sign-in.
+    let mut sign_in_alerts =
         crate::web::sign_in::desks_needing_sign_in(&state.store, &state.config).await?;
+    sign_in_alerts.retain(|a| staff.user.sees_desk(&a.desk));
     state.render(
         "queue.html",
         minijinja::context! {
