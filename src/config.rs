@@ -2,9 +2,11 @@
 //! variable or a file named in the config, never stored in it and never printed.
 
 mod desks;
+mod oauth2;
 mod web;
 
 pub use desks::{DeskConfig, ExtraMailbox};
+pub use oauth2::{AuthMethod, OAuth2Config, OAuth2Endpoints, Provider, ServerPreset};
 pub use web::{WebConfig, WebLimits};
 
 use anyhow::{Context, Result, bail};
@@ -85,12 +87,16 @@ pub fn parse_age(text: &str) -> Result<i64> {
 pub struct DatabaseConfig {
     /// `sqlite://codedesk.db` (default) or `postgres://user@host/db`.
     pub url: String,
+    /// The key that encrypts OAuth2 refresh tokens in the database, when the variable
+    /// `CODEDESK_SECRET_KEY` is not set: created (0600, 32 random bytes) on first use.
+    pub secret_key_file: PathBuf,
 }
 
 impl Default for DatabaseConfig {
     fn default() -> Self {
         DatabaseConfig {
             url: "sqlite://codedesk.db".into(),
+            secret_key_file: PathBuf::from("codedesk-secret.key"),
         }
     }
 }
@@ -182,6 +188,10 @@ pub struct MailboxConfig {
     pub processed_folder: Option<String>,
     /// The consult address questions are sent to; replies come from it.
     pub address: Option<String>,
+    /// `password` (default) or `oauth2` (sign in with `codedesk mailbox login`).
+    pub auth: AuthMethod,
+    /// `[mailbox.oauth2]`: the provider and the registered app, for `auth = "oauth2"`.
+    pub oauth2: Option<OAuth2Config>,
 }
 
 impl Default for MailboxConfig {
@@ -193,7 +203,24 @@ impl Default for MailboxConfig {
             folder: "INBOX".into(),
             processed_folder: None,
             address: None,
+            auth: AuthMethod::Password,
+            oauth2: None,
         }
+    }
+}
+
+impl MailboxConfig {
+    /// The OAuth2 endpoints when this mailbox signs in with OAuth2; `table` names it in errors
+    /// (`[mailbox]`, `[mailboxes.NAME]`).
+    pub fn oauth2_endpoints(&self, table: &str) -> Result<Option<OAuth2Endpoints>> {
+        if self.auth != AuthMethod::Oauth2 {
+            return Ok(None);
+        }
+        let inner = format!("{}.oauth2]", table.trim_end_matches(']'));
+        let Some(oauth2) = &self.oauth2 else {
+            bail!("{table} auth = \"oauth2\" needs the table {inner} (provider, client_id)");
+        };
+        oauth2.endpoints(&inner).map(Some)
     }
 }
 
@@ -219,6 +246,9 @@ pub struct OutboxConfig {
     /// How long one step of a send may wait for the server (connect, TLS, each command, the
     /// answer to the message), e.g. `"60s"` (default) or `"2m"`.
     pub timeout: String,
+    /// `password` (default) or `oauth2`: each desk's replies are sent with the sign-in of its
+    /// own mailbox (`[mailbox]`, `[mailboxes.NAME]`), as its IMAP user.
+    pub auth: AuthMethod,
 }
 
 impl OutboxConfig {
@@ -238,6 +268,7 @@ impl Default for OutboxConfig {
             save_sent: false,
             receipt_copy: true,
             timeout: "60s".into(),
+            auth: AuthMethod::Password,
         }
     }
 }
@@ -340,7 +371,15 @@ const SERVER_KEYS: &[&str] = &[
     "password_env",
     "password_file",
 ];
-const MAILBOX_KEYS: &[&str] = &["kind", "path", "folder", "processed_folder", "address"];
+const MAILBOX_KEYS: &[&str] = &[
+    "kind",
+    "path",
+    "folder",
+    "processed_folder",
+    "address",
+    "auth",
+    "oauth2",
+];
 const OUTBOX_KEYS: &[&str] = &[
     "kind",
     "path",
@@ -348,10 +387,16 @@ const OUTBOX_KEYS: &[&str] = &[
     "save_sent",
     "receipt_copy",
     "timeout",
+    "auth",
 ];
 
 /// Variables that are not config keys (secrets named by `password_env`, the config file itself).
-const NOT_KEYS: &[&str] = &["CODEDESK_CONFIG", "CODEDESK_CODESETS", "CODEDESK_LOG"];
+const NOT_KEYS: &[&str] = &[
+    "CODEDESK_CONFIG",
+    "CODEDESK_CODESETS",
+    "CODEDESK_LOG",
+    "CODEDESK_SECRET_KEY",
+];
 
 /// Where a TOML syntax error is and what it is, without the offending line: it may hold a
 /// password.
@@ -434,12 +479,13 @@ impl Config {
                 }
             }
         }
-        let config: Config = toml::Value::Table(table).try_into().with_context(|| {
+        let mut config: Config = toml::Value::Table(table).try_into().with_context(|| {
             format!(
                 "invalid configuration in {} (or a CODEDESK_* variable)",
                 path.display()
             )
         })?;
+        config.apply_presets();
         config.validate()?;
         Ok(config)
     }
@@ -466,6 +512,7 @@ impl Config {
         self.outbox.timeout().context("[outbox] timeout")?;
         self.web.limits()?;
         self.validate_desks()?;
+        self.validate_oauth2()?;
         Ok(())
     }
 }

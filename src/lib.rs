@@ -15,6 +15,7 @@ pub mod date;
 /// Code references in a question's text (CPT, HCPCS, ICD-10-CM/PCS, ICD-9-CM, modifiers); pure.
 pub mod extract;
 pub mod mailbox;
+pub mod oauth2;
 pub mod outbox;
 /// Files and folders for their owner only (0600/0700).
 pub mod private_files;

@@ -55,9 +55,24 @@ pub async fn run(config: &Config) -> Result<ExitCode> {
         timeout: Duration::from_secs(20),
         ..MailboxOptions::default()
     };
-    for desk in config.desks() {
+    // OAuth2 desks sign in with their stored sign-in (refreshing an access token).
+    let tokens = match &store {
+        Ok(store) => match crate::oauth2::token_sources(store, config) {
+            Ok(t) => t,
+            Err(e) => {
+                all_ok &= report("OAuth2 sign-in", Err(e));
+                Vec::new()
+            }
+        },
+        Err(_) => Vec::new(),
+    };
+    for (i, desk) in config.desks().into_iter().enumerate() {
+        let options = MailboxOptions {
+            tokens: tokens.get(i).cloned().flatten(),
+            ..options.clone()
+        };
         let mailbox = async {
-            let mut mailbox = Mailbox::open(&desk.mailbox, options.clone())?;
+            let mut mailbox = Mailbox::open(&desk.mailbox, options)?;
             mailbox.connect().await?;
             let batch = mailbox.fetch_new(None, 0).await;
             mailbox.disconnect().await;
@@ -79,7 +94,9 @@ pub async fn run(config: &Config) -> Result<ExitCode> {
                 timeout: Duration::from_secs(20),
             },
         )?;
-        outbox.check().await?;
+        // An OAuth2 outbox signs in as [mailbox]'s desk here.
+        let first = tokens.first().cloned().flatten();
+        outbox.check_as(first.as_deref()).await?;
         anyhow::Ok(format!("{} reachable", outbox.describe()))
     }
     .await;

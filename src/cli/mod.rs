@@ -7,6 +7,7 @@ mod demo_mail;
 mod extract;
 mod import;
 mod lookup;
+mod mailbox;
 mod purge;
 mod queue;
 mod search;
@@ -90,6 +91,8 @@ pub enum Command {
     /// Delete the message bodies of closed cases older than an age (`--older-than 90d`), keeping
     /// their figures and history.
     Purge(purge::Args),
+    /// OAuth2 sign-in of the desks' mailboxes: `login [NAME]` (device code) and `status`.
+    Mailbox(mailbox::Args),
 }
 
 /// Runs the parsed command line.
@@ -110,6 +113,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Web(args) => web::run(&config, args).await,
         Command::Serve(args) => serve::run(&config, args).await,
         Command::Purge(args) => purge::run(&config, args).await,
+        Command::Mailbox(args) => mailbox::run(&config, args).await,
     }
 }
 

@@ -46,16 +46,26 @@ pub async fn run_worker(
         options.poll_interval = std::time::Duration::from_secs(secs.max(1));
     }
     let mut mailboxes = Vec::new();
-    for desk in config.desks() {
-        let mailbox = Mailbox::open(&desk.mailbox, options.clone())
+    for (desk, served) in config.desks().into_iter().zip(worker.desks()) {
+        let tokens = served.tokens.clone();
+        let options = MailboxOptions {
+            tokens: tokens.clone(),
+            ..options.clone()
+        };
+        let mailbox = Mailbox::open(&desk.mailbox, options)
             .with_context(|| format!("cannot set up the mailbox {}", desk.name))?;
         mailboxes.push(DeskMailbox {
             key: worker::desk_key(&desk)?,
             name: desk.name,
             mailbox,
+            tokens,
         });
     }
     let sent_folder = if config.outbox.save_sent && config.mailbox.kind == "imap" {
+        let options = MailboxOptions {
+            tokens: worker.desks()[0].tokens.clone(),
+            ..options
+        };
         Some(Mailbox::open(&config.mailbox, options)?)
     } else {
         None

@@ -3,7 +3,7 @@
 //! (server, TLS, password) and `[reply]`'s, so a second address on the same server needs three
 //! lines. The one outbox (`[outbox]`) sends for all of them.
 
-use super::{Config, MailboxConfig, ReplyConfig, TlsMode};
+use super::{AuthMethod, Config, MailboxConfig, OAuth2Config, ReplyConfig, TlsMode};
 use anyhow::{Result, bail};
 use serde::Deserialize;
 use std::path::PathBuf;
@@ -42,6 +42,10 @@ pub struct ExtraMailbox {
     pub templates: Option<PathBuf>,
     /// Its own footer.
     pub footer: Option<String>,
+    /// `password` or `oauth2`; unset: `[mailbox]`'s.
+    pub auth: Option<AuthMethod>,
+    /// `[mailboxes.NAME.oauth2]`; unset: `[mailbox.oauth2]`.
+    pub oauth2: Option<OAuth2Config>,
 }
 
 /// One consult mailbox, resolved: where questions arrive, the From of the replies and how they
@@ -56,6 +60,17 @@ pub struct DeskConfig {
     pub from: String,
     /// Its templates, footer and Message-ID domain.
     pub reply: ReplyConfig,
+}
+
+impl DeskConfig {
+    /// Its table in the config file: `[mailbox]` or `[mailboxes.NAME]`, for messages.
+    pub fn table(&self) -> String {
+        if self.name == "default" {
+            "[mailbox]".to_string()
+        } else {
+            format!("[mailboxes.{}]", self.name)
+        }
+    }
 }
 
 impl Config {
@@ -90,6 +105,10 @@ impl Config {
         take!(kind, m.kind);
         take!(path, m.path);
         take!(folder, m.folder);
+        take!(auth, m.auth);
+        if x.oauth2.is_some() {
+            m.oauth2 = x.oauth2.clone();
+        }
         if x.ca_file.is_some() {
             m.server.ca_file = x.ca_file.clone();
         }

@@ -30,6 +30,10 @@ pub enum MailboxError {
         /// What is wrong with it.
         reason: String,
     },
+    /// An OAuth2 mailbox has no usable sign-in (never signed in, or the provider refused it for
+    /// good): the desk waits for `codedesk mailbox login`; other desks go on.
+    #[error("{0}")]
+    NeedsSignIn(String),
     /// The server answered NO or BAD to one command; the connection is still usable.
     #[error("{context}: the server refused: {reason}")]
     Refused {
@@ -83,6 +87,21 @@ impl MailboxError {
                 reason: other.to_string(),
             },
         }
+    }
+
+    /// Sorts an OAuth2 failure the same way.
+    pub(crate) fn from_oauth2(e: crate::oauth2::OAuth2Error) -> MailboxError {
+        use crate::oauth2::OAuth2Error as O;
+        match e {
+            e @ O::NeedsSignIn { .. } => MailboxError::NeedsSignIn(e.to_string()),
+            O::Transient { context, reason } => MailboxError::Transient { context, reason },
+            O::Config { context, reason } => MailboxError::Config { context, reason },
+        }
+    }
+
+    /// True when the mailbox waits for `codedesk mailbox login`.
+    pub fn needs_sign_in(&self) -> bool {
+        matches!(self, MailboxError::NeedsSignIn(_))
     }
 
     /// The error for a network call that did not finish in time.

@@ -9,14 +9,16 @@ use super::error::{MailboxError, redact_user};
 use super::{
     Batch, Cursor, MailboxOptions, Marked, RawMessage, Wake, shutdown_requested, shutdown_signal,
 };
-use crate::config::{MailboxConfig, TlsMode};
+use crate::config::{AuthMethod, MailboxConfig, TlsMode};
 use crate::date::Date;
+use crate::oauth2::{TokenSource, xoauth2_string};
 use async_imap::Session;
 use async_imap::extensions::idle::IdleResponse;
 use async_imap::imap_proto::{MailboxDatum, Response, Status};
 use async_imap::types::{Fetch, NameAttribute, UnsolicitedResponse};
 use futures::TryStreamExt;
 use std::fmt;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 use tokio::sync::watch;
 use tokio::time::{Instant, error::Elapsed};
@@ -31,6 +33,8 @@ struct SessionFacts {
     idle: bool,
     can_move: bool,
     uidvalidity: u32,
+    /// When the access token the session signed in with expires (OAuth2 only).
+    token_expires: Option<Instant>,
 }
 
 /// A folder on an IMAP server; see [`super::Mailbox`] for the operations.
@@ -41,6 +45,9 @@ pub struct ImapMailbox {
     connector: Option<TlsConnector>,
     username: String,
     password: String,
+    /// Set for `auth = "oauth2"`: the desk's access tokens.
+    tokens: Option<Arc<TokenSource>>,
+    auth: AuthMethod,
     folder: String,
     processed_folder: Option<String>,
     options: MailboxOptions,
@@ -67,9 +74,12 @@ impl ImapMailbox {
         if server.tls == TlsMode::None && !connect::is_loopback_host(&server.host) {
             return Err(connect::plaintext_refused("mailbox", &server.host));
         }
-        let password = server
-            .password("mailbox")
-            .map_err(|e| MailboxError::config("cannot read the IMAP password", format!("{e:#}")))?;
+        let password = match config.auth {
+            AuthMethod::Password => server.password("mailbox").map_err(|e| {
+                MailboxError::config("cannot read the IMAP password", format!("{e:#}"))
+            })?,
+            AuthMethod::Oauth2 => String::new(),
+        };
         let connector = match server.tls {
             TlsMode::None => None,
             _ => Some(connect::tls_connector(server.ca_file.as_deref())?),
@@ -86,6 +96,8 @@ impl ImapMailbox {
             connector,
             username: server.username.clone(),
             password,
+            tokens: options.tokens.clone(),
+            auth: config.auth,
             folder: config.folder.clone(),
             processed_folder: config.processed_folder.clone(),
             options,
@@ -127,13 +139,22 @@ impl ImapMailbox {
             self.port,
             redact_user(&self.username)
         );
-        let mut session = within(t, &context, async {
-            client
-                .login(&self.username, &self.password)
-                .await
-                .map_err(|(e, _client)| login_error(&context, e))
-        })
-        .await?;
+        let (mut session, token_expires) = match self.auth {
+            AuthMethod::Password => {
+                let session = within(t, &context, async {
+                    client
+                        .login(&self.username, &self.password)
+                        .await
+                        .map_err(|(e, _client)| login_error(&context, e))
+                })
+                .await?;
+                (session, None)
+            }
+            AuthMethod::Oauth2 => {
+                let (session, expires) = self.oauth2_login(client, &context).await?;
+                (session, Some(expires))
+            }
+        };
 
         let context = format!(
             "cannot read the capabilities of {}:{}",
@@ -181,9 +202,67 @@ impl ImapMailbox {
                 idle,
                 can_move,
                 uidvalidity,
+                token_expires,
             },
         ));
         Ok(())
+    }
+
+    /// `AUTHENTICATE XOAUTH2` with the desk's access token; when the server refuses it, once
+    /// more with a fresh one (the token may have been revoked or expired early).
+    async fn oauth2_login(
+        &self,
+        mut client: async_imap::Client<ImapStream>,
+        context: &str,
+    ) -> Result<(ImapSession, Instant), MailboxError> {
+        let t = self.options.timeout;
+        let tokens = self.tokens.as_ref().ok_or_else(|| {
+            MailboxError::config(
+                context,
+                "auth = \"oauth2\", but this command has no access to the sign-in",
+            )
+        })?;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let token = tokens
+                .access_token()
+                .await
+                .map_err(MailboxError::from_oauth2)?;
+            let authenticator = XOAuth2 {
+                response: Some(xoauth2_string(&self.username, &token)),
+            };
+            let outcome = within(t, context, async {
+                Ok(client.authenticate("XOAUTH2", authenticator).await)
+            })
+            .await?;
+            match outcome {
+                Ok(session) => return Ok((session, Instant::from_std(token.expires_at()))),
+                Err((
+                    async_imap::error::Error::No(reason) | async_imap::error::Error::Bad(reason),
+                    back,
+                )) => {
+                    tokens.refused(&token).await;
+                    if attempt >= 2 {
+                        return Err(MailboxError::Auth {
+                            context: context.to_string(),
+                            reason: format!(
+                                "a fresh access token was refused too ({})",
+                                server_words(&reason)
+                            ),
+                        });
+                    }
+                    tracing::debug!("the IMAP server refused the access token; refreshing it");
+                    client = back;
+                }
+                Err((e, _)) => return Err(MailboxError::from_imap(context, e)),
+            }
+        }
+    }
+
+    /// True when the session signed in with an access token that has run out.
+    fn session_token_expired(&self, now: Instant) -> bool {
+        matches!(&self.session, Some((_, facts)) if facts.token_expires.is_some_and(|e| e <= now))
     }
 
     /// Sends LOGOUT (bounded by the timeout) and forgets the session.
@@ -402,11 +481,28 @@ impl ImapMailbox {
             if now >= deadline {
                 return Ok(Wake::Timeout);
             }
+            if self.session_token_expired(now) {
+                // Providers end a session whose token ran out; sign in again with a fresh one
+                // and look for mail that came meanwhile.
+                tracing::debug!("the IMAP session's access token expired; signing in again");
+                self.disconnect().await;
+                tokio::select! {
+                    connected = self.connect() => connected?,
+                    () = shutdown_signal(shutdown) => return Ok(Wake::Shutdown),
+                }
+                return Ok(Wake::NewMail);
+            }
+            let token_end = match &self.session {
+                Some((_, f)) => f.token_expires.unwrap_or(deadline),
+                None => deadline,
+            };
             let wake = if use_idle {
-                let until = deadline.min(now + self.options.idle_renew);
+                let until = deadline.min(now + self.options.idle_renew).min(token_end);
                 self.idle_until(until, shutdown).await?
             } else {
-                let until = deadline.min(now + self.options.poll_interval);
+                let until = deadline
+                    .min(now + self.options.poll_interval)
+                    .min(token_end);
                 self.poll_at(until, shutdown).await?
             };
             if wake != Wake::Timeout {
@@ -651,6 +747,20 @@ fn settle<T>(
         Ok(Ok(value)) => Ok(value),
         Ok(Err(e)) => Err(MailboxError::from_imap(context, e)),
         Err(_) => Err(MailboxError::timeout(context, timeout)),
+    }
+}
+
+/// The SASL XOAUTH2 exchange: the initial response, then an empty line to whatever error the
+/// server sends as a challenge (so it can answer NO).
+struct XOAuth2 {
+    response: Option<String>,
+}
+
+impl async_imap::Authenticator for XOAuth2 {
+    type Response = String;
+
+    fn process(&mut self, _challenge: &[u8]) -> String {
+        self.response.take().unwrap_or_default()
     }
 }
 

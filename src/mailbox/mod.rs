@@ -121,6 +121,8 @@ pub struct MailboxOptions {
     pub idle_renew: Duration,
     /// Messages larger than this are fetched as their header only (`RawMessage::truncated`).
     pub max_message_bytes: u32,
+    /// Access tokens for a mailbox with `auth = "oauth2"` (the desk's; none for passwords).
+    pub tokens: Option<std::sync::Arc<crate::oauth2::TokenSource>>,
 }
 
 impl Default for MailboxOptions {
@@ -131,6 +133,7 @@ impl Default for MailboxOptions {
             poll_interval: Duration::from_secs(60),
             idle_renew: Duration::from_secs(20 * 60),
             max_message_bytes: 25 * 1024 * 1024,
+            tokens: None,
         }
     }
 }

@@ -16,6 +16,7 @@ pub use retry::RetryPolicy;
 pub use smtp::SmtpOutbox;
 
 use crate::config::OutboxConfig;
+use crate::oauth2::TokenSource;
 use std::time::Duration;
 
 /// Who a message is sent from and to at the SMTP level (which may differ from its headers).
@@ -106,6 +107,10 @@ pub enum SendError {
         /// What is wrong with it.
         reason: String,
     },
+    /// The desk's OAuth2 sign-in was refused for good: its replies wait (not failed) until
+    /// `codedesk mailbox login` signs it in again.
+    #[error("{0}")]
+    NeedsSignIn(String),
     /// This message cannot be sent as given (bad envelope address, no Message-ID for the file
     /// outbox): do not retry.
     #[error("the message cannot be sent: {reason}")]
@@ -177,8 +182,13 @@ impl Outbox {
 
     /// Tries the outbox without sending: connects to the SMTP server, or writes in the folder.
     pub async fn check(&self) -> Result<(), SendError> {
+        self.check_as(None).await
+    }
+
+    /// [`Outbox::check`] signing in with `tokens` when `[outbox] auth = "oauth2"`.
+    pub async fn check_as(&self, tokens: Option<&TokenSource>) -> Result<(), SendError> {
         match self {
-            Outbox::Smtp(o) => o.check().await,
+            Outbox::Smtp(o) => o.check(tokens).await,
             Outbox::File(o) => o.check().await,
         }
     }
@@ -195,8 +205,19 @@ impl Outbox {
     /// One attempt to send `raw` (a complete RFC 5322 message, sent byte for byte) to the
     /// envelope's recipients.
     pub async fn send(&self, raw: &[u8], envelope: &Envelope) -> Result<Delivered, SendError> {
+        self.send_as(raw, envelope, None).await
+    }
+
+    /// [`Outbox::send`] for a desk: with `[outbox] auth = "oauth2"` the SMTP login is the desk's
+    /// mailbox, signed in with its access token from `tokens`.
+    pub async fn send_as(
+        &self,
+        raw: &[u8],
+        envelope: &Envelope,
+        tokens: Option<&TokenSource>,
+    ) -> Result<Delivered, SendError> {
         match self {
-            Outbox::Smtp(o) => o.send(raw, envelope).await,
+            Outbox::Smtp(o) => o.send(raw, envelope, tokens).await,
             Outbox::File(o) => o.send(raw).await,
         }
     }

@@ -11,8 +11,10 @@
 //! [`SendError::Uncertain`], never as a failure to retry blindly.
 
 use super::{Delivered, Envelope, OutboxOptions, SendError};
-use crate::config::{OutboxConfig, TlsMode};
+use crate::config::{AuthMethod, OutboxConfig, TlsMode};
 use crate::mailbox::{is_loopback_host, redact_user};
+use crate::oauth2::{OAuth2Error, TokenSource, xoauth2_string};
+use base64::Engine as _;
 use lettre::transport::smtp::authentication::{Credentials, DEFAULT_MECHANISMS};
 use lettre::transport::smtp::client::{
     AsyncSmtpConnection, Certificate, CertificateStore, TlsParameters,
@@ -43,9 +45,11 @@ pub struct SmtpOutbox {
     tls_parameters: Option<TlsParameters>,
     credentials: Option<Credentials>,
     username: String,
+    auth: AuthMethod,
     timeout: Duration,
-    /// Connections that finished their last transaction cleanly, with when they were parked.
-    idle: Mutex<Vec<(AsyncSmtpConnection, Instant)>>,
+    /// Connections that finished their last transaction cleanly, with when they were parked
+    /// and the login they are signed in as (OAuth2: each desk signs in as its own mailbox).
+    idle: Mutex<Vec<(AsyncSmtpConnection, Instant, String)>>,
 }
 
 impl fmt::Debug for SmtpOutbox {
@@ -83,7 +87,7 @@ impl SmtpOutbox {
                 Some(tls_parameters(&host, server.ca_file.as_deref())?)
             }
         };
-        let credentials = if server.username.is_empty() {
+        let credentials = if server.username.is_empty() || config.auth == AuthMethod::Oauth2 {
             None
         } else {
             let password = server.password("outbox").map_err(|e| {
@@ -98,6 +102,7 @@ impl SmtpOutbox {
             tls_parameters,
             credentials,
             username: server.username.clone(),
+            auth: config.auth,
             timeout: options.timeout,
             idle: Mutex::new(Vec::new()),
         })
@@ -110,7 +115,9 @@ impl SmtpOutbox {
             TlsMode::Starttls => "starttls",
             TlsMode::None => "no TLS",
         };
-        let user = if self.username.is_empty() {
+        let user = if self.auth == AuthMethod::Oauth2 {
+            "as each desk's mailbox (OAuth2)".to_string()
+        } else if self.username.is_empty() {
             "without login".to_string()
         } else {
             format!("as {}", redact_user(&self.username))
@@ -121,9 +128,15 @@ impl SmtpOutbox {
     /// See [`super::Outbox::send`]. Until the message's last byte is written nothing can have
     /// been accepted, so a failure there is transient (or permanent, as the server says); after
     /// it, no answer is [`SendError::Uncertain`].
-    pub async fn send(&self, raw: &[u8], envelope: &Envelope) -> Result<Delivered, SendError> {
+    pub async fn send(
+        &self,
+        raw: &[u8],
+        envelope: &Envelope,
+        tokens: Option<&TokenSource>,
+    ) -> Result<Delivered, SendError> {
         let context = format!("cannot send through {}:{}", self.host, self.port);
-        let mut conn = self.connection(&context).await?;
+        let login = self.login_of(tokens);
+        let mut conn = self.connection(&context, tokens).await?;
         let envelope = envelope.as_lettre();
         let raw = without_final_line_end(raw);
         let mail = Mail::new(
@@ -143,7 +156,7 @@ impl SmtpOutbox {
             Ok(Ok(response)) => {
                 let words: Vec<&str> = response.message().collect();
                 tracing::debug!(code = %response.code(), "SMTP server accepted a message");
-                self.keep(conn).await;
+                self.keep(conn, login).await;
                 Ok(Delivered {
                     receipt: format!("{} {}", response.code(), words.join(" ")),
                 })
@@ -165,19 +178,41 @@ impl SmtpOutbox {
     }
 
     /// Connects (TLS, AUTH as configured) and says hello, without sending anything.
-    pub async fn check(&self) -> Result<(), SendError> {
+    pub async fn check(&self, tokens: Option<&TokenSource>) -> Result<(), SendError> {
         let context = format!("cannot connect to {}", self.describe());
-        let conn = self.connection(&context).await?;
-        self.keep(conn).await;
+        let conn = self.connection(&context, tokens).await?;
+        self.keep(conn, self.login_of(tokens)).await;
         Ok(())
     }
 
-    /// A kept connection that still answers NOOP, or a new one.
-    async fn connection(&self, context: &str) -> Result<AsyncSmtpConnection, SendError> {
+    /// The login a connection for `tokens` signs in as (the pool keeps them apart).
+    fn login_of(&self, tokens: Option<&TokenSource>) -> String {
+        match (self.auth, tokens) {
+            (AuthMethod::Oauth2, Some(t)) => t.username().to_string(),
+            _ => String::new(),
+        }
+    }
+
+    /// A kept connection of the same login that still answers NOOP, or a new one.
+    async fn connection(
+        &self,
+        context: &str,
+        tokens: Option<&TokenSource>,
+    ) -> Result<AsyncSmtpConnection, SendError> {
+        let login = self.login_of(tokens);
         loop {
-            let kept = self.idle.lock().await.pop();
-            let Some((mut conn, since)) = kept else {
-                return self.within(context, self.connect()).await;
+            let kept = {
+                let mut idle = self.idle.lock().await;
+                idle.iter()
+                    .rposition(|(_, _, l)| *l == login)
+                    .map(|i| idle.remove(i))
+            };
+            let Some((mut conn, since, _)) = kept else {
+                let mut conn = self.within(context, self.connect()).await?;
+                if self.auth == AuthMethod::Oauth2 {
+                    self.xoauth2(&mut conn, context, tokens).await?;
+                }
+                return Ok(conn);
             };
             if since.elapsed() < KEEP_FOR
                 && tokio::time::timeout(self.timeout, conn.test_connected())
@@ -215,12 +250,58 @@ impl SmtpOutbox {
         Ok(conn)
     }
 
+    /// `AUTH XOAUTH2` as the desk's mailbox; when the server refuses the access token, once
+    /// more with a fresh one (it may have been revoked or expired early).
+    async fn xoauth2(
+        &self,
+        conn: &mut AsyncSmtpConnection,
+        context: &str,
+        tokens: Option<&TokenSource>,
+    ) -> Result<(), SendError> {
+        let tokens = tokens.ok_or_else(|| {
+            SendError::config(
+                context,
+                "[outbox] auth = \"oauth2\", but the reply's desk signs in without OAuth2",
+            )
+        })?;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let token = tokens.access_token().await.map_err(from_oauth2)?;
+            let initial = base64::engine::general_purpose::STANDARD
+                .encode(xoauth2_string(tokens.username(), &token));
+            let outcome = self
+                .within(context, async {
+                    let answer = conn.command(format!("AUTH XOAUTH2 {initial}\r\n")).await?;
+                    if answer.has_code(334) {
+                        // A refusal comes as a challenge holding an error; an empty line ends
+                        // the exchange and brings the 535.
+                        conn.command("\r\n").await
+                    } else {
+                        Ok(answer)
+                    }
+                })
+                .await;
+            match outcome {
+                Ok(_) => return Ok(()),
+                Err(e @ SendError::Auth { .. }) => {
+                    tokens.refused(&token).await;
+                    if attempt >= 2 {
+                        return Err(e);
+                    }
+                    tracing::debug!("the SMTP server refused the access token; refreshing it");
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
     /// Parks a connection whose last transaction finished cleanly.
-    async fn keep(&self, mut conn: AsyncSmtpConnection) {
+    async fn keep(&self, mut conn: AsyncSmtpConnection, login: String) {
         let mut idle = self.idle.lock().await;
-        idle.retain(|(_, since)| since.elapsed() < KEEP_FOR);
+        idle.retain(|(_, since, _)| since.elapsed() < KEEP_FOR);
         if idle.len() < KEEP_OPEN {
-            idle.push((conn, Instant::now()));
+            idle.push((conn, Instant::now(), login));
         } else {
             drop(idle);
             let _ = tokio::time::timeout(Duration::from_secs(1), conn.abort()).await;
@@ -273,6 +354,15 @@ impl SmtpOutbox {
                 reason: e.to_string(),
             },
         }
+    }
+}
+
+/// An OAuth2 failure as the outbox reports it.
+fn from_oauth2(e: OAuth2Error) -> SendError {
+    match e {
+        e @ OAuth2Error::NeedsSignIn { .. } => SendError::NeedsSignIn(e.to_string()),
+        OAuth2Error::Transient { context, reason } => SendError::Transient { context, reason },
+        OAuth2Error::Config { context, reason } => SendError::Config { context, reason },
     }
 }
 

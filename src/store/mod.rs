@@ -6,6 +6,7 @@ pub mod catalog;
 pub mod lease;
 pub mod login_attempts;
 pub mod metrics;
+pub mod oauth2_sign_in;
 pub mod retention;
 pub mod staff;
 pub mod staff_cases;
@@ -99,6 +100,12 @@ const MIGRATIONS: &[Migration] = &[
         name: "sender_keys",
         sqlite: include_str!("../../migrations/sqlite/0010_sender_keys.sql"),
         postgres: include_str!("../../migrations/postgres/0010_sender_keys.sql"),
+    },
+    Migration {
+        version: 13,
+        name: "oauth2_sign_in",
+        sqlite: include_str!("../../migrations/sqlite/0013_oauth2_sign_in.sql"),
+        postgres: include_str!("../../migrations/postgres/0013_oauth2_sign_in.sql"),
     },
     Migration {
         version: 15,

@@ -13,14 +13,18 @@ pub enum ImapState {
     Connected,
     /// Holds the lease; the last attempt failed and it tries again after a pause.
     Reconnecting,
+    /// Holds the lease, but the mailbox's OAuth2 sign-in was refused: it waits for
+    /// `codedesk mailbox login`.
+    NeedsSignIn,
 }
 
 impl ImapState {
     /// Every state, in the order `/metrics` lists them.
-    pub const ALL: [ImapState; 3] = [
+    pub const ALL: [ImapState; 4] = [
         ImapState::Standby,
         ImapState::Connected,
         ImapState::Reconnecting,
+        ImapState::NeedsSignIn,
     ];
 
     /// The name stored and shown.
@@ -29,6 +33,7 @@ impl ImapState {
             ImapState::Standby => "standby",
             ImapState::Connected => "connected",
             ImapState::Reconnecting => "reconnecting",
+            ImapState::NeedsSignIn => "needs-sign-in",
         }
     }
 }

@@ -6,8 +6,10 @@
 use super::AppState;
 use crate::config::Config;
 use crate::mailbox::{Mailbox, MailboxOptions};
+use crate::oauth2::TokenSource;
 use crate::outbox::{Outbox, OutboxOptions};
 use crate::store::Store;
+use crate::web::sign_in::desks_needing_sign_in;
 use anyhow::Context;
 use axum::Json;
 use axum::extract::State;
@@ -21,7 +23,11 @@ const CACHE_FOR: Duration = Duration::from_secs(10);
 
 /// What the last check found, and when; requests wait on the lock rather than check again.
 #[derive(Debug, Default)]
-pub struct HealthCache(tokio::sync::Mutex<Option<(Instant, Health)>>);
+pub struct HealthCache(tokio::sync::Mutex<Option<(Instant, Health)>>, TokenCache);
+
+/// The OAuth2 desks' token sources, kept between checks so a check refreshes an access token
+/// only when the one in hand runs out.
+type TokenCache = tokio::sync::Mutex<Option<Vec<Option<std::sync::Arc<TokenSource>>>>>;
 
 /// The result of one round of checks.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
@@ -36,6 +42,9 @@ pub struct Health {
     pub outbox: bool,
     /// The names of the checks that failed.
     pub failed: Vec<&'static str>,
+    /// The desks whose OAuth2 sign-in is missing or was refused: they read no mail until
+    /// `codedesk mailbox login NAME` (their `mailbox` check fails).
+    pub needs_sign_in: Vec<String>,
 }
 
 /// `GET /healthz`.
@@ -44,7 +53,7 @@ pub async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<Health>
     let health = match cached.as_ref() {
         Some((at, h)) if at.elapsed() < CACHE_FOR => h.clone(),
         _ => {
-            let h = check(&state.store, &state.config).await;
+            let h = check_with(&state.store, &state.config, &state.health.1).await;
             *cached = Some((Instant::now(), h.clone()));
             h
         }
@@ -61,15 +70,38 @@ pub async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<Health>
 /// Runs the three checks (the same connections `codedesk check-config` tries; every consult
 /// mailbox), each bounded by a short timeout.
 pub async fn check(store: &Store, config: &Config) -> Health {
+    check_with(store, config, &TokenCache::default()).await
+}
+
+async fn check_with(store: &Store, config: &Config, cache: &TokenCache) -> Health {
     let database = bounded("database", store.ping()).await;
+    let needs_sign_in: Vec<String> =
+        match tokio::time::timeout(CHECK_TIMEOUT, desks_needing_sign_in(store, config)).await {
+            Ok(Ok(desks)) => desks.into_iter().map(|d| d.desk).collect(),
+            _ => Vec::new(),
+        };
+    // OAuth2 desks sign in with their access tokens (one refresh per check at most).
+    let tokens = {
+        let mut cached = cache.lock().await;
+        if cached.is_none() {
+            *cached = crate::oauth2::token_sources(store, config).ok();
+        }
+        cached.clone()
+    };
     // Every consult mailbox ([mailbox] and [mailboxes.*]), side by side.
     let mailbox = bounded("mailbox", async {
         let options = MailboxOptions {
             timeout: CHECK_TIMEOUT,
             ..MailboxOptions::default()
         };
-        let tries = config.desks().into_iter().map(|desk| {
-            let options = options.clone();
+        if !needs_sign_in.is_empty() {
+            anyhow::bail!("mailboxes need sign-in");
+        }
+        let tries = config.desks().into_iter().enumerate().map(|(i, desk)| {
+            let options = MailboxOptions {
+                tokens: tokens.as_ref().and_then(|t| t.get(i).cloned().flatten()),
+                ..options.clone()
+            };
             async move {
                 let mut mailbox = Mailbox::open(&desk.mailbox, options)?;
                 mailbox
@@ -91,7 +123,9 @@ pub async fn check(store: &Store, config: &Config) -> Health {
                 timeout: CHECK_TIMEOUT,
             },
         )?;
-        outbox.check().await?;
+        // An OAuth2 outbox signs in as [mailbox]'s desk.
+        let first = tokens.as_ref().and_then(|t| t.first().cloned().flatten());
+        outbox.check_as(first.as_deref()).await?;
         anyhow::Ok(())
     })
     .await;
@@ -110,6 +144,7 @@ pub async fn check(store: &Store, config: &Config) -> Health {
         mailbox,
         outbox,
         failed,
+        needs_sign_in,
     }
 }
 

@@ -7,7 +7,7 @@ pub mod auth;
 mod case;
 pub mod client;
 mod error;
-mod format;
+pub mod format;
 mod headers;
 pub mod health;
 pub mod login_gate;
@@ -17,6 +17,7 @@ mod queue;
 pub mod render;
 mod reply_edit;
 mod server;
+pub mod sign_in;
 
 pub use server::serve_listener;
 

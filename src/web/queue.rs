@@ -74,6 +74,10 @@ pub async fn queue(
         ))
         .collect();
     let next = more.then(|| rows.last().map(|r| r.id)).flatten();
+    // A banner for each desk this staff member sees whose mailbox waits for a sign-in.
+    let mut sign_in_alerts =
+        crate::web::sign_in::desks_needing_sign_in(&state.store, &state.config).await?;
+    sign_in_alerts.retain(|a| staff.user.sees_desk(&a.desk));
     state.render(
         "queue.html",
         minijinja::context! {
@@ -89,6 +93,7 @@ pub async fn queue(
             dash => dash,
             oldest_held_age => dash.oldest_held_at.map(|t| format::age(now - t)),
             median_reply => dash.median_reply_secs.map(format::age),
+            sign_in_alerts => sign_in_alerts,
         },
     )
 }

@@ -23,6 +23,8 @@ pub struct Desk {
     pub(super) maildir: Option<std::path::PathBuf>,
     /// Its IMAP mailbox, when it reads one (retention deletes processed mail on the server).
     pub(super) imap: Option<crate::config::MailboxConfig>,
+    /// Its OAuth2 access tokens (`auth = "oauth2"`), shared by its reader and its sends.
+    pub tokens: Option<std::sync::Arc<crate::oauth2::TokenSource>>,
 }
 
 /// The database key of a desk's mailbox: its description, plus the name for `[mailboxes.*]`
@@ -58,6 +60,7 @@ impl Desk {
             receipt_copy_to,
             maildir: (desk.mailbox.kind == "maildir").then(|| desk.mailbox.path.clone()),
             imap: (desk.mailbox.kind == "imap").then(|| desk.mailbox.clone()),
+            tokens: None,
         })
     }
 

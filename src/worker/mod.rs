@@ -119,10 +119,14 @@ impl Worker {
         settings: WorkerSettings,
     ) -> Result<Worker> {
         let desk_configs = config.desks();
-        let desks = desk_configs
+        let mut desks = desk_configs
             .iter()
             .map(|d| Desk::new(config, d))
             .collect::<Result<Vec<_>>>()?;
+        let tokens = crate::oauth2::token_sources(&store, config)?;
+        for (desk, tokens) in desks.iter_mut().zip(tokens) {
+            desk.tokens = tokens;
+        }
         let options = crate::outbox::OutboxOptions {
             timeout: config.outbox.timeout().context("[outbox] timeout")?,
         };

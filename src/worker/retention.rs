@@ -50,7 +50,8 @@ impl Worker {
         let cutoff_day = crate::date::Date::from_days(((now - age).max(0) / 86_400) as i32);
         for desk in &self.desks {
             if let Some(config) = &desk.imap {
-                match self.purge_on_server(&desk.key, config, cutoff_day).await {
+                let tokens = desk.tokens.clone();
+                match self.purge_on_server(&desk.key, config, tokens, cutoff_day).await {
                     Ok(n) => copies += n as u64,
                     Err(e) => tracing::warn!(
                         desk = %desk.name,
@@ -77,6 +78,7 @@ impl Worker {
         &self,
         key: &str,
         config: &crate::config::MailboxConfig,
+        tokens: Option<std::sync::Arc<crate::oauth2::TokenSource>>,
         before: crate::date::Date,
     ) -> Result<usize> {
         let cursor =
@@ -86,8 +88,11 @@ impl Worker {
                     uidvalidity,
                     last_uid,
                 });
-        let mut mailbox =
-            crate::mailbox::Mailbox::open(config, crate::mailbox::MailboxOptions::default())?;
+        let options = crate::mailbox::MailboxOptions {
+            tokens,
+            ..Default::default()
+        };
+        let mut mailbox = crate::mailbox::Mailbox::open(config, options)?;
         Ok(mailbox.purge_server_copies(cursor, before).await?)
     }
 }

@@ -56,6 +56,8 @@ pub struct DeskMailbox {
     pub key: String,
     /// The mailbox.
     pub mailbox: Mailbox,
+    /// Its OAuth2 access tokens (none for a password mailbox).
+    pub tokens: Option<Arc<crate::oauth2::TokenSource>>,
 }
 
 /// Runs the worker until `shutdown` turns true (or, with `once`, until the mailboxes are read and
@@ -76,7 +78,14 @@ pub async fn run(
         for mut desk in mailboxes {
             match worker.try_lease(&desk.key).await? {
                 Some(lease) => {
-                    desk.mailbox.connect().await?;
+                    if let Err(e) = desk.mailbox.connect().await {
+                        lease.release().await;
+                        if e.needs_sign_in() {
+                            tracing::error!(mailbox = %desk.name, "the mailbox needs sign-in and is not read: run `{}`", crate::oauth2::login_command(&desk.name));
+                            continue;
+                        }
+                        return Err(e.into());
+                    }
                     report.stored += worker.ingest(&desk.key, &mut desk.mailbox, None).await?.new;
                     desk.mailbox.disconnect().await;
                     lease.release().await;
@@ -182,6 +191,7 @@ async fn ingest_loop(
         name,
         key,
         mut mailbox,
+        tokens,
     } = desk;
     let mut stored = 0;
     let mut standing_by = false;
@@ -218,7 +228,7 @@ async fn ingest_loop(
         tracing::info!(mailbox = %name, "took the ingest lease: this worker reads the mailbox");
         let (result, lease) = read_while_held(
             &worker,
-            (&name, &key),
+            (&name, &key, tokens.as_deref()),
             &mut mailbox,
             lease,
             &mut shutdown,
@@ -241,7 +251,7 @@ async fn ingest_loop(
 #[allow(clippy::too_many_arguments)]
 async fn read_while_held(
     worker: &Worker,
-    (name, key): (&str, &str),
+    (name, key, tokens): (&str, &str, Option<&crate::oauth2::TokenSource>),
     mailbox: &mut Mailbox,
     mut lease: IngestLease,
     shutdown: &mut watch::Receiver<bool>,
@@ -294,9 +304,26 @@ async fn read_while_held(
             Err(e) => {
                 errors += 1;
                 let delay = backoff(errors);
-                let transient = e
-                    .downcast_ref::<crate::mailbox::MailboxError>()
-                    .is_none_or(|m| m.is_transient());
+                let mailbox_error = e.downcast_ref::<crate::mailbox::MailboxError>();
+                if let (Some(m), Some(tokens)) = (mailbox_error, tokens)
+                    && m.needs_sign_in()
+                {
+                    tracing::error!(mailbox = %name, "the mailbox needs sign-in and stops reading until `{}`; the other mailboxes go on", crate::oauth2::login_command(name));
+                    worker
+                        .report_status(name, true, ImapState::NeedsSignIn)
+                        .await;
+                    state = Some(ImapState::NeedsSignIn);
+                    mailbox.disconnect().await;
+                    match wait_for_sign_in(tokens, &mut lease, shutdown).await {
+                        SignInWait::SignedIn => {
+                            tracing::info!(mailbox = %name, "signed in again: reading the mailbox");
+                            errors = 0;
+                            continue;
+                        }
+                        SignInWait::Stop => return (Ok(()), lease),
+                    }
+                }
+                let transient = mailbox_error.is_none_or(|m| m.is_transient());
                 if !transient {
                     tracing::error!(error = %format!("{e:#}"), "the mailbox cannot be read; fix the configuration");
                     return (Err(e), lease);
@@ -315,6 +342,36 @@ async fn read_while_held(
         }
     }
     (Ok(()), lease)
+}
+
+/// How often a desk that needs sign-in looks for a new one.
+const SIGN_IN_CHECK: Duration = Duration::from_secs(2);
+
+enum SignInWait {
+    SignedIn,
+    Stop,
+}
+
+/// Waits until `codedesk mailbox login` stored a new sign-in, or shutdown, or the lease is lost.
+async fn wait_for_sign_in(
+    tokens: &crate::oauth2::TokenSource,
+    lease: &mut IngestLease,
+    shutdown: &mut watch::Receiver<bool>,
+) -> SignInWait {
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(SIGN_IN_CHECK) => {}
+            _ = shutdown.wait_for(|s| *s) => return SignInWait::Stop,
+        }
+        if !lease.still_held().await {
+            return SignInWait::Stop;
+        }
+        match tokens.signed_in().await {
+            Ok(true) => return SignInWait::SignedIn,
+            Ok(false) => {}
+            Err(e) => tracing::warn!(error = %format!("{e:#}"), "cannot read the sign-in"),
+        }
+    }
 }
 
 /// Runs `step` whenever `wake` fires (or every tick), until shutdown; database errors back off.

@@ -11,6 +11,9 @@ use anyhow::Result;
 use futures::StreamExt;
 use tokio::sync::Mutex;
 
+/// How long a reply of a desk that needs sign-in waits before it is tried again.
+const SIGN_IN_RETRY_SECS: i64 = 30;
+
 /// What happened to one send.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SendOutcome {
@@ -101,7 +104,11 @@ impl Worker {
             recipients.push(copy.as_str());
         }
         let result = match Envelope::new(Some(&desk.envelope_from), &recipients) {
-            Ok(envelope) => self.outbox.send(&raw, &envelope).await,
+            Ok(envelope) => {
+                self.outbox
+                    .send_as(&raw, &envelope, desk.tokens.as_deref())
+                    .await
+            }
             Err(e) => Err(e),
         };
         let now = now_unix();
@@ -130,6 +137,14 @@ impl Worker {
                 tracing::warn!(case = %id, attempt = case.attempts, "no answer after the reply was written; it may have been accepted: waiting for its receipt copy");
                 cases::send_unsure(&self.store, id, owner, &e.to_string(), now).await?;
                 Ok(SendOutcome::Unsure)
+            }
+            Err(e @ SendError::NeedsSignIn(_)) => {
+                // Not the reply's fault, and no retry count runs out on it: it waits for the
+                // desk's new sign-in (the mailbox reader says so in the log).
+                let next = now + SIGN_IN_RETRY_SECS;
+                tracing::warn!(case = %id, mailbox = %desk.name, "the reply waits: its mailbox needs sign-in");
+                cases::retry_later(&self.store, id, owner, &e.to_string(), next, now).await?;
+                Ok(SendOutcome::Retry)
             }
             Err(e @ SendError::Transient { .. }) => {
                 let failed_attempts = case.attempts.max(1) as u32;
