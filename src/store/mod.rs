@@ -100,6 +100,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../migrations/sqlite/0010_sender_keys.sql"),
         postgres: include_str!("../../migrations/postgres/0010_sender_keys.sql"),
     },
+    Migration {
+        version: 11,
+        name: "fee_schedule",
+        sqlite: include_str!("../../migrations/sqlite/0011_fee_schedule.sql"),
+        postgres: include_str!("../../migrations/postgres/0011_fee_schedule.sql"),
+    },
 ];
 
 impl Store {
@@ -279,7 +285,10 @@ fn is_secret_param(key: &str) -> bool {
 /// Creates a missing SQLite database file readable by its owner only (0600), in folders only
 /// the owner can enter (0700) when they are new; SQLite gives its journal files the same mode.
 fn create_private(url: &str) -> Result<()> {
-    let Some(rest) = url.strip_prefix("sqlite://").or(url.strip_prefix("sqlite:")) else {
+    let Some(rest) = url
+        .strip_prefix("sqlite://")
+        .or(url.strip_prefix("sqlite:"))
+    else {
         return Ok(());
     };
     let path = rest.split('?').next().unwrap_or(rest);
