@@ -80,8 +80,8 @@ pub struct FeeView {
     pub date_note: Option<String>,
     /// One row per modifier (blank, 26, TC, 53) with its indicators' meanings.
     pub rows: Vec<FeeRowView>,
-    /// For a global-test-only code: its component codes.
-    pub components: Vec<String>,
+    /// For a global-test-only code: its component codes with their PC/TC indicators.
+    pub components: Vec<crate::codes::fee::FeePart>,
 }
 
 /// One fee-schedule row with the meaning of each indicator.
@@ -243,7 +243,7 @@ fn render_fee(out: &mut String, code: &str, f: &FeeView) {
         let _ = writeln!(
             out,
             "    Component codes (their RVUs add up to {code}'s): {}",
-            f.components.join(", ")
+            crate::codes::fee::parts_in_words(&f.components)
         );
     }
 }

@@ -272,7 +272,7 @@ pub struct CodeEntry {
     pub fee: Vec<super::FeeRow>,
     /// For a global-test-only code (PC/TC indicator 4): its component codes, from the file.
     #[serde(default)]
-    pub fee_parts: Vec<String>,
+    pub fee_parts: Vec<super::fee::FeePart>,
 }
 
 /// Whether a code can be used on a date.

@@ -159,12 +159,22 @@ pub fn rows_as_of(rows: &[FeeRow], date: Date) -> Vec<&FeeRow> {
     rows.iter().filter(|r| Some(r.valid_from) == from).collect()
 }
 
+/// A component code of a global-test-only code, with its PC/TC indicator (2 professional,
+/// 3 technical).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeePart {
+    /// The component's code.
+    pub code: String,
+    /// Its PC/TC indicator.
+    pub pctc: String,
+}
+
 /// The components of a global-test-only code (PC/TC indicator 4): the codes right after it in
 /// the file with PC/TC indicator 2 (professional) or 3 (technical) whose total RVUs add up to
 /// its own, as CMS builds these families (93015 = 93016 + 93017 + 93018). Empty when no run of
 /// such codes adds up (a carrier-priced family with zero RVUs, say). `following` is the codes
 /// after the global one in code order, with their PC/TC indicator and non-facility total.
-pub fn test_components(total: &str, following: &[(String, String, String)]) -> Vec<String> {
+pub fn test_components(total: &str, following: &[(String, String, String)]) -> Vec<FeePart> {
     let Some(target) = scaled(total, 2).filter(|t| *t > 0) else {
         return Vec::new();
     };
@@ -175,7 +185,10 @@ pub fn test_components(total: &str, following: &[(String, String, String)]) -> V
             break;
         }
         sum += scaled(nf_total, 2).unwrap_or(0);
-        parts.push(code.clone());
+        parts.push(FeePart {
+            code: code.clone(),
+            pctc: pctc.clone(),
+        });
         if sum == target {
             return parts;
         }
@@ -184,6 +197,28 @@ pub fn test_components(total: &str, following: &[(String, String, String)]) -> V
         }
     }
     Vec::new()
+}
+
+/// "93016 and 93018 (professional component), 93017 (technical component)".
+pub fn parts_in_words(parts: &[FeePart]) -> String {
+    let of = |pctc: &str| -> Vec<&str> {
+        parts
+            .iter()
+            .filter(|p| p.pctc == pctc)
+            .map(|p| p.code.as_str())
+            .collect()
+    };
+    let mut out = Vec::new();
+    for (pctc, what) in [
+        ("2", "professional component"),
+        ("3", "technical component"),
+    ] {
+        let codes = of(pctc);
+        if !codes.is_empty() {
+            out.push(format!("{} ({what})", codes.join(" and ")));
+        }
+    }
+    out.join(", ")
 }
 
 #[cfg(test)]
@@ -224,10 +259,12 @@ mod tests {
             f("93018", "2", "0.41"),
             f("93024", "1", "3.27"),
         ];
-        assert_eq!(
-            test_components("2.10", &after_93015),
-            vec!["93016", "93017", "93018"]
-        );
+        let parts = test_components("2.10", &after_93015);
+        let codes: Vec<(&str, &str)> = parts
+            .iter()
+            .map(|p| (p.code.as_str(), p.pctc.as_str()))
+            .collect();
+        assert_eq!(codes, vec![("93016", "2"), ("93017", "3"), ("93018", "2")]);
         assert!(test_components("2.11", &after_93015).is_empty());
         assert!(test_components("0.00", &after_93015).is_empty());
     }
