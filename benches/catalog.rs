@@ -1,5 +1,6 @@
 //! Catalog benchmark: full import of the real files plus a synthetic 1,000,000-row PTP file (time
-//! and peak memory of the real binary), then code lookup and search latency percentiles.
+//! and peak memory of the real binary), the Medicare fee schedule (PPRRVU) alone, then code
+//! lookup and search latency percentiles.
 //!
 //! `cargo bench --bench catalog` with CODEDESK_CODESETS pointing at the real files.
 
@@ -130,6 +131,38 @@ fn main() {
         root.display(),
         elapsed.as_secs_f64(),
         peak as f64 / 1_048_576.0
+    );
+
+    // The fee schedule alone into an empty database: the file's own import time (as `codedesk
+    // import` prints it) and the whole command with its index.
+    let fee_file = root.join("mpfs/PPRRVU23_JAN.csv");
+    let started = Instant::now();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_codedesk"))
+        .arg("--db")
+        .arg(format!("sqlite://{}/fee.db", work.display()))
+        .arg("--index")
+        .arg(work.join("fee-index"))
+        .arg("import")
+        .arg(&fee_file)
+        .output()
+        .expect("run codedesk import");
+    let wall = started.elapsed();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let printed = String::from_utf8_lossy(&out.stdout);
+    let file_time = printed
+        .lines()
+        .find(|l| l.starts_with("imported"))
+        .and_then(|l| l.split(" in ").nth(1))
+        .and_then(|l| l.split(':').next())
+        .unwrap_or("?");
+    println!(
+        "  Medicare fee schedule {} alone: file {file_time} (parse and write), {:.1} s with the search index",
+        fee_file.file_name().unwrap().to_string_lossy(),
+        wall.as_secs_f64()
     );
 
     let rt = tokio::runtime::Builder::new_current_thread()

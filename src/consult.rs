@@ -188,7 +188,11 @@ fn seventh_of_complete(catalog: &Catalog, e: &CodeEntry) -> Result<Option<SevenC
 pub fn code_set_releases(releases: &[crate::store::catalog::ImportSummary]) -> Vec<CodeSetRelease> {
     let mut code_sets: Vec<CodeSetRelease> = Vec::new();
     for r in releases {
-        let label = format!("{} {}", set_label(&r.code_set), r.version);
+        let label = if r.code_set == "MPFS" {
+            crate::codes::period::release_label(&r.code_set, &r.version)
+        } else {
+            format!("{} {}", set_label(&r.code_set), r.version)
+        };
         let Ok(effective_from) = r.effective_from.parse::<Date>() else {
             continue;
         };

@@ -63,10 +63,9 @@ async fn try_import(store: &Store, path: &Path) -> Option<Outcome> {
     }
 }
 
-/// The files of the shared folder that codedesk does not import yet (the fee schedule and the
-/// ICD-10-CM Index and Tables): a folder import skips them, and so does this test.
+/// The files of the shared folder that codedesk does not import yet (the ICD-10-CM Index and
+/// Tables): a folder import skips them, and so does this test.
 const NOT_IMPORTED_YET: &[&str] = &[
-    "PPRRVU23_JAN.csv",
     "icd-10-cm-drug-2025.xml",
     "icd-10-cm-drug-neoplasm-2025.xsd",
     "icd-10-cm-eindex-2025.xml",
@@ -111,6 +110,15 @@ async fn check_real_catalog(engine: Engine) {
             "ccipra-v322r0-f1.excerpt.txt" => assert_eq!(count(&outcome, "PTP edits"), 154),
             "2018_I10gem.txt" => assert_eq!(count(&outcome, "mappings"), 81_593),
             "2018_I9gem.txt" => assert_eq!(count(&outcome, "mappings"), 24_860),
+            // 18,010 code and modifier rows (the README's 18,011 counts the end-of-file mark).
+            "PPRRVU23_JAN.csv" => {
+                assert_eq!(count(&outcome, "fee schedule rows"), 18_010, "{engine:?}");
+                assert_eq!(
+                    count(&outcome, "codes"),
+                    0,
+                    "{engine:?}: no descriptor is stored"
+                );
+            }
             _ => {}
         }
     }
@@ -143,6 +151,40 @@ async fn check_real_catalog(engine: Engine) {
             .unwrap()
             .unwrap_or_else(|| panic!("{c} missing"))
     };
+
+    // The fee schedule on both engines: a CPT code's rows and a HCPCS code's, with the release.
+    let tfesi = entry(CodeSystem::Cpt, "64483");
+    let row = &tfesi.fee[0];
+    assert_eq!(
+        (
+            row.bilat.as_str(),
+            row.global.as_str(),
+            row.release.as_str()
+        ),
+        ("1", "000", "CY2023 Medicare fee schedule"),
+        "{engine:?}"
+    );
+    assert_eq!(
+        (row.nf_amount.as_deref(), row.f_amount.as_deref()),
+        (Some("249.41"), Some("110.81")),
+        "{engine:?}: 7.36 and 3.27 RVUs x 33.8872"
+    );
+    let echo: Vec<String> = entry(CodeSystem::Cpt, "93306")
+        .fee
+        .iter()
+        .map(|r| r.modifier.clone())
+        .collect();
+    assert_eq!(echo, vec!["", "26", "TC"], "{engine:?}");
+    let g0283 = entry(CodeSystem::Hcpcs, "G0283");
+    assert!(
+        !g0283.versions.is_empty() && g0283.fee[0].pctc == "7",
+        "{engine:?}"
+    );
+    assert_eq!(
+        sql::table_count(&db.store, "fee_schedule").await.unwrap(),
+        18_010,
+        "{engine:?}"
+    );
 
     let m5416 = entry(CodeSystem::Icd10Cm, "M54.16");
     let v = m5416.as_of(d("2026-01-15")).version.unwrap();

@@ -250,7 +250,7 @@ async fn cpt_codes_get_mue_and_pairs_without_an_edit_are_said_so() {
             "0028U with 99213: not covered by the loaded PTP edits.",
             // Only the sets used: no CPT file, so the NCCI tables, and the HCPCS modifier list
             // modifier 25 was looked for in.
-            "Code sets consulted: HCPCS 2025-10, NCCI MUEs 2026-04-01, NCCI PTP edits v32.2.",
+            "Code sets consulted: HCPCS 2025-10, CY2023 Medicare fee schedule, NCCI MUEs 2026-04-01, NCCI PTP edits v32.2.",
         ],
     );
     assert!(!r.text.contains("Not found") && !r.text.contains("Units in your question"));
@@ -292,7 +292,7 @@ async fn units_asked_are_compared_with_the_mue_and_a_date_after_on_is_read() {
             "Units in your question: 80 units are within the MUE of 160 per day (indicator 3, a date-of-service edit): the units on all lines for J1010 on the same date count toward it.",
             "Units in your question: 4 units are within the MUE of 16 per day (indicator 3",
             "Units in your question: 3 units exceed the MUE of 2 per day (indicator 3, a clinical date-of-service edit): the units on all lines for 99213 on the same date are added together, and when the total is above 2 units those lines are denied; the denial may be appealed with documentation of medical necessity.",
-            "Code sets consulted: HCPCS 2025-10, NCCI MUEs 2026-04-01, NCCI PTP edits v32.2.",
+            "Code sets consulted: HCPCS 2025-10, CY2023 Medicare fee schedule, NCCI MUEs 2026-04-01, NCCI PTP edits v32.2.",
         ],
     );
     assert_has(&r.html, &["Units asked", "Over the MUE."]);

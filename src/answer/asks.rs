@@ -99,6 +99,10 @@ pub struct Ask {
     pub because: Vec<String>,
 }
 
+/// Modifiers whose use the fee schedule's indicators decide: 26/TC (PC/TC), 50 (bilateral), 51
+/// (multiple procedures), 62 (co-surgeons), 66 (team), 80/81/82/AS (assistant at surgery).
+const PAYMENT_MODIFIERS: &[&str] = &["26", "TC", "50", "51", "62", "66", "80", "81", "82", "AS"];
+
 fn any(text: &str, words: &[&str]) -> bool {
     words.iter().any(|w| text.contains(w))
 }
@@ -263,14 +267,22 @@ pub fn detect(text: &str, refs: &[CodeRef]) -> Vec<AskKind> {
     {
         kinds.push(AskKind::Modifier);
     }
+    // "How many global days" asks the global period, not units.
+    let how_many_units = t.match_indices("how many").any(|(i, _)| {
+        let rest = t[i..].trim_start_matches("how many ");
+        !["global", "days", "post"]
+            .iter()
+            .any(|w| rest.starts_with(w))
+    });
     if !procs.is_empty()
         && (any(
             &t,
             &[
-                "unit", "how many", "quantity", "qty", "mue", "maximum", "max ", "per day",
-                "dosage", "dose", "times",
+                "unit", "quantity", "qty", "mue", "maximum", "max ", "per day", "dosage", "dose",
+                "times",
             ],
-        ) || dose_written(&t))
+        ) || how_many_units
+            || dose_written(&t))
     {
         kinds.push(AskKind::Units);
     }
@@ -375,6 +387,33 @@ pub fn detect(text: &str, refs: &[CodeRef]) -> Vec<AskKind> {
             "postoperative",
         ],
     ) || word(&t, "tc")
+        || any(
+            &t,
+            &[
+                "co-surg",
+                "two surgeons",
+                "assisting",
+                "separately payable",
+                "paid separately",
+                "separately paid",
+                "multiple procedure",
+                "mult proc",
+                "how does medicare pay",
+                "what does medicare pay",
+                "medicare pays",
+                "national payment",
+                "payment amount",
+                "status code",
+                "status indicator",
+            ],
+        )
+        || (word(&t, "status") && !procs.is_empty() && !t.contains("status post"))
+        || refs.iter().any(|r| {
+            PAYMENT_MODIFIERS.contains(&r.code.as_str()) && r.system == CodeSystem::Modifier
+                || r.modifiers
+                    .iter()
+                    .any(|m| PAYMENT_MODIFIERS.contains(&m.as_str()))
+        })
     {
         kinds.push(AskKind::Payment);
     }
@@ -470,5 +509,20 @@ mod tests {
         assert!(detect("which modifier on 99213?", &refs[..1]).contains(&AskKind::Modifier));
         let bare = [r(CodeSystem::Modifier, "59", &[])];
         assert!(detect("59 or XS here?", &bare).contains(&AskKind::Modifier));
+    }
+
+    #[test]
+    fn fee_schedule_modifiers_and_global_days_ask_about_payment_not_units() {
+        let refs = [r(CodeSystem::Cpt, "27447", &[])];
+        let kinds = detect("TKA 27447 - how many global days?", &refs);
+        assert_eq!(kinds, vec![AskKind::Payment]);
+        let refs = [
+            r(CodeSystem::Cpt, "93015", &["26"]),
+            r(CodeSystem::Modifier, "26", &[]),
+        ];
+        assert!(detect("bill 93015-26?", &refs).contains(&AskKind::Payment));
+        let refs = [r(CodeSystem::Cpt, "36000", &[])];
+        assert!(detect("is 36000 separately payable?", &refs).contains(&AskKind::Payment));
+        assert!(!detect("status post 36000 how many units", &refs).contains(&AskKind::Payment));
     }
 }

@@ -28,6 +28,7 @@ pub fn set_name(code_set: &str) -> &str {
         "NCCI-PTP" => "NCCI PTP edits",
         "NCCI-MUE" => "NCCI MUEs",
         "GEMS" => "ICD-9/ICD-10 GEMs",
+        "MPFS" => "Medicare fee schedule",
         other => other,
     }
 }
@@ -65,11 +66,12 @@ pub fn gaps(loaded: &[CodeSetRelease], sets: &[&str], date: Date) -> Vec<Release
         if date <= end || out.iter().any(|g: &ReleaseGap| g.set == *set) {
             continue;
         }
-        let needed = format!(
-            "{} {}",
-            set_name(set),
-            crate::codes::period::release_for(set, date)
-        );
+        let release = crate::codes::period::release_for(set, date);
+        let needed = if *set == "MPFS" {
+            format!("the {release} Medicare fee schedule")
+        } else {
+            format!("{} {release}", set_name(set))
+        };
         out.push(ReleaseGap {
             set: set.to_string(),
             text: format!(
@@ -111,6 +113,8 @@ pub struct Used<'a> {
     pub suggestions: &'a [Suggestion],
     /// Whether PTP pairs were checked.
     pub pairs: bool,
+    /// Whether fee-schedule facts were given.
+    pub fee: bool,
 }
 
 /// The labels of the releases of `loaded` the answer used, in loaded order.
@@ -150,6 +154,9 @@ pub fn consulted(loaded: &[CodeSetRelease], used: &Used) -> Vec<String> {
     }
     if used.pairs {
         whole.push("NCCI-PTP");
+    }
+    if used.fee {
+        named.push("MPFS");
     }
     if used.codes.iter().any(|c| c.system.is_procedure()) {
         whole.push("NCCI-MUE");

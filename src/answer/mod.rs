@@ -9,6 +9,7 @@ pub mod code_sets;
 mod confidence;
 mod date_of_service;
 mod dose;
+pub mod fee;
 mod pairs;
 mod settle;
 mod units;
@@ -211,6 +212,8 @@ pub struct CodeFinding {
     pub added: Option<Date>,
     /// Modifiers written on this code (99213-25).
     pub modifiers: Vec<String>,
+    /// The Medicare fee schedule's indicators and amounts on the date, when loaded.
+    pub fee: Option<fee::FeeFinding>,
 }
 
 /// A range asked about.
@@ -409,8 +412,10 @@ pub fn answer(text: &str, refs: &[CodeRef], findings: &Findings, today: Date) ->
             icd9: &icd9,
             suggestions: &suggestions,
             pairs: !pairs.is_empty(),
+            fee: codes.iter().any(|c| c.fee.is_some()),
         },
     );
+    let kinds = asks::detect(text, refs);
     // A newer release can change a code that is valid now, an MUE or a PTP edit; a code deleted
     // years ago, a modifier's wording or the final GEMs it does not.
     let mut used_sets: Vec<&str> = codes
@@ -423,6 +428,10 @@ pub fn answer(text: &str, refs: &[CodeRef], findings: &Findings, today: Date) ->
     }
     if !pairs.is_empty() {
         used_sets.push("NCCI-PTP");
+    }
+    // An old fee schedule matters when the question asks how Medicare pays.
+    if kinds.contains(&AskKind::Payment) && codes.iter().any(|c| c.fee.is_some()) {
+        used_sets.push("MPFS");
     }
     let release_gaps = code_sets::gaps(&findings.code_sets, &used_sets, date);
     for c in &mut codes {
@@ -460,7 +469,6 @@ pub fn answer(text: &str, refs: &[CodeRef], findings: &Findings, today: Date) ->
         }
     }
     let replacements = replacement_facts(&codes, findings, date);
-    let kinds = asks::detect(text, refs);
     let asks = settle::settle(
         &kinds,
         &settle::Facts {
@@ -474,6 +482,7 @@ pub fn answer(text: &str, refs: &[CodeRef], findings: &Findings, today: Date) ->
             unknown: &unknown,
             gaps: &release_gaps,
             replacements: &replacements,
+            fee_loaded: findings.code_sets.iter().any(|r| r.set == "MPFS"),
         },
     );
     let confidence = confidence::judge(
@@ -545,6 +554,9 @@ fn code_finding(e: &CodeEntry, r: &CodeRef, date: Date) -> CodeFinding {
             format!("deleted: valid through {last_day}, not on {date}")
         }
         Validity::NotYetValid { from } => format!("not yet valid on {date}: valid from {from}"),
+        Validity::NoDescriptor if e.mue.is_empty() && !e.fee.is_empty() => format!(
+            "known as a CPT code from the Medicare fee schedule only; without a licensed CPT file its validity on {date} cannot be confirmed here"
+        ),
         Validity::NoDescriptor => format!(
             "known as a CPT code from the NCCI edit files (PTP/MUE) only; without a licensed CPT file its validity on {date} cannot be confirmed here"
         ),
@@ -601,6 +613,7 @@ fn code_finding(e: &CodeEntry, r: &CodeRef, date: Date) -> CodeFinding {
         dose: None,
         added: e.added,
         modifiers: r.modifiers.clone(),
+        fee: fee::finding(e, date),
     }
 }
 

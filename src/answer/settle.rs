@@ -31,6 +31,8 @@ pub struct Facts<'a> {
     pub gaps: &'a [ReleaseGap],
     /// Replacement codes of deleted codes, with their descriptor and MUE in words.
     pub replacements: &'a [(String, String)],
+    /// Whether a Medicare fee schedule is loaded.
+    pub fee_loaded: bool,
 }
 
 /// Where coverage answers live.
@@ -53,12 +55,10 @@ pub fn settle(kinds: &[AskKind], f: &Facts) -> Vec<Ask> {
             AskKind::Modifier => modifier(f),
             AskKind::SeventhCharacter => seventh(f),
             AskKind::Sequencing => sequencing(f),
-            AskKind::Coverage => not_in_data(
-                AskKind::Coverage,
-                f.codes.iter().map(|c| c.code.clone()).collect(),
-                COVERAGE_SOURCE,
-            ),
-            AskKind::Payment => not_in_data(AskKind::Payment, procedure_codes(f), PAYMENT_SOURCE),
+            AskKind::Coverage => coverage(f),
+            AskKind::Payment => {
+                super::fee::payment_ask(f.text, f.codes, &bare(f), f.fee_loaded, PAYMENT_SOURCE)
+            }
             AskKind::Icd9Mapping => icd9(f),
             AskKind::WhichCode => which_code(f),
             AskKind::Other => not_in_data(
@@ -73,6 +73,18 @@ pub fn settle(kinds: &[AskKind], f: &Facts) -> Vec<Ask> {
         for a in asks.iter_mut().filter(|a| a.kind == AskKind::Modifier) {
             a.answer.retain(|s| !s.starts_with("For "));
         }
+    }
+    // The payment answer already gives the fee-schedule sentences a modifier ask would repeat.
+    let paid: Vec<String> = asks
+        .iter()
+        .filter(|a| a.kind == AskKind::Payment)
+        .flat_map(|a| a.answer.clone())
+        .collect();
+    for a in asks
+        .iter_mut()
+        .filter(|a| matches!(a.kind, AskKind::Modifier | AskKind::Coverage))
+    {
+        a.answer.retain(|s| !paid.contains(s));
     }
     asks
 }
@@ -92,6 +104,39 @@ fn not_in_data(kind: AskKind, codes: Vec<String>, why: &str) -> Ask {
     a.answered = Answered::No;
     a.because.push(format!("{why}."));
     a
+}
+
+/// Coverage lives in the NCDs and LCDs; the fee schedule's status says only when Medicare does
+/// not pay a code under the fee schedule at all (bundled, non-covered, excluded, not valid).
+fn coverage(f: &Facts) -> Ask {
+    let mut a = not_in_data(
+        AskKind::Coverage,
+        f.codes.iter().map(|c| c.code.clone()).collect(),
+        COVERAGE_SOURCE,
+    );
+    for c in f.codes {
+        let Some(fee) = &c.fee else { continue };
+        if matches!(fee.status.as_str(), "B" | "N" | "I" | "X" | "E" | "P") {
+            a.answer.push(format!(
+                "{}: status {} in the {}: {}.",
+                c.code,
+                fee.status,
+                fee.cited,
+                crate::codes::fee_words::status(&fee.status).unwrap_or("")
+            ));
+            a.answered = Answered::Partly;
+        }
+    }
+    a
+}
+
+/// Modifiers written alone, on no code.
+fn bare<'a>(f: &Facts<'a>) -> Vec<&'a str> {
+    f.modifiers
+        .iter()
+        .filter(|m| m.on_codes.is_empty())
+        .map(|m| m.code.as_str())
+        .collect()
 }
 
 fn procedure_codes(f: &Facts) -> Vec<String> {
@@ -373,6 +418,8 @@ fn modifier(f: &Facts) -> Ask {
             )),
         }
     }
+    a.answer
+        .extend(super::fee::modifier_hints(f.text, f.codes, &bare(f)));
     let decided = f.pairs.iter().any(|p| {
         p.status == PairStatus::Active
             && (p.edit.as_ref().is_some_and(|e| e.modifier != 1) || p.bypass.is_some())

@@ -33,6 +33,8 @@ fn entry(system: CodeSystem, code: &str, versions: Vec<CodeVersion>) -> CodeEntr
         replaced_by: vec![],
         mue: vec![],
         ancestors: vec![],
+        fee: vec![],
+        fee_parts: vec![],
     }
 }
 

@@ -1,7 +1,8 @@
 //! `codedesk lookup [--date D] [--json] CODE...`: what the loaded code sets say of each code.
 
 use super::import::thousands;
-use crate::codes::{Catalog, CodeEntry, CodeSystem, PtpEdit, Validity};
+use crate::codes::fee_words::{self, IndicatorMeaning};
+use crate::codes::{Catalog, CodeEntry, CodeSystem, FeeRow, PtpEdit, Validity};
 use crate::config::Config;
 use crate::date::Date;
 use crate::store::Store;
@@ -64,6 +65,33 @@ pub struct LookupView {
     pub entry: CodeEntry,
     /// PTP edits it takes part in (first few) and how many.
     pub ptp: Option<PtpView>,
+    /// The Medicare fee schedule rows that apply on the date, each indicator with its meaning.
+    pub fee_schedule: Option<FeeView>,
+}
+
+/// The fee-schedule facts of a code as of the date.
+#[derive(Debug, Serialize)]
+pub struct FeeView {
+    /// The release the rows come from: "CY2023 Medicare fee schedule".
+    pub release: String,
+    /// Whether it is the newest loaded fee-schedule release.
+    pub newest_loaded: bool,
+    /// The release is not the one for the date (older or later year): what applies, in words.
+    pub date_note: Option<String>,
+    /// One row per modifier (blank, 26, TC, 53) with its indicators' meanings.
+    pub rows: Vec<FeeRowView>,
+    /// For a global-test-only code: its component codes with their PC/TC indicators.
+    pub components: Vec<crate::codes::fee::FeePart>,
+}
+
+/// One fee-schedule row with the meaning of each indicator.
+#[derive(Debug, Serialize)]
+pub struct FeeRowView {
+    /// The row as imported (machine-readable codes and amounts).
+    #[serde(flatten)]
+    pub row: FeeRow,
+    /// Each indicator's value and meaning.
+    pub meanings: Vec<IndicatorMeaning>,
 }
 
 /// PTP edits of a code.
@@ -99,7 +127,9 @@ pub async fn view(
     } else {
         None
     };
+    let fee_schedule = fee_view(&entry, date);
     Ok(LookupView {
+        fee_schedule,
         query: query.to_string(),
         code: entry.code.clone(),
         system: entry.system,
@@ -118,6 +148,112 @@ pub async fn view(
         ptp,
         entry,
     })
+}
+
+/// The fee-schedule rows of `entry` that apply on `date`, with their meanings.
+pub fn fee_view(entry: &CodeEntry, date: Date) -> Option<FeeView> {
+    let rows = crate::codes::fee::rows_as_of(&entry.fee, date);
+    let first = rows.first()?;
+    let newest = entry.fee.iter().map(|r| r.valid_from).max();
+    Some(FeeView {
+        release: first.release.clone(),
+        newest_loaded: newest == Some(first.valid_from),
+        date_note: crate::codes::fee::date_note(&first.release, first.valid_from, date),
+        rows: rows
+            .iter()
+            .map(|r| FeeRowView {
+                row: (*r).clone(),
+                meanings: fee_words::meanings(r),
+            })
+            .collect(),
+        components: entry.fee_parts.clone(),
+    })
+}
+
+/// The text lines of the fee-schedule facts.
+fn render_fee(out: &mut String, code: &str, f: &FeeView) {
+    use std::fmt::Write;
+    let _ = writeln!(
+        out,
+        "  Medicare fee schedule ({}{}):",
+        f.release,
+        if f.newest_loaded {
+            ", the newest loaded"
+        } else {
+            ""
+        }
+    );
+    if let Some(note) = &f.date_note {
+        let _ = writeln!(out, "    Note: {note}.");
+    }
+    for r in &f.rows {
+        let head = if r.row.modifier.is_empty() {
+            code.to_string()
+        } else {
+            format!("{code}-{}", r.row.modifier)
+        };
+        let amounts = format!(
+            "non-facility {}, facility {}",
+            money(&r.row.nf_amount, r.row.nf_na),
+            money(&r.row.f_amount, r.row.f_na)
+        );
+        let _ = writeln!(
+            out,
+            "    {head}: RVUs work {}, practice expense {} non-facility / {} facility, malpractice {}; total {} / {}; conversion factor {}; national amount (before the locality adjustment) {amounts}",
+            r.row.work_rvu,
+            r.row.nf_pe_rvu,
+            r.row.f_pe_rvu,
+            r.row.mp_rvu,
+            r.row.nf_total,
+            r.row.f_total,
+            r.row.conv_factor
+        );
+        if r.row.not_used_for_medicare {
+            let _ = writeln!(
+                out,
+                "      (the file marks these RVUs as not used for Medicare payment)"
+            );
+        }
+        if r.row.modifier.is_empty() || f.rows.len() == 1 {
+            for m in &r.meanings {
+                let _ = writeln!(
+                    out,
+                    "      {} {}: {}",
+                    m.column,
+                    m.value,
+                    m.meaning.unwrap_or("(a value codedesk has no meaning for)")
+                );
+            }
+            if let Some(base) = &r.row.endo_base {
+                let _ = writeln!(
+                    out,
+                    "      ENDO BASE {base}: the endoscopic base code of its family"
+                );
+            }
+        } else {
+            let _ = writeln!(
+                out,
+                "      STATUS CODE {}: {}",
+                r.row.status,
+                fee_words::status(&r.row.status).unwrap_or("(a value codedesk has no meaning for)")
+            );
+        }
+    }
+    if !f.components.is_empty() {
+        let _ = writeln!(
+            out,
+            "    Component codes (their RVUs add up to {code}'s): {}",
+            crate::codes::fee::parts_in_words(&f.components)
+        );
+    }
+}
+
+fn money(amount: &Option<String>, na: bool) -> String {
+    match amount {
+        Some(a) => format!("${a}"),
+        None if na => "not priced (NA)".into(),
+        None => "not priced".into(),
+    }
 }
 
 /// What was consulted, for "not found" messages: `ICD-10-CM FY2026, HCPCS 2025-10, ...`.
@@ -193,7 +329,7 @@ pub fn render(v: &LookupView) -> String {
             let _ = writeln!(
                 out,
                 "  CPT descriptions are copyrighted by the AMA and come only from a licensed CPT file \
-                 (import it with codedesk import); this code is known from the NCCI files."
+                 (import it with codedesk import); this code is known from the NCCI files or the Medicare fee schedule."
             );
         }
     }
@@ -323,6 +459,9 @@ pub fn render(v: &LookupView) -> String {
             m.mai_meaning(),
             m.rationale
         );
+    }
+    if let Some(f) = &v.fee_schedule {
+        render_fee(&mut out, &e.code, f);
     }
     if let Some(p) = &v.ptp {
         if p.total > 0 {

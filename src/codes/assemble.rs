@@ -39,6 +39,51 @@ fn to_code_version(v: Version) -> CodeVersion {
     }
 }
 
+/// Puts each code's fee-schedule rows on its entry (a CPT code known only from the fee schedule
+/// gets an entry without a descriptor; a HCPCS code only when the HCPCS file has it), and names
+/// the components of global-test-only codes (PC/TC 4) from the codes after them in the file.
+fn attach_fees(
+    entries: &mut BTreeMap<(CodeSystem, String), CodeEntry>,
+    fee: &BTreeMap<String, Vec<crate::codes::FeeRow>>,
+) {
+    let codes: Vec<&String> = fee.keys().collect();
+    for (i, code) in codes.iter().enumerate() {
+        let rows = &fee[*code];
+        let system = if normalize(CodeSystem::Cpt, code).is_some() {
+            CodeSystem::Cpt
+        } else {
+            CodeSystem::Hcpcs
+        };
+        let key = (system, (*code).clone());
+        if system == CodeSystem::Hcpcs && !entries.contains_key(&key) {
+            continue;
+        }
+        let entry = entries
+            .entry(key)
+            .or_insert_with(|| CodeEntry::empty(system, code));
+        entry.fee = rows.clone();
+        // The newest release's global row decides the family.
+        let Some(global) = rows.iter().rev().find(|r| r.modifier.is_empty()) else {
+            continue;
+        };
+        if global.pctc != "4" {
+            continue;
+        }
+        let following: Vec<(String, String, String)> = codes[i + 1..]
+            .iter()
+            .filter_map(|c| {
+                let r = fee[*c]
+                    .iter()
+                    .rev()
+                    .find(|r| r.modifier.is_empty() && r.valid_from == global.valid_from)?;
+                Some(((*c).clone(), r.pctc.clone(), r.nf_total.clone()))
+            })
+            .take(6)
+            .collect();
+        entry.fee_parts = crate::codes::fee::test_components(&global.nf_total, &following);
+    }
+}
+
 /// Every code's entry and every section/chapter node of what `dump` holds (one system's worth).
 pub fn assemble(dump: CatalogDump) -> (Vec<CodeEntry>, Vec<Node>) {
     let CatalogDump {
@@ -48,6 +93,7 @@ pub fn assemble(dump: CatalogDump) -> (Vec<CodeEntry>, Vec<Node>) {
         seven_chr,
         replacements,
         mue,
+        fee,
     } = dump;
     let mut entries: BTreeMap<(CodeSystem, String), CodeEntry> = BTreeMap::new();
     for ((system, code), versions) in all_versions {
@@ -82,6 +128,7 @@ pub fn assemble(dump: CatalogDump) -> (Vec<CodeEntry>, Vec<Node>) {
             .or_insert_with(|| CodeEntry::empty(system, &code));
         entry.mue = limits;
     }
+    attach_fees(&mut entries, &fee);
     for ((system, old), news) in &replacements {
         if let Ok(system) = system.parse::<CodeSystem>() {
             if let Some(e) = entries.get_mut(&(system, old.clone())) {

@@ -267,6 +267,12 @@ pub struct CodeEntry {
     pub mue: Vec<MueLimit>,
     /// Ancestors from the nearest: (code or section, title).
     pub ancestors: Vec<(String, String)>,
+    /// Medicare fee schedule rows (each modifier of each loaded release), oldest release first.
+    #[serde(default)]
+    pub fee: Vec<super::FeeRow>,
+    /// For a global-test-only code (PC/TC indicator 4): its component codes, from the file.
+    #[serde(default)]
+    pub fee_parts: Vec<super::fee::FeePart>,
 }
 
 /// Whether a code can be used on a date.
@@ -331,6 +337,8 @@ impl CodeEntry {
             replaced_by: Vec::new(),
             mue: Vec::new(),
             ancestors: Vec::new(),
+            fee: Vec::new(),
+            fee_parts: Vec::new(),
         }
     }
 
@@ -433,6 +441,8 @@ mod tests {
             replaced_by: vec![],
             mue: vec![],
             ancestors: vec![],
+            fee: vec![],
+            fee_parts: vec![],
         }
     }
 

@@ -4,6 +4,8 @@
 pub mod assemble;
 pub mod catalog;
 pub mod entry;
+pub mod fee;
+pub mod fee_words;
 pub mod import;
 pub mod period;
 pub mod search;
@@ -14,5 +16,6 @@ pub use entry::{
     ChildCode, CodeEntry, CodeVersion, MueLimit, Note, NoteKind, PtpEdit, Replacement, Resolved,
     SevenChr, Validity,
 };
+pub use fee::FeeRow;
 pub use period::PtpCoverage;
 pub use system::{CodeSystem, normalize};

@@ -1,6 +1,7 @@
 //! How long a loaded release speaks for: ICD-10-CM and ICD-10-PCS years run October 1 to
 //! September 30 (an April update ends with its fiscal year), HCPCS, NCCI PTP and MUE releases are
-//! quarterly, CPT is annual, and the GEMs ended with FY2018 (the last release; they do not expire).
+//! quarterly, CPT and the Medicare fee schedule (calendar years) are annual, and the GEMs ended
+//! with FY2018 (the last release; they do not expire).
 //! A date of service past the period of the newest loaded release is answered by a release that
 //! is not loaded. Also what an imported PTP file covers. Pure.
 
@@ -25,8 +26,22 @@ pub fn period_end(code_set: &str, from: Date) -> Option<Date> {
             };
             next.map(|d| d.add_days(-1))
         }
-        "CPT" => Date::from_ymd(y, 12, 31),
+        "CPT" | "MPFS" => Date::from_ymd(y, 12, 31),
         _ => None,
+    }
+}
+
+/// How a release is cited: "ICD-10-CM FY2026", "HCPCS 2025-10", "CY2023 Medicare fee schedule"
+/// (a later quarterly fee-schedule release: "CY2023 Medicare fee schedule (April release)").
+pub fn release_label(code_set: &str, version: &str) -> String {
+    match code_set {
+        "MPFS" => match version.split_once(' ') {
+            Some((year, month)) => format!("{year} Medicare fee schedule ({month} release)"),
+            None => format!("{version} Medicare fee schedule"),
+        },
+        "ICD10CM" => format!("ICD-10-CM {version}"),
+        "ICD10PCS" => format!("ICD-10-PCS {version}"),
+        other => format!("{other} {version}"),
     }
 }
 
@@ -35,7 +50,7 @@ pub fn release_for(code_set: &str, date: Date) -> String {
     let (y, m, _) = date.ymd();
     match code_set {
         "ICD10CM" | "ICD10PCS" => format!("FY{}", if m >= 10 { y + 1 } else { y }),
-        "CPT" => format!("CY{y}"),
+        "CPT" | "MPFS" => format!("CY{y}"),
         _ => format!("{y} Q{}", m.div_ceil(3)),
     }
 }

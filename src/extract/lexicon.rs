@@ -231,7 +231,6 @@ pub(super) fn is_id_word(w: &str) -> bool {
             | "tracking"
             | "version"
             | "ver"
-            | "release"
             | "build"
             | "firmware"
             | "windows"

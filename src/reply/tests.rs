@@ -53,6 +53,8 @@ fn m5416_answer() -> answer::Answer {
         replaced_by: vec![],
         mue: vec![],
         ancestors: vec![],
+        fee: vec![],
+        fee_parts: vec![],
     };
     let findings = Findings {
         entries: vec![entry],

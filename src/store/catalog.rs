@@ -4,7 +4,7 @@
 use super::{Backend, Store, now_rfc3339};
 use crate::codes::import::timeline::{self, OPEN, Version};
 use crate::codes::import::{CodeRecord, Format, ImportMeta, Record};
-use crate::codes::{CodeSystem, NoteKind, PtpCoverage, PtpEdit};
+use crate::codes::{CodeSystem, FeeRow, NoteKind, PtpCoverage, PtpEdit};
 use crate::date::Date;
 use anyhow::{Context, Result};
 use sqlx::any::AnyRow;
@@ -309,6 +309,7 @@ where
         let mut mue = Vec::new();
         let mut ptp = Vec::new();
         let mut gem = Vec::new();
+        let mut fee = Vec::new();
         for r in batch {
             match r {
                 Record::Code(c) => codes.push(c),
@@ -396,6 +397,7 @@ where
                         import_id.into(),
                     ]);
                 }
+                Record::Fee { code, row } => fee.push(fee_values(code, *row, import_id)),
                 Record::Gem {
                     direction,
                     source,
@@ -430,6 +432,13 @@ where
             insert_many(&mut tx, backend, "INSERT INTO mue (setting, code, valid_from, value, mai, mai_text, rationale, import_id)", "ON CONFLICT (setting, code, valid_from) DO UPDATE SET value = excluded.value, mai = excluded.mai, mai_text = excluded.mai_text, rationale = excluded.rationale, import_id = excluded.import_id", &[0, 1, 2], mue).await?;
             counts.add("PTP edits", ptp.len() as u64);
             insert_many(&mut tx, backend, "INSERT INTO ptp_edit (setting, col1, col2, effective, deletion, pre_1996, modifier, rationale, import_id)", "ON CONFLICT (col1, col2, setting, effective) DO UPDATE SET deletion = excluded.deletion, pre_1996 = excluded.pre_1996, modifier = excluded.modifier, rationale = excluded.rationale, import_id = excluded.import_id", &[1, 2, 0, 3], ptp).await?;
+            counts.add("fee schedule rows", fee.len() as u64);
+            let updates: Vec<String> = FEE_COLUMNS
+                .split(", ")
+                .skip(3)
+                .map(|c| format!("{c} = excluded.{c}"))
+                .collect();
+            insert_many(&mut tx, backend, &format!("INSERT INTO fee_schedule ({FEE_COLUMNS})"), &format!("ON CONFLICT (code, modifier, valid_from) DO UPDATE SET {}", updates.join(", ")), &[0, 1, 2], fee).await?;
             counts.add("mappings", gem.len() as u64);
             insert_many(&mut tx, backend, "INSERT INTO gem (direction, source, target, flags, import_id)", "ON CONFLICT (direction, source, target) DO UPDATE SET flags = excluded.flags, import_id = excluded.import_id", &[0, 1, 2], gem).await?;
             Ok(())
@@ -478,6 +487,83 @@ where
         .await?;
     tx.commit().await.context("cannot commit the import")?;
     Ok(counts)
+}
+
+/// The columns of `fee_schedule`, in the order [`fee_values`] binds them (the key first).
+const FEE_COLUMNS: &str = "code, modifier, valid_from, release, status, not_used, work_rvu, nf_pe_rvu, nf_na, f_pe_rvu, f_na, mp_rvu, nf_total, f_total, pctc, global_days, pre_op, intra_op, post_op, mult_proc, bilat_surg, asst_surg, co_surg, team_surg, endo_base, conv_factor, supervision, nf_amount, f_amount, import_id";
+
+fn fee_values(code: String, r: FeeRow, import_id: i64) -> Vec<Val> {
+    vec![
+        code.into(),
+        r.modifier.into(),
+        r.valid_from.to_string().into(),
+        r.release.into(),
+        r.status.into(),
+        Val::Int(r.not_used_for_medicare.into()),
+        r.work_rvu.into(),
+        r.nf_pe_rvu.into(),
+        Val::Int(r.nf_na.into()),
+        r.f_pe_rvu.into(),
+        Val::Int(r.f_na.into()),
+        r.mp_rvu.into(),
+        r.nf_total.into(),
+        r.f_total.into(),
+        r.pctc.into(),
+        r.global.into(),
+        r.pre_op.into(),
+        r.intra_op.into(),
+        r.post_op.into(),
+        r.mult_proc.into(),
+        r.bilat.into(),
+        r.asst.into(),
+        r.co_surg.into(),
+        r.team.into(),
+        r.endo_base.into(),
+        r.conv_factor.into(),
+        r.supervision.into(),
+        r.nf_amount.into(),
+        r.f_amount.into(),
+        import_id.into(),
+    ]
+}
+
+fn fee_of(r: &AnyRow) -> Result<(String, FeeRow)> {
+    let text = |i: usize| -> Result<String> { Ok(r.try_get::<String, _>(i)?) };
+    let flag = |i: usize| -> Result<bool> { Ok(r.try_get::<i64, _>(i)? != 0) };
+    let from: String = r.try_get(2)?;
+    Ok((
+        text(0)?,
+        FeeRow {
+            modifier: text(1)?,
+            valid_from: from.parse()?,
+            release: text(3)?,
+            status: text(4)?,
+            not_used_for_medicare: flag(5)?,
+            work_rvu: text(6)?,
+            nf_pe_rvu: text(7)?,
+            nf_na: flag(8)?,
+            f_pe_rvu: text(9)?,
+            f_na: flag(10)?,
+            mp_rvu: text(11)?,
+            nf_total: text(12)?,
+            f_total: text(13)?,
+            pctc: text(14)?,
+            global: text(15)?,
+            pre_op: text(16)?,
+            intra_op: text(17)?,
+            post_op: text(18)?,
+            mult_proc: text(19)?,
+            bilat: text(20)?,
+            asst: text(21)?,
+            co_surg: text(22)?,
+            team: text(23)?,
+            endo_base: r.try_get(24)?,
+            conv_factor: text(25)?,
+            supervision: text(26)?,
+            nf_amount: r.try_get(27)?,
+            f_amount: r.try_get(28)?,
+        },
+    ))
 }
 
 /// Before a tabular file's notes go in: if no newer tabular release is loaded, clears the old
@@ -696,6 +782,9 @@ pub struct CatalogDump {
     pub replacements: BTreeMap<(String, String), Vec<(String, Date)>>,
     /// code -> MUE rows (setting, valid_from, value, mai, mai_text, rationale).
     pub mue: BTreeMap<String, Vec<crate::codes::MueLimit>>,
+    /// code -> Medicare fee schedule rows of codes shaped like the system's, oldest release
+    /// first (procedure systems only).
+    pub fee: BTreeMap<String, Vec<FeeRow>>,
 }
 
 /// Reads what the index needs of one system: its code versions, and the notes, hierarchy and
@@ -722,6 +811,7 @@ pub async fn dump(store: &Store, system: CodeSystem) -> Result<CatalogDump> {
         seven_chr: BTreeMap::new(),
         replacements: BTreeMap::new(),
         mue: BTreeMap::new(),
+        fee: BTreeMap::new(),
     };
     if system == CodeSystem::Icd10Cm {
         dump_tabular(store, &mut dump).await?;
@@ -760,6 +850,18 @@ pub async fn dump(store: &Store, system: CodeSystem) -> Result<CatalogDump> {
                 mai_text: r.try_get(5)?,
                 rationale: r.try_get(6)?,
             });
+        }
+    }
+    if system.is_procedure() {
+        let sql =
+            format!("SELECT {FEE_COLUMNS} FROM fee_schedule ORDER BY code, valid_from, modifier");
+        let mut rows = sqlx::query(&sql).fetch(pool);
+        while let Some(r) = futures::TryStreamExt::try_next(&mut rows).await? {
+            let (code, row) = fee_of(&r)?;
+            let is_cpt = crate::codes::normalize(CodeSystem::Cpt, &code).is_some();
+            if is_cpt == (system == CodeSystem::Cpt) {
+                dump.fee.entry(code).or_default().push(row);
+            }
         }
     }
     if system == CodeSystem::Cpt {
@@ -892,6 +994,7 @@ pub async fn table_count(store: &Store, table: &str) -> Result<i64> {
         "mue",
         "ptp_edit",
         "gem",
+        "fee_schedule",
     ];
     anyhow::ensure!(TABLES.contains(&table), "not a catalog table: {table}");
     let (n,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) FROM {table}"))

@@ -102,6 +102,12 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../../migrations/postgres/0010_sender_keys.sql"),
     },
     Migration {
+        version: 11,
+        name: "fee_schedule",
+        sqlite: include_str!("../../migrations/sqlite/0011_fee_schedule.sql"),
+        postgres: include_str!("../../migrations/postgres/0011_fee_schedule.sql"),
+    },
+    Migration {
         version: 13,
         name: "oauth2_sign_in",
         sqlite: include_str!("../../migrations/sqlite/0013_oauth2_sign_in.sql"),

@@ -41,6 +41,8 @@ pub enum Format {
     CptModifiersCsv,
     /// ICD-9-CM/ICD-10-CM general equivalence mappings.
     Gem,
+    /// Medicare Physician Fee Schedule relative value file (PPRRVU CSV).
+    MpfsRvu,
 }
 
 impl Format {
@@ -63,6 +65,7 @@ impl Format {
             Format::CptCsv => "cpt",
             Format::CptModifiersCsv => "cpt-modifiers",
             Format::Gem => "icd-gem",
+            Format::MpfsRvu => "mpfs-rvu",
         }
     }
 
@@ -80,6 +83,7 @@ impl Format {
             Format::NcciMueCsv | Format::NcciMueXlsx => "NCCI-MUE",
             Format::CptCsv | Format::CptModifiersCsv => "CPT",
             Format::Gem => "GEMS",
+            Format::MpfsRvu => "MPFS",
         }
     }
 
@@ -115,6 +119,9 @@ pub fn detect(bytes: &[u8]) -> Result<Format> {
         || lines.iter().any(|l| l.starts_with("Column 1\tColumn 2"))
     {
         return Ok(Format::NcciPtp);
+    }
+    if super::mpfs_rvu::looks_like(head) {
+        return Ok(Format::MpfsRvu);
     }
     if head.contains("MUE Values") || head.contains("MUE Adjudication Indicator") {
         return Ok(Format::NcciMueCsv);
@@ -179,7 +186,7 @@ pub fn detect(bytes: &[u8]) -> Result<Format> {
     Err(UnknownFormat(format!(
         "not a code-set file codedesk knows: expected an ICD-10-CM/PCS order, codes, addenda or \
          tabular XML file, a HCPCS ANWEB file (txt or xlsx), an NCCI PTP or MUE file, a GEM file, \
-         or a licensed CPT CSV with a header row (code,short_description,long_description); \
+         a Medicare fee schedule relative value file (PPRRVU CSV), or a licensed CPT CSV with a header row (code,short_description,long_description); \
          the first line is {:?}",
         first.chars().take(80).collect::<String>()
     ))
@@ -245,6 +252,12 @@ pub fn meta(file_name: &str, bytes: &[u8], overrides: &Overrides) -> Result<Impo
             let d = mue_effective(file_name);
             (d.map(|d| d.to_string()), d)
         }
+        Format::MpfsRvu => match super::mpfs_rvu::release_in_title(bytes)
+            .or_else(|| super::mpfs_rvu::release_in_name(file_name))
+        {
+            Some((version, from)) => (Some(version), Some(from)),
+            None => (None, None),
+        },
         Format::CptCsv | Format::CptModifiersCsv => {
             let y = year_in(file_name);
             (

@@ -11,6 +11,7 @@ mod icd10_addenda;
 mod icd10_order;
 mod icd10cm_conversion;
 mod icd10cm_tabular;
+mod mpfs_rvu;
 mod ncci_mue;
 mod ncci_ptp;
 mod text;
@@ -31,7 +32,7 @@ use std::path::Path;
 pub struct ImportMeta {
     /// The detected format.
     pub format: Format,
-    /// `ICD10CM`, `ICD10PCS`, `HCPCS`, `CPT`, `NCCI-PTP`, `NCCI-MUE`, `GEMS`.
+    /// `ICD10CM`, `ICD10PCS`, `HCPCS`, `CPT`, `NCCI-PTP`, `NCCI-MUE`, `GEMS`, `MPFS`.
     pub code_set: &'static str,
     /// The release as people name it: `FY2026`, `2025-10`, `v32.2`, `2026-04-01`.
     pub version: String,
@@ -42,16 +43,10 @@ pub struct ImportMeta {
 }
 
 impl ImportMeta {
-    /// The release label stored with each code version ("ICD-10-CM FY2026").
+    /// The release label stored with each code version ("ICD-10-CM FY2026", "CY2023 Medicare
+    /// fee schedule").
     pub fn release_label(&self) -> String {
-        let set = match self.code_set {
-            "ICD10CM" => "ICD-10-CM",
-            "ICD10PCS" => "ICD-10-PCS",
-            "HCPCS" => "HCPCS",
-            "CPT" => "CPT",
-            other => other,
-        };
-        format!("{set} {}", self.version)
+        crate::codes::period::release_label(self.code_set, &self.version)
     }
 }
 
@@ -155,6 +150,13 @@ pub enum Record {
         /// Rationale.
         rationale: String,
     },
+    /// One code and modifier of the Medicare fee schedule (no descriptor: CPT text is AMA's).
+    Fee {
+        /// The code, normal form.
+        code: String,
+        /// Its indicators, RVUs and amounts in this release (boxed: the largest record).
+        row: Box<crate::codes::fee::FeeRow>,
+    },
     /// One ICD-9-CM/ICD-10-CM general equivalence mapping.
     Gem {
         /// `icd9-to-icd10` or `icd10-to-icd9`.
@@ -217,6 +219,7 @@ pub fn parse(
         Format::NcciMueXlsx => ncci_mue::parse_xlsx(bytes, sink),
         Format::CptCsv | Format::CptModifiersCsv => cpt_csv::parse(meta, bytes, sink),
         Format::Gem => gem::parse(bytes, sink, progress),
+        Format::MpfsRvu => mpfs_rvu::parse(meta, bytes, sink, progress),
     }
 }
 
