@@ -311,14 +311,12 @@ pub fn detect(text: &str, refs: &[CodeRef]) -> Vec<AskKind> {
             &t,
             &[
                 "sequenc",
-                "primary",
                 "first-listed",
                 "first listed",
                 "principal",
                 "code first",
                 "list first",
                 "listed first",
-                "secondary",
                 "which goes first",
                 "what goes first",
                 "guideline",
@@ -326,6 +324,15 @@ pub fn detect(text: &str, refs: &[CodeRef]) -> Vec<AskKind> {
                 "which order",
             ],
         )
+        // A neoplasm's "primary" or "secondary" is its behaviour, not the order of codes.
+        || (any(&t, &["primary", "secondary"])
+            && !any(
+                &t,
+                &[
+                    "malignan", "neoplasm", "cancer", "carcinoma", "tumor", "tumour", "mets",
+                    "metasta", " ca ",
+                ],
+            ))
     {
         kinds.push(AskKind::Sequencing);
     }

@@ -9,6 +9,7 @@ pub mod code_sets;
 mod confidence;
 mod date_of_service;
 mod dose;
+mod index_codes;
 mod pairs;
 mod settle;
 mod units;
@@ -18,6 +19,7 @@ pub use code_sets::{CodeSetRelease, ReleaseGap};
 pub use confidence::{Confidence, Level, Reason};
 pub use date_of_service::date_of_service;
 pub use dose::DoseFinding;
+pub use index_codes::{IndexFinding, index_findings, with_seventh};
 pub use pairs::{MAX_PAIRED_CODES, PairFinding, PairStatus};
 pub use units::{UnitsFinding, units_asked};
 
@@ -48,6 +50,8 @@ pub struct Findings {
     pub code_sets: Vec<CodeSetRelease>,
     /// Whether a licensed CPT file is loaded (CPT descriptions exist).
     pub cpt_licensed: bool,
+    /// Where the Index books lead for a question asking which code (best first).
+    pub index: Vec<crate::codes::index::IndexLead>,
 }
 
 impl Findings {
@@ -91,8 +95,11 @@ pub struct Answer {
     pub modifiers: Vec<ModifierFinding>,
     /// ICD-9-CM codes and their ICD-10-CM candidates.
     pub icd9: Vec<Icd9Finding>,
-    /// Suggestions for a question in words (clearly suggestions, not answers).
+    /// Suggestions for a question in words (clearly suggestions, not answers): the full-text
+    /// fallback, given when the Index leads to no code.
     pub suggestions: Vec<Suggestion>,
+    /// The codes the Index and its Tables lead to, checked against the tabular for the date.
+    pub index: Vec<IndexFinding>,
     /// Codes not found, with what was consulted.
     pub unknown: Vec<UnknownCode>,
     /// What the question asks, each settled from the data (the reply opens with these).
@@ -394,7 +401,9 @@ pub fn answer(text: &str, refs: &[CodeRef], findings: &Findings, today: Date) ->
                 })
             })
             .collect();
-    let suggestions = if codes.is_empty() && ranges.is_empty() && icd9.is_empty() {
+    let index = index_findings(&findings.index, findings, text, date);
+    let index_coded = index.iter().any(|f| f.code.is_some());
+    let suggestions = if codes.is_empty() && ranges.is_empty() && icd9.is_empty() && !index_coded {
         findings.suggestions.clone()
     } else {
         Vec::new()
@@ -471,6 +480,7 @@ pub fn answer(text: &str, refs: &[CodeRef], findings: &Findings, today: Date) ->
             modifiers: &modifiers,
             icd9: &icd9,
             suggestions: &suggestions,
+            index: &index,
             unknown: &unknown,
             gaps: &release_gaps,
             replacements: &replacements,
@@ -483,6 +493,7 @@ pub fn answer(text: &str, refs: &[CodeRef], findings: &Findings, today: Date) ->
             ranges: &ranges,
             icd9: &icd9,
             suggestions: &suggestions,
+            index: &index,
             asks: &asks,
             gaps: &release_gaps,
         },
@@ -497,6 +508,7 @@ pub fn answer(text: &str, refs: &[CodeRef], findings: &Findings, today: Date) ->
         modifiers,
         icd9,
         suggestions,
+        index,
         unknown,
         asks,
         release_gaps,

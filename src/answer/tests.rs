@@ -133,6 +133,7 @@ fn findings() -> Findings {
         })
         .collect(),
         cpt_licensed: false,
+        index: Vec::new(),
     }
 }
 

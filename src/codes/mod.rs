@@ -5,6 +5,7 @@ pub mod assemble;
 pub mod catalog;
 pub mod entry;
 pub mod import;
+pub mod index;
 pub mod period;
 pub mod search;
 pub mod system;

@@ -12,7 +12,7 @@ use serde::Serialize;
 pub fn period_end(code_set: &str, from: Date) -> Option<Date> {
     let (y, m, _) = from.ymd();
     match code_set {
-        "ICD10CM" | "ICD10PCS" => {
+        "ICD10CM" | "ICD10PCS" | "ICD10CM-INDEX" => {
             let fy = if m >= 10 { y + 1 } else { y };
             Date::from_ymd(fy, 9, 30)
         }
@@ -34,7 +34,9 @@ pub fn period_end(code_set: &str, from: Date) -> Option<Date> {
 pub fn release_for(code_set: &str, date: Date) -> String {
     let (y, m, _) = date.ymd();
     match code_set {
-        "ICD10CM" | "ICD10PCS" => format!("FY{}", if m >= 10 { y + 1 } else { y }),
+        "ICD10CM" | "ICD10PCS" | "ICD10CM-INDEX" => {
+            format!("FY{}", if m >= 10 { y + 1 } else { y })
+        }
         "CPT" => format!("CY{y}"),
         _ => format!("{y} Q{}", m.div_ceil(3)),
     }

@@ -100,6 +100,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../migrations/sqlite/0010_sender_keys.sql"),
         postgres: include_str!("../../migrations/postgres/0010_sender_keys.sql"),
     },
+    Migration {
+        version: 12,
+        name: "index_terms",
+        sqlite: include_str!("../../migrations/sqlite/0012_index_terms.sql"),
+        postgres: include_str!("../../migrations/postgres/0012_index_terms.sql"),
+    },
 ];
 
 impl Store {
@@ -279,7 +285,10 @@ fn is_secret_param(key: &str) -> bool {
 /// Creates a missing SQLite database file readable by its owner only (0600), in folders only
 /// the owner can enter (0700) when they are new; SQLite gives its journal files the same mode.
 fn create_private(url: &str) -> Result<()> {
-    let Some(rest) = url.strip_prefix("sqlite://").or(url.strip_prefix("sqlite:")) else {
+    let Some(rest) = url
+        .strip_prefix("sqlite://")
+        .or(url.strip_prefix("sqlite:"))
+    else {
         return Ok(());
     };
     let path = rest.split('?').next().unwrap_or(rest);
