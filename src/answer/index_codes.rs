@@ -31,6 +31,8 @@ pub struct IndexFinding {
     pub billable: bool,
     /// `code` is valid on the date in the loaded tabular.
     pub valid: bool,
+    /// The tabular release `code` was checked in ("ICD-10-CM FY2026").
+    pub tabular_release: Option<String>,
     /// What the question must still say ("the 7th character", "more characters").
     pub needs: Option<String>,
     /// The sentences the reply opens with.
@@ -168,6 +170,7 @@ fn finding(l: &IndexLead, findings: &Findings, text: &str, date: Date) -> IndexF
         description: None,
         billable: false,
         valid: false,
+        tabular_release: None,
         needs: None,
         sentences: Vec::new(),
         notes: l.notes.clone(),
@@ -293,17 +296,14 @@ fn finding(l: &IndexLead, findings: &Findings, text: &str, date: Date) -> IndexF
         return f;
     };
     f.valid = true;
+    f.tabular_release = Some(v.release.clone());
     f.billable = v.billable;
     f.description = Some(v.long_desc.clone());
     let mismatch = !v.release.ends_with(&l.release);
     let check = if mismatch {
         format!(
-            " The {} loaded is {} and the tabular for this date is {}: {chosen} was checked in {} and is {} there.",
-            l.book_title,
-            l.release,
-            v.release,
-            v.release,
-            if v.billable { "valid" } else { "a header" }
+            " The {} loaded is {}: {chosen} was checked in {}, the tabular for this date.",
+            l.book_title, l.release, v.release
         )
     } else {
         String::new()

@@ -417,6 +417,7 @@ pub fn answer(text: &str, refs: &[CodeRef], findings: &Findings, today: Date) ->
             modifiers: &modifiers,
             icd9: &icd9,
             suggestions: &suggestions,
+            index: &index,
             pairs: !pairs.is_empty(),
         },
     );
@@ -427,6 +428,9 @@ pub fn answer(text: &str, refs: &[CodeRef], findings: &Findings, today: Date) ->
         .filter(|c| c.status == "valid")
         .map(|c| code_sets::set_of(c.system))
         .collect();
+    if index.iter().any(|f| f.valid) {
+        used_sets.push("ICD10CM");
+    }
     if codes.iter().any(|c| c.system.is_procedure()) {
         used_sets.push("NCCI-MUE");
     }

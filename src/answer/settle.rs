@@ -692,6 +692,13 @@ fn which_code_from_index(f: &Facts) -> Ask {
     for i in f.index.iter().take(3) {
         a.answer.extend(i.sentences.iter().cloned());
     }
+    if !f.suggestions.is_empty() {
+        let codes: Vec<String> = f.suggestions.iter().map(|s| s.code.clone()).collect();
+        a.answer.push(format!(
+            "The Index leads to no code here. Codes whose official descriptions match your words: {} (a full-text search of the descriptions, a fallback, not a coding decision).",
+            list(&codes, 5)
+        ));
+    }
     let first = &f.index[0];
     if !(first.billable && first.valid && first.needs.is_none()) {
         lower(&mut a, Answered::Partly);

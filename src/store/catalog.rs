@@ -106,6 +106,8 @@ enum Val {
     Int(i64),
     Text(String),
     Null,
+    /// A NULL bound as an integer (PostgreSQL refuses a text NULL in a BIGINT column).
+    NullInt,
 }
 
 impl Val {
@@ -113,7 +115,7 @@ impl Val {
         match self {
             Val::Int(i) => i.to_string(),
             Val::Text(t) => t.clone(),
-            Val::Null => String::new(),
+            Val::Null | Val::NullInt => String::new(),
         }
     }
 }
@@ -207,6 +209,7 @@ async fn insert_many(
                     Val::Int(i) => q.bind(i),
                     Val::Text(t) => q.bind(t),
                     Val::Null => q.bind(Option::<String>::None),
+                    Val::NullInt => q.bind(Option::<i64>::None),
                 };
             }
         }
@@ -422,7 +425,7 @@ where
                     terms.push(vec![
                         import_id.into(),
                         Val::Int(t.seq.into()),
-                        t.parent.map_or(Val::Null, |p| Val::Int(p.into())),
+                        t.parent.map_or(Val::NullInt, |p| Val::Int(p.into())),
                         Val::Int(t.level.into()),
                         t.title.into(),
                         t.nemod.into(),

@@ -75,7 +75,20 @@ struct Reach {
 /// Every term under `start` (itself included) whose path the words hold, each with its path.
 fn descend(book: &IndexBook, q: &Query, start: Reach, out: &mut Vec<Reach>) {
     for &child in &book.terms[start.node].children {
-        if let Some(m) = q.matches(&book.terms[child].title) {
+        let term = &book.terms[child];
+        // In the Table of Drugs a sub-term is also reached by its nonessential modifiers:
+        // "lithium carbonate" is indexed at Lithium > salts (carbonate).
+        let by_nemod = || {
+            if book.book != Book::Drugs {
+                return None;
+            }
+            let nemod = term.nemod.as_deref()?;
+            nemod
+                .split(['(', ')'])
+                .filter_map(|m| q.matches(m.trim()))
+                .max_by_key(BTreeSet::len)
+        };
+        if let Some(m) = q.matches(&term.title).or_else(by_nemod) {
             if m.iter().all(|i| start.matched.contains(i)) {
                 continue;
             }

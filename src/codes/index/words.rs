@@ -160,8 +160,22 @@ pub fn has_word(text: &str, word: &str) -> bool {
 
 /// The Table of Drugs column the words name, and a note when it was assumed.
 pub fn drug_column(text: &str) -> Option<(u8, Option<&'static str>)> {
-    // "unintentional" holds "intentional": read it as the accidental it means.
-    let t = text.to_lowercase().replace("unintentional", "accidental");
+    // "unintentional" holds "intentional": read it as the accidental it means; what the words
+    // deny is not said ("not an overdose").
+    let mut t = text.to_lowercase().replace("unintentional", "accidental");
+    for denied in [
+        "not an overdose",
+        "not overdose",
+        "no overdose",
+        "not a poisoning",
+        "not poisoning",
+        "no poisoning",
+        "denies overdose",
+        "not intentional",
+        "not a suicide attempt",
+    ] {
+        t = t.replace(denied, "");
+    }
     if any(
         &t,
         &[
@@ -288,9 +302,8 @@ pub fn drug_context(text: &str) -> bool {
         || any(
             &t,
             &[
-                "drug",
-                "medication",
-                "chemical",
+                "table of drugs",
+                "drug table",
                 "t code",
                 "t-code",
                 "exposure to",
@@ -450,6 +463,10 @@ mod tests {
         assert_eq!(col, 2);
         assert!(note.unwrap().contains("accidental"));
         assert_eq!(drug_column("amoxicillin rash"), None);
+        assert_eq!(
+            drug_column("took coumadin as prescribed, not an overdose").map(|c| c.0),
+            Some(6)
+        );
     }
 
     #[test]
