@@ -402,7 +402,10 @@ pub fn answer(text: &str, refs: &[CodeRef], findings: &Findings, today: Date) ->
             })
             .collect();
     let index = index_findings(&findings.index, findings, text, date);
-    let index_coded = index.iter().any(|f| f.code.is_some());
+    // The Index answered when it led to a code, or to a Table column that holds none.
+    let index_coded = index
+        .iter()
+        .any(|f| f.code.is_some() || (f.book_code.is_none() && f.row.is_empty()));
     let suggestions = if codes.is_empty() && ranges.is_empty() && icd9.is_empty() && !index_coded {
         findings.suggestions.clone()
     } else {

@@ -59,6 +59,23 @@ impl Query {
         best
     }
 
+    /// The same words with those `skip` says match no title.
+    fn without(&self, skip: fn(&str) -> bool) -> Query {
+        let mut q = Query {
+            stems: self.stems.clone(),
+            counts: self.counts.clone(),
+            tokens: self.tokens.clone(),
+            text: self.text.clone(),
+        };
+        for (i, t) in self.tokens.iter().enumerate() {
+            if skip(t) {
+                q.stems[i].clear();
+                q.counts[i] = false;
+            }
+        }
+        q
+    }
+
     fn score(&self, matched: &BTreeSet<usize>) -> u32 {
         matched.iter().filter(|&&i| self.counts[i]).count() as u32
     }
@@ -238,8 +255,9 @@ pub fn leads(books: &IndexBooks, text: &str) -> Vec<IndexLead> {
     let mut out: Vec<IndexLead> = Vec::new();
     if let Some(book) = books.get(Book::Drugs) {
         if words::drug_context(&q.text) {
-            for r in from_main_terms(book, &q) {
-                let mut l = drug_lead(book, &q, &r.path, q.score(&r.matched), 0);
+            let substances = q.without(words::is_drug_context_word);
+            for r in from_main_terms(book, &substances) {
+                let mut l = drug_lead(book, &substances, &r.path, substances.score(&r.matched), 0);
                 l.notes.splice(0..0, brand_notes.iter().cloned());
                 out.push(l);
             }
@@ -334,18 +352,7 @@ fn neoplasm_leads(book: &IndexBook, q: &Query, forced: Option<u8>) -> Vec<IndexL
         return Vec::new();
     };
     // Behaviour words name no site ("Meckel diverticulum, malignant" is not "malignant").
-    let mut sites = Query {
-        stems: q.stems.clone(),
-        counts: q.counts.clone(),
-        tokens: q.tokens.clone(),
-        text: q.text.clone(),
-    };
-    for (i, t) in q.tokens.iter().enumerate() {
-        if words::is_neoplasm_word(t) {
-            sites.stems[i].clear();
-            sites.counts[i] = false;
-        }
-    }
+    let sites = q.without(words::is_neoplasm_word);
     let q = &sites;
     let mut reached = Vec::new();
     descend(
@@ -441,8 +448,15 @@ fn index_lead(
             let mut next = match table_of(see) {
                 Some(Book::Drugs) => {
                     let drugs = books.get(Book::Drugs)?;
-                    let r = from_main_terms(drugs, q).into_iter().next()?;
-                    drug_lead(drugs, q, &r.path, score + q.score(&r.matched), depth + 1)
+                    let substances = q.without(words::is_drug_context_word);
+                    let r = from_main_terms(drugs, &substances).into_iter().next()?;
+                    drug_lead(
+                        drugs,
+                        &substances,
+                        &r.path,
+                        score + substances.score(&r.matched),
+                        depth + 1,
+                    )
                 }
                 Some(_) => {
                     let neo = books.get(Book::Neoplasms)?;

@@ -301,14 +301,9 @@ pub fn drug_context(text: &str) -> bool {
     drug_column(&t).is_some()
         || any(
             &t,
-            &[
-                "table of drugs",
-                "drug table",
-                "t code",
-                "t-code",
-                "exposure to",
-            ],
+            &["table of drugs", "drug table", "t-code", "exposure to"],
         )
+        || has_word(&t, "t code")
 }
 
 /// The Table of Neoplasms behaviour words at each token position: (position, column).
@@ -355,6 +350,39 @@ pub fn behaviour_marks(toks: &[String]) -> Vec<(usize, u8)> {
                 || secondary.iter().any(|s| s.abs_diff(*i) == 1)))
     });
     out
+}
+
+/// Whether a token says what happened rather than which substance ("poisoning", "tablets"):
+/// the Table of Drugs rows of those words (Poison NEC, Tablets, Drug NEC) are not the
+/// substance asked about.
+pub fn is_drug_context_word(token: &str) -> bool {
+    matches!(
+        token,
+        "poison"
+            | "poisoning"
+            | "poisoned"
+            | "drug"
+            | "drugs"
+            | "tablet"
+            | "tablets"
+            | "pill"
+            | "pills"
+            | "medicine"
+            | "medication"
+            | "medications"
+            | "substance"
+            | "overdose"
+            | "chemical"
+            | "toxic"
+            | "toxicity"
+            | "dose"
+            | "doses"
+            | "capsule"
+            | "capsules"
+            | "bottle"
+            | "agent"
+            | "liquid"
+    )
 }
 
 /// Whether a token names a neoplasm or its behaviour rather than a site.
