@@ -1,9 +1,11 @@
 //! Catalog benchmark: full import of the real files plus a synthetic 1,000,000-row PTP file (time
-//! and peak memory of the real binary), the Medicare fee schedule (PPRRVU) alone, then code
-//! lookup and search latency percentiles.
+//! and peak memory of the real binary), the Medicare fee schedule (PPRRVU) alone, the import
+//! time of each ICD-10-CM Index Table on its own, then code lookup, search and Index walk latency
+//! percentiles.
 //!
 //! `cargo bench --bench catalog` with CODEDESK_CODESETS pointing at the real files.
 
+use codedesk::codes::import::{self, Outcome, Overrides};
 use codedesk::codes::{Catalog, CodeSystem, normalize};
 use codedesk::store::Store;
 use std::path::{Path, PathBuf};
@@ -169,6 +171,37 @@ fn main() {
         .enable_all()
         .build()
         .unwrap();
+    // Each Index book alone into a fresh database: parse, write, commit (no search index).
+    let tables_db = format!("sqlite://{}/tables.db", work.display());
+    let tables = rt.block_on(Store::connect(&tables_db)).unwrap();
+    for file in [
+        "icd-10-cm-drug-2025.xml",
+        "icd-10-cm-neoplasm-2025.xml",
+        "icd-10-cm-eindex-2025.xml",
+    ] {
+        let path = root.join("icd10cm/index-2025").join(file);
+        let t = Instant::now();
+        let outcome = rt
+            .block_on(import::run(
+                &tables,
+                &path,
+                &Overrides::default(),
+                indicatif::ProgressBar::hidden(),
+            ))
+            .unwrap();
+        let Outcome::Imported { counts, .. } = outcome else {
+            panic!("{file} was imported before")
+        };
+        println!(
+            "  import of {file} alone: {:.0} ms ({})",
+            t.elapsed().as_secs_f64() * 1e3,
+            counts
+                .iter()
+                .map(|(k, n)| format!("{n} {k}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
     let store = rt.block_on(Store::connect(&db)).unwrap();
     let catalog = rt.block_on(Catalog::open(store, &index)).unwrap();
     let codes = codes_to_look_up(&root);
@@ -213,5 +246,43 @@ fn main() {
         micros(percentile(&times, 0.99)),
         micros(*times.last().unwrap())
     );
+
+    let t = Instant::now();
+    let catalog = rt
+        .block_on(Catalog::open(catalog.store().clone(), &index))
+        .unwrap();
+    println!(
+        "  catalog open with the Index books in memory: {:.0} ms",
+        t.elapsed().as_secs_f64() * 1e3
+    );
+    let mut times = Vec::new();
+    for _ in 0..40 {
+        for q in WALKS {
+            let t = Instant::now();
+            let leads = catalog.index_leads(q);
+            times.push(t.elapsed());
+            assert!(!leads.is_empty(), "{q}");
+        }
+    }
+    times.sort();
+    println!(
+        "  Index walk, {} questions: p50 {}, p99 {}, max {}",
+        times.len(),
+        micros(percentile(&times, 0.5)),
+        micros(percentile(&times, 0.99)),
+        micros(*times.last().unwrap())
+    );
     let _ = std::fs::remove_dir_all(&work);
 }
+
+/// Questions in words the Index books answer.
+const WALKS: &[&str] = &[
+    "adverse effect of amoxicillin, initial encounter",
+    "accidental acetaminophen poisoning",
+    "benign neoplasm of the hard palate",
+    "carcinoma in situ of the skin of the breast",
+    "colon ca with mets to liver",
+    "patient fell off a ladder, external cause",
+    "bitten by a dog, external cause code",
+    "intentional overdose of alprazolam",
+];

@@ -144,6 +144,22 @@ pub async fn gather(catalog: &Catalog, question: &Question, refs: &[CodeRef]) ->
     } else {
         Vec::new()
     };
+    // "Which code for X": the Index and its Tables first, with the tabular entries the answer
+    // completes and checks their codes against.
+    let index = if answer::asks::detect(&question.text, refs).contains(&answer::AskKind::WhichCode)
+    {
+        catalog.index_leads(&question.text)
+    } else {
+        Vec::new()
+    };
+    let mut have: BTreeSet<String> = entries
+        .iter()
+        .filter(|e| e.system == CodeSystem::Icd10Cm)
+        .map(|e| e.code.clone())
+        .collect();
+    for code in index.iter().filter_map(|l| l.code.as_deref()) {
+        index_entries(catalog, code, &mut have, &mut entries)?;
+    }
     let releases = catalog.releases().await?;
     let code_sets = code_set_releases(&releases);
     let cpt_licensed = releases.iter().any(|r| r.code_set == "CPT");
@@ -160,7 +176,51 @@ pub async fn gather(catalog: &Catalog, question: &Question, refs: &[CodeRef]) ->
         gems,
         code_sets,
         cpt_licensed,
+        index,
     })
+}
+
+/// The tabular entries an Index code needs to be completed and checked: the code, its
+/// 7th-character forms, and the codes below it (two levels) when it is a header.
+fn index_entries(
+    catalog: &Catalog,
+    raw: &str,
+    have: &mut BTreeSet<String>,
+    entries: &mut Vec<CodeEntry>,
+) -> Result<()> {
+    let base = raw.trim_end_matches('-').trim_end_matches('.');
+    let Some(code) = crate::codes::normalize(CodeSystem::Icd10Cm, base) else {
+        return Ok(());
+    };
+    let mut wanted = vec![code];
+    let mut level = 0;
+    while !wanted.is_empty() && level < 3 {
+        let mut next = Vec::new();
+        for code in wanted {
+            if !have.insert(code.clone()) {
+                continue;
+            }
+            let Some(e) = catalog.entry(CodeSystem::Icd10Cm, &code)? else {
+                continue;
+            };
+            if let Some(seven) = &e.seven_chr {
+                for (chr, _) in &seven.values {
+                    let full = answer::with_seventh(&e.code, chr);
+                    if have.insert(full.clone()) {
+                        if let Some(f) = catalog.entry(CodeSystem::Icd10Cm, &full)? {
+                            entries.push(f);
+                        }
+                    }
+                }
+            } else if e.latest().is_some_and(|v| !v.billable) {
+                next.extend(e.children.iter().take(12).map(|k| k.code.clone()));
+            }
+            entries.push(e);
+        }
+        wanted = next;
+        level += 1;
+    }
+    Ok(())
 }
 
 /// For a complete 7-character ICD-10-CM code (S72.001A), the 7th-character values of the code

@@ -130,6 +130,20 @@ fn dose_written(t: &str) -> bool {
     })
 }
 
+/// "which D code?", "what T code": a code asked for by its letter.
+fn letter_code_asked(t: &str) -> bool {
+    let w: Vec<&str> = t
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    w.windows(3).any(|x| {
+        matches!(x[0], "which" | "what")
+            && x[1].len() == 1
+            && x[1].chars().all(|c| c.is_ascii_alphabetic())
+            && matches!(x[2], "code" | "codes")
+    })
+}
+
 /// The kinds of ask in the new text, in a fixed order. A question that names codes and asks
 /// nothing recognisable asks what they are and whether they are valid.
 pub fn detect(text: &str, refs: &[CodeRef]) -> Vec<AskKind> {
@@ -183,6 +197,7 @@ pub fn detect(text: &str, refs: &[CodeRef]) -> Vec<AskKind> {
             "what to code",
         ],
     ) || (refs.is_empty() && any(&t, &["icd", "diagnos", "dx", "code"]))
+        || letter_code_asked(&t)
     {
         kinds.push(AskKind::WhichCode);
     }
@@ -323,14 +338,12 @@ pub fn detect(text: &str, refs: &[CodeRef]) -> Vec<AskKind> {
             &t,
             &[
                 "sequenc",
-                "primary",
                 "first-listed",
                 "first listed",
                 "principal",
                 "code first",
                 "list first",
                 "listed first",
-                "secondary",
                 "which goes first",
                 "what goes first",
                 "guideline",
@@ -338,6 +351,15 @@ pub fn detect(text: &str, refs: &[CodeRef]) -> Vec<AskKind> {
                 "which order",
             ],
         )
+        // A neoplasm's "primary" or "secondary" is its behaviour, not the order of codes.
+        || (any(&t, &["primary", "secondary"])
+            && !any(
+                &t,
+                &[
+                    "malignan", "neoplasm", "cancer", "carcinoma", "tumor", "tumour", "mets",
+                    "metasta", " ca ",
+                ],
+            ))
     {
         kinds.push(AskKind::Sequencing);
     }

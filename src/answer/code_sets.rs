@@ -24,6 +24,7 @@ pub struct CodeSetRelease {
 pub fn set_name(code_set: &str) -> &str {
     match code_set {
         "ICD10CM" => "ICD-10-CM",
+        "ICD10CM-INDEX" => "ICD-10-CM Index and Tables",
         "ICD10PCS" => "ICD-10-PCS",
         "NCCI-PTP" => "NCCI PTP edits",
         "NCCI-MUE" => "NCCI MUEs",
@@ -111,6 +112,8 @@ pub struct Used<'a> {
     pub icd9: &'a [Icd9Finding],
     /// Suggestions given.
     pub suggestions: &'a [Suggestion],
+    /// Codes the Index walk led to.
+    pub index: &'a [super::IndexFinding],
     /// Whether PTP pairs were checked.
     pub pairs: bool,
     /// Whether fee-schedule facts were given.
@@ -151,6 +154,15 @@ pub fn consulted(loaded: &[CodeSetRelease], used: &Used) -> Vec<String> {
     }
     for s in used.suggestions {
         named.push(set_of(s.system));
+    }
+    if !used.index.is_empty() {
+        whole.push("ICD10CM-INDEX");
+    }
+    for f in used.index {
+        if let Some(r) = &f.tabular_release {
+            named.push("ICD10CM");
+            releases.push(r);
+        }
     }
     if used.pairs {
         whole.push("NCCI-PTP");

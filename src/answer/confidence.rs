@@ -33,6 +33,12 @@ pub enum Reason {
     OnlySuggestions,
     /// No code and no suggestion.
     NothingFound,
+    /// No code in the question: the codes come from a walk of the Index and its Tables over
+    /// the question's words, which a person should confirm against the record.
+    FromIndex {
+        /// The codes the walk led to.
+        codes: Vec<String>,
+    },
     /// More codes than one answer can treat well.
     TooManyCodes {
         /// How many references.
@@ -103,6 +109,8 @@ pub struct Judged<'a> {
     pub icd9: &'a [Icd9Finding],
     /// Suggestions for words.
     pub suggestions: &'a [Suggestion],
+    /// Codes the Index walk led to.
+    pub index: &'a [super::IndexFinding],
     /// The asks, settled.
     pub asks: &'a [Ask],
     /// Releases for the date that are not loaded.
@@ -119,6 +127,7 @@ pub fn judge(j: &Judged, reference_count: usize) -> Confidence {
         ranges,
         icd9,
         suggestions,
+        index,
         asks,
         gaps,
     } = *j;
@@ -131,7 +140,11 @@ pub fn judge(j: &Judged, reference_count: usize) -> Confidence {
     };
     let asked_anything =
         !codes.is_empty() || !unknown.is_empty() || !ranges.is_empty() || !icd9.is_empty();
-    if !asked_anything {
+    let from_index: Vec<String> = index.iter().filter_map(|f| f.code.clone()).collect();
+    if !asked_anything && !from_index.is_empty() {
+        reasons.push(Reason::FromIndex { codes: from_index });
+        lower(Level::Medium, &mut level);
+    } else if !asked_anything {
         if suggestions.is_empty() {
             reasons.push(Reason::NothingFound);
         } else {

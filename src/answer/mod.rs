@@ -10,6 +10,7 @@ mod confidence;
 mod date_of_service;
 mod dose;
 pub mod fee;
+mod index_codes;
 mod pairs;
 mod settle;
 mod units;
@@ -19,6 +20,7 @@ pub use code_sets::{CodeSetRelease, ReleaseGap};
 pub use confidence::{Confidence, Level, Reason};
 pub use date_of_service::date_of_service;
 pub use dose::DoseFinding;
+pub use index_codes::{IndexFinding, index_findings, with_seventh};
 pub use pairs::{MAX_PAIRED_CODES, PairFinding, PairStatus};
 pub use units::{UnitsFinding, units_asked};
 
@@ -49,6 +51,8 @@ pub struct Findings {
     pub code_sets: Vec<CodeSetRelease>,
     /// Whether a licensed CPT file is loaded (CPT descriptions exist).
     pub cpt_licensed: bool,
+    /// Where the Index books lead for a question asking which code (best first).
+    pub index: Vec<crate::codes::index::IndexLead>,
 }
 
 impl Findings {
@@ -92,8 +96,11 @@ pub struct Answer {
     pub modifiers: Vec<ModifierFinding>,
     /// ICD-9-CM codes and their ICD-10-CM candidates.
     pub icd9: Vec<Icd9Finding>,
-    /// Suggestions for a question in words (clearly suggestions, not answers).
+    /// Suggestions for a question in words (clearly suggestions, not answers): the full-text
+    /// fallback, given when the Index leads to no code.
     pub suggestions: Vec<Suggestion>,
+    /// The codes the Index and its Tables lead to, checked against the tabular for the date.
+    pub index: Vec<IndexFinding>,
     /// Codes not found, with what was consulted.
     pub unknown: Vec<UnknownCode>,
     /// What the question asks, each settled from the data (the reply opens with these).
@@ -397,7 +404,12 @@ pub fn answer(text: &str, refs: &[CodeRef], findings: &Findings, today: Date) ->
                 })
             })
             .collect();
-    let suggestions = if codes.is_empty() && ranges.is_empty() && icd9.is_empty() {
+    let index = index_findings(&findings.index, findings, text, date);
+    // The Index answered when it led to a code, or to a Table column that holds none.
+    let index_coded = index
+        .iter()
+        .any(|f| f.code.is_some() || (f.book_code.is_none() && f.row.is_empty()));
+    let suggestions = if codes.is_empty() && ranges.is_empty() && icd9.is_empty() && !index_coded {
         findings.suggestions.clone()
     } else {
         Vec::new()
@@ -411,6 +423,7 @@ pub fn answer(text: &str, refs: &[CodeRef], findings: &Findings, today: Date) ->
             modifiers: &modifiers,
             icd9: &icd9,
             suggestions: &suggestions,
+            index: &index,
             pairs: !pairs.is_empty(),
             fee: codes.iter().any(|c| c.fee.is_some()),
         },
@@ -423,6 +436,9 @@ pub fn answer(text: &str, refs: &[CodeRef], findings: &Findings, today: Date) ->
         .filter(|c| c.status == "valid")
         .map(|c| code_sets::set_of(c.system))
         .collect();
+    if index.iter().any(|f| f.valid) {
+        used_sets.push("ICD10CM");
+    }
     if codes.iter().any(|c| c.system.is_procedure()) {
         used_sets.push("NCCI-MUE");
     }
@@ -479,6 +495,7 @@ pub fn answer(text: &str, refs: &[CodeRef], findings: &Findings, today: Date) ->
             modifiers: &modifiers,
             icd9: &icd9,
             suggestions: &suggestions,
+            index: &index,
             unknown: &unknown,
             gaps: &release_gaps,
             replacements: &replacements,
@@ -492,6 +509,7 @@ pub fn answer(text: &str, refs: &[CodeRef], findings: &Findings, today: Date) ->
             ranges: &ranges,
             icd9: &icd9,
             suggestions: &suggestions,
+            index: &index,
             asks: &asks,
             gaps: &release_gaps,
         },
@@ -506,6 +524,7 @@ pub fn answer(text: &str, refs: &[CodeRef], findings: &Findings, today: Date) ->
         modifiers,
         icd9,
         suggestions,
+        index,
         unknown,
         asks,
         release_gaps,

@@ -25,6 +25,8 @@ pub struct Facts<'a> {
     pub icd9: &'a [Icd9Finding],
     /// Suggestions for words.
     pub suggestions: &'a [Suggestion],
+    /// Codes the Index walk led to.
+    pub index: &'a [super::IndexFinding],
     /// Codes not found.
     pub unknown: &'a [UnknownCode],
     /// Code sets whose release for the date is not loaded.
@@ -697,6 +699,9 @@ fn icd9(f: &Facts) -> Ask {
 }
 
 fn which_code(f: &Facts) -> Ask {
+    if !f.index.is_empty() {
+        return which_code_from_index(f);
+    }
     let mut a = ask(
         AskKind::WhichCode,
         f.suggestions.iter().map(|s| s.code.clone()).collect(),
@@ -713,11 +718,58 @@ fn which_code(f: &Facts) -> Ask {
     }
     let codes: Vec<String> = f.suggestions.iter().map(|s| s.code.clone()).collect();
     a.answer.push(format!(
-        "Codes whose official descriptions match your words: {} (a search of the descriptions, not a coding decision).",
+        "The Index and its Tables led to no code for these words. Codes whose official descriptions match them: {} (a full-text search of the descriptions, a fallback, not a coding decision).",
         list(&codes, 5)
     ));
     lower(&mut a, Answered::Partly);
     a.because.push("A search of descriptions cannot choose the code: confirm it in the ICD-10-CM Alphabetic Index and the Tabular List's notes.".into());
+    a
+}
+
+/// The which-code ask answered from the Index walk: each path and code, checked against the
+/// tabular; answered when the first lead ends at a billable code the words completed.
+fn which_code_from_index(f: &Facts) -> Ask {
+    let mut a = ask(
+        AskKind::WhichCode,
+        f.index
+            .iter()
+            .filter_map(|i| i.code.clone().or_else(|| i.book_code.clone()))
+            .collect(),
+    );
+    for i in f.index.iter().take(3) {
+        a.answer.extend(i.sentences.iter().cloned());
+    }
+    if !f.suggestions.is_empty() {
+        let codes: Vec<String> = f.suggestions.iter().map(|s| s.code.clone()).collect();
+        a.answer.push(format!(
+            "The Index leads to no code here. Codes whose official descriptions match your words: {} (a full-text search of the descriptions, a fallback, not a coding decision).",
+            list(&codes, 5)
+        ));
+    }
+    let first = &f.index[0];
+    if !(first.billable && first.valid && first.needs.is_none()) {
+        lower(&mut a, Answered::Partly);
+        match &first.needs {
+            Some(what) => a.because.push(format!(
+                "The Index leads to {}, but the question does not give {what}: the record decides.",
+                first
+                    .book_code
+                    .clone()
+                    .unwrap_or_else(|| "a Table row".into())
+            )),
+            None => a.because.push(
+                "The code the Index leads to could not be confirmed in the loaded tabular for the date.".into(),
+            ),
+        }
+    }
+    a.because.push(format!(
+        "The Index walk reads the question's words, not the record: confirm the main term, the sub-terms and the code in the Tabular List (its notes, Excludes1/Excludes2) before reporting it{}.",
+        if f.index.iter().any(|i| i.book == crate::codes::index::Book::Neoplasms) {
+            "; for a neoplasm, the histology term in the Index comes first"
+        } else {
+            ""
+        }
+    ));
     a
 }
 

@@ -135,6 +135,7 @@ fn findings() -> Findings {
         })
         .collect(),
         cpt_licensed: false,
+        index: Vec::new(),
     }
 }
 

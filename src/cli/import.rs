@@ -118,7 +118,11 @@ pub async fn run(config: &Config, args: Args) -> Result<ExitCode> {
                 );
             }
             Err(e) if from_dir && e.downcast_ref::<import::UnknownFormat>().is_some() => {
-                println!("{}: skipped ({e})", path.display());
+                let why = e
+                    .downcast_ref::<import::UnknownFormat>()
+                    .map(ToString::to_string)
+                    .unwrap_or_default();
+                println!("{}: skipped ({why})", path.display());
             }
             Err(e) => {
                 failed += 1;

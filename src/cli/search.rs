@@ -1,4 +1,5 @@
-//! `codedesk search [--system S] [--limit N] [--json] WORDS...`: ranked codes for words.
+//! `codedesk search [--system S] [--limit N] [--json] WORDS...`: ranked codes for words; for
+//! ICD-10-CM, first where the Index and its Tables lead (text output).
 
 use crate::codes::{Catalog, CodeSystem};
 use crate::config::Config;
@@ -43,6 +44,11 @@ pub async fn run(config: &Config, args: Args) -> Result<ExitCode> {
     let words = args.words.join(" ");
     let today = Date::today();
     let hits = catalog.search(&words, args.system, args.limit)?;
+    let leads = if args.system.is_none_or(|s| s == CodeSystem::Icd10Cm) {
+        catalog.index_leads(&words)
+    } else {
+        Vec::new()
+    };
     let rows: Vec<Row> = hits
         .iter()
         .enumerate()
@@ -64,13 +70,33 @@ pub async fn run(config: &Config, args: Args) -> Result<ExitCode> {
         .collect();
     if args.json {
         println!("{}", serde_json::to_string_pretty(&rows)?);
-    } else if rows.is_empty() {
+    } else if rows.is_empty() && leads.is_empty() {
         if catalog.is_empty() {
             println!("no code sets are loaded: run codedesk import");
         } else {
             println!("no codes match {words:?}");
         }
     } else {
+        if !leads.is_empty() {
+            println!("ICD-10-CM Index and Tables:");
+            for l in &leads {
+                let row: Vec<String> = l.row.iter().map(|(h, c)| format!("{h} {c}")).collect();
+                println!(
+                    "    {} ({}): {}",
+                    l.path_text(),
+                    l.release,
+                    l.code.clone().unwrap_or_else(|| if row.is_empty() {
+                        "no code".into()
+                    } else {
+                        row.join("; ")
+                    })
+                );
+                for n in &l.notes {
+                    println!("      {n}");
+                }
+            }
+            println!("Full-text search of the descriptions:");
+        }
         for r in &rows {
             let mark = match (r.status, r.billable) {
                 ("deleted", _) => "deleted",

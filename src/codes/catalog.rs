@@ -5,6 +5,7 @@
 use super::CodeSystem;
 use super::assemble::Node;
 use super::entry::{CodeEntry, Note, NoteKind, PtpEdit};
+use super::index::{IndexBooks, IndexLead};
 use super::search::{CodeIndex, Hit, IndexBuilder};
 use super::system::candidates;
 use crate::store::Store;
@@ -21,15 +22,17 @@ pub struct Catalog {
     index: Option<CodeIndex>,
     nodes: HashMap<String, Node>,
     ancestors: Mutex<HashMap<(CodeSystem, String), Arc<CodeEntry>>>,
+    books: IndexBooks,
 }
 
 /// The database state an index must match: how many imports it is built from and the newest.
-/// PTP edits and GEMs are read from the database, not the index, so their imports do not count.
+/// PTP edits, GEMs and the Index books are read from the database, not the search index, so
+/// their imports do not count.
 async fn generation(store: &Store) -> Result<String> {
     let imports: Vec<ImportSummary> = sql::imports(store)
         .await?
         .into_iter()
-        .filter(|i| i.format != "icd-gem")
+        .filter(|i| i.format != "icd-gem" && super::index::Book::of_format(&i.format).is_none())
         .collect();
     // "2": the index also holds the CPT codes known only from PTP edits (0001A).
     Ok(format!(
@@ -50,13 +53,22 @@ impl Catalog {
         } else {
             catalog.load()?;
         }
+        catalog.load_books().await?;
         Ok(catalog)
+    }
+
+    /// Reads the Index books (the Tables, the Index) from the database into memory.
+    async fn load_books(&mut self) -> Result<()> {
+        let (terms, heads) = sql::index_terms(&self.store).await?;
+        self.books = IndexBooks::build(terms, heads);
+        Ok(())
     }
 
     /// Opens the catalog after rebuilding its index from the database, stale or not.
     pub async fn reindex(store: Store, dir: &Path) -> Result<Catalog> {
         let mut catalog = Catalog::unloaded(store, dir);
         catalog.rebuild().await?;
+        catalog.load_books().await?;
         Ok(catalog)
     }
 
@@ -67,6 +79,7 @@ impl Catalog {
             index: None,
             nodes: HashMap::new(),
             ancestors: Mutex::new(HashMap::new()),
+            books: IndexBooks::default(),
         }
     }
 
@@ -216,6 +229,16 @@ impl Catalog {
             Some(i) => i.search(words, system, limit),
             None => Ok(Vec::new()),
         }
+    }
+
+    /// The loaded Index books (Tables, Index, External Cause Index).
+    pub fn index_books(&self) -> &IndexBooks {
+        &self.books
+    }
+
+    /// Where the Index books lead for a question's words, best first.
+    pub fn index_leads(&self, text: &str) -> Vec<IndexLead> {
+        super::index::leads(&self.books, text)
     }
 
     /// The tabular section or chapter with this id.

@@ -7,6 +7,7 @@ pub mod entry;
 pub mod fee;
 pub mod fee_words;
 pub mod import;
+pub mod index;
 pub mod period;
 pub mod search;
 pub mod system;

@@ -13,7 +13,7 @@ use serde::Serialize;
 pub fn period_end(code_set: &str, from: Date) -> Option<Date> {
     let (y, m, _) = from.ymd();
     match code_set {
-        "ICD10CM" | "ICD10PCS" => {
+        "ICD10CM" | "ICD10PCS" | "ICD10CM-INDEX" => {
             let fy = if m >= 10 { y + 1 } else { y };
             Date::from_ymd(fy, 9, 30)
         }
@@ -41,6 +41,7 @@ pub fn release_label(code_set: &str, version: &str) -> String {
         },
         "ICD10CM" => format!("ICD-10-CM {version}"),
         "ICD10PCS" => format!("ICD-10-PCS {version}"),
+        "ICD10CM-INDEX" => format!("ICD-10-CM Index and Tables {version}"),
         other => format!("{other} {version}"),
     }
 }
@@ -49,7 +50,9 @@ pub fn release_label(code_set: &str, version: &str) -> String {
 pub fn release_for(code_set: &str, date: Date) -> String {
     let (y, m, _) = date.ymd();
     match code_set {
-        "ICD10CM" | "ICD10PCS" => format!("FY{}", if m >= 10 { y + 1 } else { y }),
+        "ICD10CM" | "ICD10PCS" | "ICD10CM-INDEX" => {
+            format!("FY{}", if m >= 10 { y + 1 } else { y })
+        }
         "CPT" | "MPFS" => format!("CY{y}"),
         _ => format!("{y} Q{}", m.div_ceil(3)),
     }

@@ -106,6 +106,8 @@ enum Val {
     Int(i64),
     Text(String),
     Null,
+    /// A NULL bound as an integer (PostgreSQL refuses a text NULL in a BIGINT column).
+    NullInt,
 }
 
 impl Val {
@@ -113,7 +115,7 @@ impl Val {
         match self {
             Val::Int(i) => i.to_string(),
             Val::Text(t) => t.clone(),
-            Val::Null => String::new(),
+            Val::Null | Val::NullInt => String::new(),
         }
     }
 }
@@ -207,6 +209,7 @@ async fn insert_many(
                     Val::Int(i) => q.bind(i),
                     Val::Text(t) => q.bind(t),
                     Val::Null => q.bind(Option::<String>::None),
+                    Val::NullInt => q.bind(Option::<i64>::None),
                 };
             }
         }
@@ -296,6 +299,8 @@ where
     let mut codes: Vec<CodeRecord> = Vec::new();
     let mut tabular_checked = false;
     let mut tabular_current = true;
+    let mut book_checked = false;
+    let mut book_current = true;
     let mut rows_read = 0u64;
     // The column-1 codes the file's PTP edits span, and how many edits it holds.
     let mut ptp_span: Option<(String, String, u64)> = None;
@@ -310,6 +315,8 @@ where
         let mut ptp = Vec::new();
         let mut gem = Vec::new();
         let mut fee = Vec::new();
+        let mut terms = Vec::new();
+        let mut headings = Vec::new();
         for r in batch {
             match r {
                 Record::Code(c) => codes.push(c),
@@ -398,6 +405,38 @@ where
                     ]);
                 }
                 Record::Fee { code, row } => fee.push(fee_values(code, *row, import_id)),
+                Record::IndexHeading { col, head } => {
+                    headings.push(vec![import_id.into(), Val::Int(col.into()), head.into()])
+                }
+                Record::IndexTerm(t) => {
+                    if t.level == 0 {
+                        counts.add("main terms", 1);
+                    } else {
+                        counts.add("sub-terms", 1);
+                    }
+                    if t.see.is_some() || t.see_also.is_some() {
+                        counts.add("cross-references", 1);
+                    }
+                    let cells = (!t.cells.is_empty()).then(|| {
+                        t.cells
+                            .iter()
+                            .map(|(c, v)| format!("{c}={v}"))
+                            .collect::<Vec<_>>()
+                            .join(";")
+                    });
+                    terms.push(vec![
+                        import_id.into(),
+                        Val::Int(t.seq.into()),
+                        t.parent.map_or(Val::NullInt, |p| Val::Int(p.into())),
+                        Val::Int(t.level.into()),
+                        t.title.into(),
+                        t.nemod.into(),
+                        t.code.into(),
+                        t.see.into(),
+                        t.see_also.into(),
+                        cells.into(),
+                    ]);
+                }
                 Record::Gem {
                     direction,
                     source,
@@ -439,6 +478,16 @@ where
                 .map(|c| format!("{c} = excluded.{c}"))
                 .collect();
             insert_many(&mut tx, backend, &format!("INSERT INTO fee_schedule ({FEE_COLUMNS})"), &format!("ON CONFLICT (code, modifier, valid_from) DO UPDATE SET {}", updates.join(", ")), &[0, 1, 2], fee).await?;
+            if !(terms.is_empty() && headings.is_empty()) {
+                if !book_checked {
+                    book_checked = true;
+                    book_current = replace_book(&mut tx, meta).await?;
+                }
+                if book_current {
+                    insert_many(&mut tx, backend, "INSERT INTO index_heading (import_id, col, head)", "", &[], headings).await?;
+                    insert_many(&mut tx, backend, "INSERT INTO index_term (import_id, seq, parent_seq, level, title, nemod, code, see, see_also, cells)", "", &[], terms).await?;
+                }
+            }
             counts.add("mappings", gem.len() as u64);
             insert_many(&mut tx, backend, "INSERT INTO gem (direction, source, target, flags, import_id)", "ON CONFLICT (direction, source, target) DO UPDATE SET flags = excluded.flags, import_id = excluded.import_id", &[0, 1, 2], gem).await?;
             Ok(())
@@ -457,6 +506,9 @@ where
     parse_result?;
     if !tabular_current {
         counts.add("notes skipped (a newer tabular release is loaded)", 1);
+    }
+    if !book_current {
+        counts.add("terms kept out (a newer release of this book is loaded)", 1);
     }
     merge_codes(&mut tx, backend, meta, import_id, codes, &mut counts).await?;
     if let Some((first, last, n)) = ptp_span {
@@ -584,6 +636,88 @@ async fn replace_tabular(conn: &mut AnyConnection, meta: &ImportMeta) -> Result<
             .await?;
     }
     Ok(true)
+}
+
+/// Before an Index or Table file's terms go in: if no newer release of the same book is loaded,
+/// deletes the older releases' terms (a book is replaced whole) and says true; else false.
+async fn replace_book(conn: &mut AnyConnection, meta: &ImportMeta) -> Result<bool> {
+    let current: i64 = sqlx::query_scalar("SELECT MAX(id) FROM code_import")
+        .fetch_one(&mut *conn)
+        .await?;
+    let newest: Option<String> = sqlx::query_scalar(
+        "SELECT MAX(effective_from) FROM code_import WHERE format = $1 AND id <> $2",
+    )
+    .bind(meta.format.label())
+    .bind(current)
+    .fetch_one(&mut *conn)
+    .await?;
+    if newest.is_some_and(|n| n > meta.effective_from.to_string()) {
+        return Ok(false);
+    }
+    for table in ["index_term", "index_heading"] {
+        sqlx::query(&format!(
+            "DELETE FROM {table} WHERE import_id IN (SELECT id FROM code_import WHERE format = $1 AND id <> $2)"
+        ))
+        .bind(meta.format.label())
+        .bind(current)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(true)
+}
+
+/// Every loaded Index and Table term, book by book in file order, and each book's column
+/// titles: (format, col, head).
+pub async fn index_terms(
+    store: &Store,
+) -> Result<(
+    Vec<crate::codes::index::StoredTerm>,
+    Vec<(String, u8, String)>,
+)> {
+    let pool = store.pool();
+    let mut terms = Vec::new();
+    let mut rows = sqlx::query(
+        "SELECT i.format, i.version, t.seq, t.parent_seq, t.level, t.title, t.nemod, t.code, t.see, t.see_also, t.cells \
+         FROM index_term t JOIN code_import i ON i.id = t.import_id ORDER BY t.import_id, t.seq",
+    )
+    .fetch(pool);
+    while let Some(r) = futures::TryStreamExt::try_next(&mut rows).await? {
+        let cells: Option<String> = r.try_get(10)?;
+        let cells = cells
+            .unwrap_or_default()
+            .split(';')
+            .filter_map(|c| {
+                let (col, code) = c.split_once('=')?;
+                Some((col.parse().ok()?, code.to_string()))
+            })
+            .collect();
+        terms.push(crate::codes::index::StoredTerm {
+            format: r.try_get(0)?,
+            version: r.try_get(1)?,
+            term: crate::codes::import::IndexTermRecord {
+                seq: r.try_get::<i64, _>(2)? as u32,
+                parent: r.try_get::<Option<i64>, _>(3)?.map(|p| p as u32),
+                level: r.try_get::<i64, _>(4)? as u8,
+                title: r.try_get(5)?,
+                nemod: r.try_get(6)?,
+                code: r.try_get(7)?,
+                see: r.try_get(8)?,
+                see_also: r.try_get(9)?,
+                cells,
+            },
+        });
+    }
+    drop(rows);
+    let mut heads = Vec::new();
+    for r in sqlx::query(
+        "SELECT i.format, h.col, h.head FROM index_heading h JOIN code_import i ON i.id = h.import_id ORDER BY h.import_id, h.col",
+    )
+    .fetch_all(pool)
+    .await?
+    {
+        heads.push((r.try_get(0)?, r.try_get::<i64, _>(1)? as u8, r.try_get(2)?));
+    }
+    Ok((terms, heads))
 }
 
 fn version_of(r: &AnyRow) -> Result<((String, String), Version)> {
@@ -995,6 +1129,8 @@ pub async fn table_count(store: &Store, table: &str) -> Result<i64> {
         "ptp_edit",
         "gem",
         "fee_schedule",
+        "index_term",
+        "index_heading",
     ];
     anyhow::ensure!(TABLES.contains(&table), "not a catalog table: {table}");
     let (n,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) FROM {table}"))

@@ -108,6 +108,12 @@ const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../../migrations/postgres/0011_fee_schedule.sql"),
     },
     Migration {
+        version: 12,
+        name: "index_terms",
+        sqlite: include_str!("../../migrations/sqlite/0012_index_terms.sql"),
+        postgres: include_str!("../../migrations/postgres/0012_index_terms.sql"),
+    },
+    Migration {
         version: 13,
         name: "oauth2_sign_in",
         sqlite: include_str!("../../migrations/sqlite/0013_oauth2_sign_in.sql"),

@@ -51,7 +51,10 @@ impl Worker {
         for desk in &self.desks {
             if let Some(config) = &desk.imap {
                 let tokens = desk.tokens.clone();
-                match self.purge_on_server(&desk.key, config, tokens, cutoff_day).await {
+                match self
+                    .purge_on_server(&desk.key, config, tokens, cutoff_day)
+                    .await
+                {
                     Ok(n) => copies += n as u64,
                     Err(e) => tracing::warn!(
                         desk = %desk.name,

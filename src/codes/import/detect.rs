@@ -43,6 +43,14 @@ pub enum Format {
     Gem,
     /// Medicare Physician Fee Schedule relative value file (PPRRVU CSV).
     MpfsRvu,
+    /// ICD-10-CM Table of Drugs and Chemicals (XML).
+    Icd10CmDrugs,
+    /// ICD-10-CM Table of Neoplasms (XML).
+    Icd10CmNeoplasms,
+    /// ICD-10-CM Index to Diseases and Injuries (XML).
+    Icd10CmIndex,
+    /// ICD-10-CM External Cause of Injuries Index (XML, the Index's format).
+    Icd10CmExternalCause,
 }
 
 impl Format {
@@ -66,6 +74,10 @@ impl Format {
             Format::CptModifiersCsv => "cpt-modifiers",
             Format::Gem => "icd-gem",
             Format::MpfsRvu => "mpfs-rvu",
+            Format::Icd10CmDrugs => "icd10cm-drugs",
+            Format::Icd10CmNeoplasms => "icd10cm-neoplasms",
+            Format::Icd10CmIndex => "icd10cm-index",
+            Format::Icd10CmExternalCause => "icd10cm-eindex",
         }
     }
 
@@ -84,7 +96,22 @@ impl Format {
             Format::CptCsv | Format::CptModifiersCsv => "CPT",
             Format::Gem => "GEMS",
             Format::MpfsRvu => "MPFS",
+            Format::Icd10CmDrugs
+            | Format::Icd10CmNeoplasms
+            | Format::Icd10CmIndex
+            | Format::Icd10CmExternalCause => "ICD10CM-INDEX",
         }
+    }
+
+    /// Whether the format is a book of the Alphabetic Index (a Table or an Index).
+    pub fn is_index_book(self) -> bool {
+        matches!(
+            self,
+            Format::Icd10CmDrugs
+                | Format::Icd10CmNeoplasms
+                | Format::Icd10CmIndex
+                | Format::Icd10CmExternalCause
+        )
     }
 
     /// Whether a file of this format lists every code of its set for its release, so that a code
@@ -113,6 +140,17 @@ pub fn detect(bytes: &[u8]) -> Result<Format> {
     let head = head.trim_start_matches('\u{feff}');
     if head.contains("<ICD10CM.tabular") {
         return Ok(Format::Icd10CmTabular);
+    }
+    if let Some(book) = super::icd10cm_index::book_of(head) {
+        return Ok(book);
+    }
+    if head.contains("<xsd:schema") || head.contains("<xs:schema") {
+        return Err(UnknownFormat(
+            "an XML schema (XSD) that documents a CDC XML file: it holds no codes, nothing to \
+             import (import the XML files it describes)"
+                .into(),
+        )
+        .into());
     }
     let lines: Vec<&str> = head.lines().take(12).collect();
     if lines.iter().take(8).any(|l| l.contains("Column1/Column2"))
@@ -185,8 +223,9 @@ pub fn detect(bytes: &[u8]) -> Result<Format> {
     }
     Err(UnknownFormat(format!(
         "not a code-set file codedesk knows: expected an ICD-10-CM/PCS order, codes, addenda or \
-         tabular XML file, a HCPCS ANWEB file (txt or xlsx), an NCCI PTP or MUE file, a GEM file, \
-         a Medicare fee schedule relative value file (PPRRVU CSV), or a licensed CPT CSV with a header row (code,short_description,long_description); \
+         tabular XML file, an ICD-10-CM Index or Table XML file, a HCPCS ANWEB file (txt or \
+         xlsx), an NCCI PTP or MUE file, a GEM file, a Medicare fee schedule relative value file \
+         (PPRRVU CSV), or a licensed CPT CSV with a header row (code,short_description,long_description); \
          the first line is {:?}",
         first.chars().take(80).collect::<String>()
     ))
@@ -208,6 +247,13 @@ pub fn meta(file_name: &str, bytes: &[u8], overrides: &Overrides) -> Result<Impo
     let (version, effective) = match format {
         Format::Icd10CmTabular => {
             let year = super::icd10cm_tabular::version_year(bytes).or_else(|| year_in(file_name));
+            fiscal_year(year)
+        }
+        Format::Icd10CmDrugs
+        | Format::Icd10CmNeoplasms
+        | Format::Icd10CmIndex
+        | Format::Icd10CmExternalCause => {
+            let year = super::icd10cm_index::version_year(bytes).or_else(|| year_in(file_name));
             fiscal_year(year)
         }
         Format::Icd10CmOrder

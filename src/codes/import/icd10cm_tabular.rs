@@ -35,13 +35,7 @@ pub fn parse(
 ) -> Result<(), ParseError> {
     let mut reader = quick_xml::Reader::from_reader(bytes);
     reader.config_mut().trim_text(true);
-    let line_at = |pos: u64| {
-        bytes[..(pos as usize).min(bytes.len())]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count()
-            + 1
-    };
+    let line_at = |pos: u64| super::text::line_at(bytes, pos);
     let mut owners: Vec<Owner> = Vec::new();
     let mut path: Vec<Vec<u8>> = Vec::new();
     let mut text = String::new();

@@ -10,6 +10,7 @@ mod hcpcs_xlsx;
 mod icd10_addenda;
 mod icd10_order;
 mod icd10cm_conversion;
+mod icd10cm_index;
 mod icd10cm_tabular;
 mod mpfs_rvu;
 mod ncci_mue;
@@ -32,7 +33,7 @@ use std::path::Path;
 pub struct ImportMeta {
     /// The detected format.
     pub format: Format,
-    /// `ICD10CM`, `ICD10PCS`, `HCPCS`, `CPT`, `NCCI-PTP`, `NCCI-MUE`, `GEMS`, `MPFS`.
+    /// `ICD10CM`, `ICD10CM-INDEX`, `ICD10PCS`, `HCPCS`, `CPT`, `NCCI-PTP`, `NCCI-MUE`, `GEMS`, `MPFS`.
     pub code_set: &'static str,
     /// The release as people name it: `FY2026`, `2025-10`, `v32.2`, `2026-04-01`.
     pub version: String,
@@ -73,6 +74,30 @@ pub struct CodeRecord {
     pub added: Option<Date>,
     /// HCPCS action code.
     pub action: Option<String>,
+}
+
+/// One main term or sub-term of the Alphabetic Index or one of its Tables.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IndexTermRecord {
+    /// Its place in the file (1 = the first main term).
+    pub seq: u32,
+    /// The term it is a sub-term of.
+    pub parent: Option<u32>,
+    /// 0 for a main term, else the `level` attribute.
+    pub level: u8,
+    /// The title without its nonessential modifiers.
+    pub title: String,
+    /// The nonessential modifiers, in parentheses as printed ("(accidental)").
+    pub nemod: Option<String>,
+    /// The code of an Index term (`<code>`, `<subcat>`, `<seecat>`).
+    pub code: Option<String>,
+    /// `<see>`: the term to look under instead.
+    pub see: Option<String>,
+    /// `<seeAlso>`: a term to look under as well.
+    pub see_also: Option<String>,
+    /// A Table row's cells: column and code (`--` or `-`: no code; a trailing `-`: more
+    /// characters are needed).
+    pub cells: Vec<(u8, String)>,
 }
 
 /// Everything a parser can produce.
@@ -157,6 +182,15 @@ pub enum Record {
         /// Its indicators, RVUs and amounts in this release (boxed: the largest record).
         row: Box<crate::codes::fee::FeeRow>,
     },
+    /// A column title of an Index Table.
+    IndexHeading {
+        /// The column (1 = the term column).
+        col: u8,
+        /// Its title ("Adverse effect", "Benign").
+        head: String,
+    },
+    /// A term of the Alphabetic Index or a Table.
+    IndexTerm(IndexTermRecord),
     /// One ICD-9-CM/ICD-10-CM general equivalence mapping.
     Gem {
         /// `icd9-to-icd10` or `icd10-to-icd9`.
@@ -220,6 +254,10 @@ pub fn parse(
         Format::CptCsv | Format::CptModifiersCsv => cpt_csv::parse(meta, bytes, sink),
         Format::Gem => gem::parse(bytes, sink, progress),
         Format::MpfsRvu => mpfs_rvu::parse(meta, bytes, sink, progress),
+        Format::Icd10CmDrugs
+        | Format::Icd10CmNeoplasms
+        | Format::Icd10CmIndex
+        | Format::Icd10CmExternalCause => icd10cm_index::parse(bytes, sink, progress),
     }
 }
 

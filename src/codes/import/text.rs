@@ -22,6 +22,15 @@ pub fn utf8_or_latin1(bytes: &[u8]) -> Cow<'_, str> {
     }
 }
 
+/// The 1-based line of a byte offset, for errors in XML files.
+pub fn line_at(bytes: &[u8], pos: u64) -> usize {
+    bytes[..(pos as usize).min(bytes.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
 /// Lines with their 1-based numbers and the byte offset after each, CR and LF removed.
 pub fn numbered_lines(bytes: &[u8]) -> impl Iterator<Item = (usize, &[u8], u64)> {
     let mut pos = 0usize;
