@@ -398,6 +398,53 @@ const NOT_KEYS: &[&str] = &[
     "CODEDESK_SECRET_KEY",
 ];
 
+/// Other `CODEDESK_*` variables codedesk or its tests and benches read: no warning for them.
+const OTHER_VARIABLES: &[&str] = &[
+    "CODEDESK_LOG_FORMAT",
+    "CODEDESK_CORPORA",
+    "CODEDESK_SKIP_REPORT",
+    "CODEDESK_TEST_POSTGRES",
+    "CODEDESK_CHROMIUM",
+    "CODEDESK_URL",
+    "CODEDESK_PARAMS",
+    "CODEDESK_ARTIFACTS",
+];
+
+/// The `CODEDESK_*` variables of `names` that codedesk does not read: not a config key
+/// (`CODEDESK_<SECTION>_<KEY>`), not one of its other variables and not a secret the config
+/// names in `password_env`. A misspelt name would otherwise be ignored without a word.
+pub fn unknown_variables<'a>(
+    names: impl IntoIterator<Item = &'a str>,
+    config: &Config,
+) -> Vec<String> {
+    let mut secrets: Vec<&str> = [&config.mailbox.server, &config.outbox.server]
+        .into_iter()
+        .filter_map(|s| s.password_env.as_deref())
+        .collect();
+    secrets.extend(
+        config
+            .mailboxes
+            .values()
+            .filter_map(|m| m.password_env.as_deref()),
+    );
+    names
+        .into_iter()
+        .filter(|name| {
+            let Some(rest) = name.strip_prefix("CODEDESK_") else {
+                return false;
+            };
+            let section = rest.split('_').next().unwrap_or("").to_ascii_lowercase();
+            let keyed = rest.contains('_') && SECTIONS.contains(&section.as_str());
+            !keyed
+                && !NOT_KEYS.contains(name)
+                && !OTHER_VARIABLES.contains(name)
+                && !rest.starts_with("BENCH_")
+                && !secrets.contains(name)
+        })
+        .map(str::to_string)
+        .collect()
+}
+
 /// Where a TOML syntax error is and what it is, without the offending line: it may hold a
 /// password.
 fn syntax_error(text: &str, e: &toml::de::Error) -> String {
@@ -605,6 +652,26 @@ mod tests {
         assert_eq!(c.database.url, "postgres://u@h/db");
         assert_eq!(c.senders.guest_quota, 7);
         assert_eq!(c.index.dir, PathBuf::from("/tmp/ix"));
+    }
+
+    #[test]
+    fn unknown_codedesk_variables_are_named_and_known_ones_are_not() {
+        let c = load("[outbox]\npassword_env = \"CODEDESK_SMTP_SECRET\"\n", &[]).unwrap();
+        let names = [
+            "CODEDESK_DATABSE_URL",
+            "CODEDESK_DATABASE_URL",
+            "CODEDESK_LOG",
+            "CODEDESK_LOG_FORMAT",
+            "CODEDESK_SMTP_SECRET",
+            "CODEDESK_IMAP_PASSWORD",
+            "CODEDESK_BENCH_DB",
+            "CODEDESKX",
+            "PATH",
+        ];
+        assert_eq!(
+            unknown_variables(names, &c),
+            ["CODEDESK_DATABSE_URL", "CODEDESK_IMAP_PASSWORD"]
+        );
     }
 
     #[test]

@@ -12,6 +12,8 @@ pub mod config;
 /// From raw message bytes to the answer, with the catalog.
 pub mod consult;
 pub mod date;
+/// The files the binary carries: reply templates, the demo sample, the version.
+pub mod embedded;
 /// Code references in a question's text (CPT, HCPCS, ICD-10-CM/PCS, ICD-9-CM, modifiers); pure.
 pub mod extract;
 pub mod mailbox;

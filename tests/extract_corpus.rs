@@ -2,6 +2,8 @@
 //! tests/fixtures/questions (see its README.md): each must be at least 0.97, with no catalog,
 //! and every automatic message must be recognised as the kind its label says.
 
+mod common;
+
 use codedesk::codes::CodeSystem;
 use codedesk::extract::{CodeOracle, CodeRef, CodeSet, NoCatalog, extract};
 use codedesk::question::{Limits, parse};
@@ -66,13 +68,9 @@ fn precision_and_recall_over_the_labelled_questions() {
 /// code would show up.
 #[test]
 fn precision_and_recall_with_the_real_code_sets_as_oracle() {
-    let Ok(root) = std::env::var("CODEDESK_CODESETS") else {
-        eprintln!(
-            "NOTICE: CODEDESK_CODESETS is not set, so the corpus was not scored with the real code sets"
-        );
+    let Some(root) = common::codesets() else {
         return;
     };
-    let root = PathBuf::from(root);
     let mut known: Vec<(CodeSystem, String)> = Vec::new();
     for (file, system) in [
         ("icd10cm/icd10cm_order_2026.txt", CodeSystem::Icd10Cm),

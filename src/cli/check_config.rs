@@ -1,12 +1,14 @@
 //! `codedesk check-config`: the configuration is valid (loading it checked every key), then each
-//! connection is tried in turn (database, code index, mailbox, outbox), saying exactly what failed.
+//! connection is tried in turn (database, code index, mailbox, outbox), saying exactly what failed
+//! and changing nothing.
 
-use crate::codes::Catalog;
+use crate::codes::catalog::{IndexState, index_state};
 use crate::config::Config;
 use crate::mailbox::{Mailbox, MailboxOptions};
 use crate::outbox::{Outbox, OutboxOptions};
 use crate::store::{Store, redact_url};
-use anyhow::Result;
+use anyhow::{Context, Result};
+use std::path::Path;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -23,33 +25,52 @@ fn report(what: &str, result: Result<String>) -> bool {
     }
 }
 
-/// Runs `codedesk check-config`.
+/// Runs `codedesk check-config`. It changes nothing: the database is opened as it is (never
+/// created or migrated), the index is compared with it but not rebuilt, and a local Maildir or
+/// outbox folder that does not exist yet is reported, not created.
 pub async fn run(config: &Config) -> Result<ExitCode> {
     println!("ok      configuration: every key is known and every value valid");
     let mut all_ok = true;
-    let store = Store::connect(&config.database.url).await;
-    all_ok &= report(
-        "database",
-        store
-            .as_ref()
-            .map(|_| format!("{} opened and migrated", redact_url(&config.database.url)))
-            .map_err(|e| anyhow::anyhow!("{e:#}")),
-    );
+    let store = Store::connect_unchanged(&config.database.url).await;
+    let mut pending = Vec::new();
+    let database = match &store {
+        Ok(store) => store.pending_migrations().await.map(|p| {
+            pending = p;
+            let url = redact_url(&config.database.url);
+            if pending.is_empty() {
+                format!("{url} opened; its schema is up to date")
+            } else {
+                format!(
+                    "{url} opened; {} schema migrations to apply ({}): the worker, web or \
+                     import applies them at start",
+                    pending.len(),
+                    pending.join(", ")
+                )
+            }
+        }),
+        Err(e) => Err(anyhow::anyhow!("{e:#}")),
+    };
+    all_ok &= report("database", database);
     if let Ok(store) = &store {
-        let catalog = Catalog::open(store.clone(), &config.index.dir).await;
-        all_ok &= report(
-            "code catalog",
-            catalog.map(|c| {
-                if c.is_empty() {
-                    format!(
-                        "index {} is empty: run `codedesk import FILE...` (or `codedesk demo`)",
-                        config.index.dir.display()
-                    )
-                } else {
-                    format!("{} codes in index {}", c.len(), config.index.dir.display())
-                }
-            }),
-        );
+        let dir = config.index.dir.display();
+        let state =
+            if pending.is_empty() {
+                index_state(store, &config.index.dir).await.map(|s| match s {
+                IndexState::Current { codes: 0 } | IndexState::Missing => format!(
+                    "index {dir} is empty: run `codedesk import FILE...` (or `codedesk demo`)"
+                ),
+                IndexState::Current { codes } => format!("{codes} codes in index {dir}"),
+                IndexState::Stale => format!(
+                    "index {dir} is older than the database: run `codedesk reindex` (the \
+                     worker would rebuild it at start)"
+                ),
+            })
+            } else {
+                Ok(format!(
+                    "index {dir} not checked until the schema is migrated"
+                ))
+            };
+        all_ok &= report("code catalog", state);
     }
     let options = MailboxOptions {
         timeout: Duration::from_secs(20),
@@ -71,7 +92,11 @@ pub async fn run(config: &Config) -> Result<ExitCode> {
             tokens: tokens.get(i).cloned().flatten(),
             ..options.clone()
         };
+        let local = (desk.mailbox.kind == "maildir").then(|| maildir_state(&desk.mailbox.path));
         let mailbox = async {
+            if let Some(local) = local {
+                return local;
+            }
             let mut mailbox = Mailbox::open(&desk.mailbox, options)?;
             mailbox.connect().await?;
             let batch = mailbox.fetch_new(None, 0).await;
@@ -88,6 +113,12 @@ pub async fn run(config: &Config) -> Result<ExitCode> {
         all_ok &= report(&what, mailbox);
     }
     let outbox = async {
+        if config.outbox.kind == "file" && !config.outbox.path.exists() {
+            return Ok(format!(
+                "files in {}: the folder does not exist yet (the worker creates it)",
+                config.outbox.path.display()
+            ));
+        }
         let outbox = Outbox::open(
             &config.outbox,
             OutboxOptions {
@@ -112,4 +143,24 @@ pub async fn run(config: &Config) -> Result<ExitCode> {
         );
         ExitCode::FAILURE
     })
+}
+
+/// A local Maildir, read without creating or changing anything.
+fn maildir_state(path: &Path) -> Result<String> {
+    if !path.exists() {
+        return Ok(format!(
+            "maildir {}: the folder does not exist yet (the worker creates it)",
+            path.display()
+        ));
+    }
+    let new = path.join("new");
+    let waiting = std::fs::read_dir(&new)
+        .with_context(|| format!("cannot read the Maildir folder {}", new.display()))?
+        .filter_map(|e| e.ok())
+        .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+        .count();
+    Ok(format!(
+        "maildir {}: {waiting} messages in new/",
+        path.display()
+    ))
 }

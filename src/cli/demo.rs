@@ -7,14 +7,14 @@ use crate::codes::Catalog;
 use crate::codes::import::{self, Outcome, Overrides};
 use crate::config::Config;
 use crate::store::Store;
-use anyhow::{Context, Result};
-use std::path::PathBuf;
+use anyhow::{Context, Result, bail};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// Arguments of `codedesk demo`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The sample folder (default: data/sample of this checkout).
+    /// A sample folder to import instead of the one built into the binary.
     #[arg(long, value_name = "DIR")]
     pub sample: Option<PathBuf>,
     /// The folder for the demo's mailbox and outbox (made fresh on each run).
@@ -22,26 +22,28 @@ pub struct Args {
     pub dir: PathBuf,
 }
 
-/// The sample folder: given, else `data/sample` here, else the one this binary was built from.
-fn sample_dir(given: Option<PathBuf>) -> Result<PathBuf> {
-    let candidates = [
-        given,
-        Some(PathBuf::from("data/sample")),
-        Some(PathBuf::from(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/data/sample"
-        ))),
-    ];
-    candidates
-        .into_iter()
-        .flatten()
-        .find(|p| p.is_dir())
-        .context("the sample folder data/sample is missing: run codedesk demo from the checkout or pass --sample DIR")
+/// The sample folder: the one given, else the built-in sample written to `DIR/sample`.
+fn sample_dir(given: Option<PathBuf>, dir: &Path) -> Result<PathBuf> {
+    if let Some(given) = given {
+        if !given.is_dir() {
+            bail!("--sample {} is not a folder", given.display());
+        }
+        return Ok(given);
+    }
+    let out = dir.join("sample");
+    crate::private_files::create_dir_all(&out)
+        .with_context(|| format!("cannot create {}", out.display()))?;
+    for (name, bytes) in crate::embedded::SAMPLE {
+        let path = out.join(name);
+        std::fs::write(&path, bytes)
+            .with_context(|| format!("cannot write the sample file {}", path.display()))?;
+    }
+    Ok(out)
 }
 
 /// Runs `codedesk demo`.
 pub async fn run(config: &Config, args: Args) -> Result<ExitCode> {
-    let dir = sample_dir(args.sample)?;
+    let dir = sample_dir(args.sample, &args.dir)?;
     let store = Store::connect(&config.database.url).await?;
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)?
         .filter_map(|e| e.ok().map(|e| e.path()))

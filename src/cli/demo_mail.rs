@@ -1,4 +1,4 @@
-//! The mail half of `codedesk demo`: the example questions of `data/demo` go into a fresh local
+//! The mail half of `codedesk demo`: the example questions of `data/demo` (built in) go into a fresh local
 //! Maildir, the worker answers them into a folder of `.eml` files, a follow-up to the first reply
 //! joins its thread, and a short report says what happened to each.
 
@@ -7,20 +7,20 @@ use crate::config::Config;
 use crate::store::Store;
 use crate::store::cases::{self, Case};
 use anyhow::{Context, Result};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use tokio::sync::watch;
 
-/// The demo questions: `data/demo` here, else the one this binary was built from.
-fn demo_dir() -> Result<PathBuf> {
-    [
-        PathBuf::from("data/demo"),
-        PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/data/demo")),
-    ]
-    .into_iter()
-    .find(|p| p.join("questions").is_dir())
-    .context(
-        "the demo questions (data/demo/questions) are missing: run codedesk demo from the checkout",
-    )
+/// The demo questions (`questions/*.eml` of the built-in `data/demo`), in name order.
+fn demo_questions() -> Vec<(&'static str, &'static str)> {
+    crate::embedded::DEMO
+        .iter()
+        .filter_map(|(name, _)| {
+            let file = name
+                .strip_prefix("questions/")
+                .filter(|f| f.ends_with(".eml"))?;
+            Some((file, crate::embedded::text(crate::embedded::DEMO, name)?))
+        })
+        .collect()
 }
 
 /// Makes the Message-IDs of this run unique, so a second run is answered afresh.
@@ -50,7 +50,6 @@ fn message_id_of(text: &str) -> Option<String> {
 
 /// Runs the mail half of the demo in `dir`.
 pub async fn run(config: &Config, dir: &Path) -> Result<()> {
-    let source = demo_dir()?;
     let inbox = dir.join("inbox");
     let outbox = dir.join("outbox");
     for d in [&inbox, &outbox] {
@@ -68,21 +67,12 @@ pub async fn run(config: &Config, dir: &Path) -> Result<()> {
     demo.senders.members.clear();
 
     let tag = format!("demo{}", crate::worker::now_unix_pub());
-    let mut files: Vec<PathBuf> = std::fs::read_dir(source.join("questions"))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "eml"))
-        .collect();
-    files.sort();
+    let files = demo_questions();
     let mut asked = Vec::new();
-    for (i, f) in files.iter().enumerate() {
-        let text = tag_ids(&std::fs::read_to_string(f)?, &tag);
-        let name = f
-            .file_name()
-            .unwrap_or_default()
-            .to_string_lossy()
-            .to_string();
+    for (i, (name, text)) in files.iter().enumerate() {
+        let text = tag_ids(text, &tag);
         drop_into(&inbox, &format!("{tag}.{i:02}.demo"), &text)?;
-        asked.push((name, message_id_of(&text)));
+        asked.push((name.to_string(), message_id_of(&text)));
     }
     println!(
         "Dropped {} example questions into the Maildir {}",
@@ -100,8 +90,9 @@ pub async fn run(config: &Config, dir: &Path) -> Result<()> {
     };
     let mut second = None;
     if let Some(reply_id) = first_case.and_then(|c| c.reply_message_id) {
-        let text =
-            std::fs::read_to_string(source.join("followup.eml"))?.replace("REPLY-ID", &reply_id);
+        let text = crate::embedded::text(crate::embedded::DEMO, "followup.eml")
+            .context("the built-in demo has no followup.eml")?
+            .replace("REPLY-ID", &reply_id);
         let text = tag_ids(&text, &tag);
         drop_into(&inbox, &format!("{tag}.99.demo"), &text)?;
         asked.push((

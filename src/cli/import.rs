@@ -1,20 +1,22 @@
-//! `codedesk import FILE|DIR...` and `codedesk reindex`.
+//! `codedesk import FILE|DIR|ZIP...` and `codedesk reindex`.
 
 use crate::codes::Catalog;
+use crate::codes::catalog::{IndexState, index_state};
 use crate::codes::import::{self, Outcome, Overrides};
 use crate::config::Config;
 use crate::date::Date;
 use crate::store::Store;
-use anyhow::Result;
+use anyhow::{Context, Result};
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
 /// Arguments of `codedesk import`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Official code-set files (any mix; the format is read from the content) or folders of them.
+    /// Official code-set files (any mix; the format is read from the content), folders of them, or
+    /// the zip archives CMS and CDC publish (archives in them are opened too).
     #[arg(required = true, value_name = "FILE|DIR")]
     pub files: Vec<PathBuf>,
     /// First day the release applies, for files whose name carries no year or date.
@@ -28,7 +30,7 @@ pub struct Args {
     pub setting: Option<String>,
 }
 
-/// Files in folders are taken in name order; documentation in them is passed over.
+/// Files in folders (and folders in them) are taken in name order.
 fn expand(paths: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>> {
     let mut out = Vec::new();
     for p in paths {
@@ -36,11 +38,13 @@ fn expand(paths: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>> {
             let mut stack = vec![p.clone()];
             let mut found = Vec::new();
             while let Some(dir) = stack.pop() {
-                for entry in std::fs::read_dir(&dir)? {
+                for entry in std::fs::read_dir(&dir)
+                    .with_context(|| format!("cannot list the folder {}", dir.display()))?
+                {
                     let path = entry?.path();
                     if path.is_dir() {
                         stack.push(path);
-                    } else if !is_documentation(&path) {
+                    } else {
                         found.push(path);
                     }
                 }
@@ -54,19 +58,35 @@ fn expand(paths: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>> {
     Ok(out)
 }
 
-fn is_documentation(path: &Path) -> bool {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_ascii_lowercase())
-        .unwrap_or_default();
-    name.starts_with('.')
-        || [".pdf", ".md", ".doc", ".docx", ".zip", ".html"]
-            .iter()
-            .any(|ext| name.ends_with(ext))
+/// Why a file found in a folder or an archive is passed over without reading it, if it is
+/// documentation (PDFs, record layouts, read-me files) rather than data.
+fn documentation(name: &str) -> Option<&'static str> {
+    let name = name.rsplit('/').next().unwrap_or(name).to_ascii_lowercase();
+    if name.starts_with('.') {
+        Some("a hidden file")
+    } else if [".pdf", ".md", ".doc", ".docx", ".html", ".htm", ".rtf"]
+        .iter()
+        .any(|ext| name.ends_with(ext))
         || name.contains("readme")
         || name.contains("recordlayout")
         || name.contains("proc_notes")
+    {
+        Some("documentation, not a code-set file")
+    } else {
+        None
+    }
 }
+
+/// Whether a file is a zip archive to open (as CMS and CDC publish their files), not a
+/// workbook (xlsx files are zip archives too, and are imported whole).
+fn is_archive(name: &str, bytes_start: &[u8]) -> bool {
+    name.to_ascii_lowercase().ends_with(".zip") && bytes_start.starts_with(b"PK")
+}
+
+/// The largest member of an archive read (uncompressed), far above any official file.
+const MAX_MEMBER_BYTES: u64 = 2 << 30;
+/// How deep archives in archives are opened.
+const MAX_ARCHIVE_DEPTH: usize = 3;
 
 fn progress_bar() -> indicatif::ProgressBar {
     if !std::io::stderr().is_terminal() {
@@ -81,29 +101,56 @@ fn progress_bar() -> indicatif::ProgressBar {
     bar
 }
 
-/// Runs `codedesk import`.
-pub async fn run(config: &Config, args: Args) -> Result<ExitCode> {
-    let store = Store::connect(&config.database.url).await?;
-    let overrides = Overrides {
-        effective: args.effective,
-        version: args.release,
-        setting: args.setting,
-    };
-    let mut failed = 0;
-    let mut imported = 0;
-    for (path, from_dir) in expand(&args.files)? {
+/// What one run did, file by file.
+struct Tally {
+    overrides: Overrides,
+    imported: usize,
+    already: usize,
+    failed: usize,
+    skipped: usize,
+    /// Standard error is not a terminal: a plain line before each file instead of a bar.
+    plain: bool,
+}
+
+impl Tally {
+    fn skip(&mut self, name: &str, reason: &str) {
+        self.skipped += 1;
+        println!("skipped {name}: {reason}");
+    }
+
+    /// Imports one file's bytes; `in_folder`: found in a folder or archive, so an unknown
+    /// format is a skip, not an error.
+    async fn import(
+        &mut self,
+        store: &Store,
+        name: &str,
+        file_name: &str,
+        bytes: Vec<u8>,
+        in_folder: bool,
+    ) {
         release_free_memory();
         let started = Instant::now();
-        match import::run(&store, &path, &overrides, progress_bar()).await {
+        if self.plain {
+            eprintln!("importing {name} ({} bytes)", thousands(bytes.len() as u64));
+        }
+        match import::run_bytes(
+            store,
+            name,
+            file_name,
+            bytes,
+            &self.overrides,
+            progress_bar(),
+        )
+        .await
+        {
             Ok(Outcome::Imported { meta, counts }) => {
-                imported += 1;
+                self.imported += 1;
                 let counts: Vec<String> = counts
                     .iter()
                     .map(|(k, n)| format!("{} {k}", thousands(*n)))
                     .collect();
                 println!(
-                    "imported {}: {} ({}, from {}) in {:.1} s: {}",
-                    path.display(),
+                    "imported {name}: {} ({}, from {}) in {:.1} s: {}",
                     meta.release_label(),
                     meta.format.label(),
                     meta.effective_from,
@@ -112,28 +159,133 @@ pub async fn run(config: &Config, args: Args) -> Result<ExitCode> {
                 );
             }
             Ok(Outcome::AlreadyImported { at }) => {
-                println!(
-                    "{}: already imported on {at}; nothing changed",
-                    path.display()
-                );
+                self.already += 1;
+                println!("{name}: already imported on {at}; nothing changed");
             }
-            Err(e) if from_dir && e.downcast_ref::<import::UnknownFormat>().is_some() => {
-                let why = e
+            Err(e) if in_folder && e.downcast_ref::<import::UnknownFormat>().is_some() => {
+                let reason = e
                     .downcast_ref::<import::UnknownFormat>()
-                    .map(ToString::to_string)
+                    .map(|u| u.0.clone())
                     .unwrap_or_default();
-                println!("{}: skipped ({why})", path.display());
+                self.skip(name, &reason);
             }
             Err(e) => {
-                failed += 1;
-                eprintln!("error: {e:#}\n  nothing of {} was imported", path.display());
+                self.failed += 1;
+                eprintln!("error: {e:#}\n  nothing of {name} was imported");
             }
         }
     }
+
+    /// Imports every member of the zip archive `bytes` (named `name`), archives in it too.
+    async fn archive(&mut self, store: &Store, name: &str, bytes: Vec<u8>, depth: usize) {
+        let mut zip = match zip::ZipArchive::new(std::io::Cursor::new(bytes)) {
+            Ok(z) => z,
+            Err(e) => {
+                self.failed += 1;
+                eprintln!("error: {name} is not a readable zip archive: {e}");
+                return;
+            }
+        };
+        let mut members: Vec<(usize, String)> = (0..zip.len())
+            .filter_map(|i| {
+                let m = zip.by_index_raw(i).ok()?;
+                (!m.is_dir()).then(|| (i, m.name().to_string()))
+            })
+            .collect();
+        members.sort_by(|a, b| a.1.cmp(&b.1));
+        for (i, member) in members {
+            let shown = format!("{name}!{member}");
+            let file_name = member.rsplit('/').next().unwrap_or(&member).to_string();
+            if let Some(reason) = documentation(&member) {
+                self.skip(&shown, reason);
+                continue;
+            }
+            let read = zip.by_index(i).and_then(|m| {
+                let mut out = Vec::new();
+                std::io::Read::read_to_end(
+                    &mut std::io::Read::take(m, MAX_MEMBER_BYTES + 1),
+                    &mut out,
+                )?;
+                Ok(out)
+            });
+            let member_bytes = match read {
+                Ok(b) if b.len() as u64 > MAX_MEMBER_BYTES => {
+                    self.skip(&shown, "larger than 2 GiB uncompressed");
+                    continue;
+                }
+                Ok(b) => b,
+                Err(e) => {
+                    self.failed += 1;
+                    eprintln!("error: cannot read {shown}: {e}");
+                    continue;
+                }
+            };
+            if is_archive(&file_name, &member_bytes) {
+                if depth >= MAX_ARCHIVE_DEPTH {
+                    self.skip(&shown, "an archive nested too deep");
+                } else {
+                    Box::pin(self.archive(store, &shown, member_bytes, depth + 1)).await;
+                }
+                continue;
+            }
+            self.import(store, &shown, &file_name, member_bytes, true)
+                .await;
+        }
+    }
+}
+
+/// Runs `codedesk import`.
+pub async fn run(config: &Config, args: Args) -> Result<ExitCode> {
+    let store = Store::connect(&config.database.url).await?;
+    let mut tally = Tally {
+        overrides: Overrides {
+            effective: args.effective,
+            version: args.release,
+            setting: args.setting,
+        },
+        imported: 0,
+        already: 0,
+        failed: 0,
+        skipped: 0,
+        plain: !std::io::stderr().is_terminal(),
+    };
+    for (path, from_dir) in expand(&args.files)? {
+        let name = path.display().to_string();
+        let file_name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| name.clone());
+        if from_dir {
+            if let Some(reason) = documentation(&name) {
+                tally.skip(&name, reason);
+                continue;
+            }
+        }
+        let bytes = match tokio::fs::read(&path).await {
+            Ok(b) => b,
+            Err(e) => {
+                tally.failed += 1;
+                eprintln!("error: cannot read {name}: {e}");
+                continue;
+            }
+        };
+        if is_archive(&file_name, &bytes) {
+            tally.archive(&store, &name, bytes, 1).await;
+        } else {
+            tally
+                .import(&store, &name, &file_name, bytes, from_dir)
+                .await;
+        }
+    }
     release_free_memory();
-    let started = Instant::now();
-    let catalog = Catalog::open(store.clone(), &config.index.dir).await?;
-    if imported > 0 {
+    let state = index_state(&store, &config.index.dir).await?;
+    if tally.imported > 0 || !matches!(state, IndexState::Current { .. }) {
+        let started = Instant::now();
+        println!(
+            "building the search index {} ...",
+            config.index.dir.display()
+        );
+        let catalog = Catalog::reindex(store.clone(), &config.index.dir).await?;
         println!(
             "search index {}: {} codes in {:.1} s",
             config.index.dir.display(),
@@ -142,11 +294,19 @@ pub async fn run(config: &Config, args: Args) -> Result<ExitCode> {
         );
     }
     store.close().await;
-    Ok(if failed > 0 {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    })
+    if tally.failed > 0 {
+        return Ok(ExitCode::FAILURE);
+    }
+    if tally.imported + tally.already == 0 {
+        eprintln!(
+            "error: nothing was imported: no file was recognised as a code-set file ({} \
+             skipped, each listed above with the reason). Give the official files, folders or \
+             zip archives of them as CMS and CDC publish them.",
+            tally.skipped
+        );
+        return Ok(ExitCode::FAILURE);
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Runs `codedesk reindex`.

@@ -6,6 +6,7 @@ mod demo;
 mod demo_mail;
 mod extract;
 mod import;
+mod init;
 mod lookup;
 mod mailbox;
 mod purge;
@@ -24,7 +25,12 @@ use std::process::ExitCode;
 
 /// codedesk: answers medical-coding questions sent by email, from the official code sets.
 #[derive(Debug, Parser)]
-#[command(name = "codedesk", version, about, propagate_version = true)]
+#[command(
+    name = "codedesk",
+    version = crate::embedded::VERSION,
+    about,
+    propagate_version = true
+)]
 pub struct Cli {
     /// The config file (TOML); missing is fine unless given explicitly.
     #[arg(long, global = true, env = "CODEDESK_CONFIG", value_name = "FILE")]
@@ -63,6 +69,9 @@ pub enum LogFormat {
 pub enum Command {
     /// The main job on embedded defaults: import the bundled sample and answer from it.
     Demo(demo::Args),
+    /// Write a commented codedesk.toml for a real deployment (IMAP/SMTP, database, staff page,
+    /// policy) in the current folder; an existing file is never overwritten.
+    Init(init::Args),
     /// Import official code-set files (format detected from content) and rebuild the index.
     Import(import::Args),
     /// Look codes up: description, billable or header, notes, validity, MUE, PTP edits.
@@ -97,8 +106,12 @@ pub enum Command {
 
 /// Runs the parsed command line.
 pub async fn run(cli: Cli) -> Result<ExitCode> {
+    if let Command::Init(args) = &cli.command {
+        return init::run(cli.config.as_deref(), args);
+    }
     let config = load_config(&cli)?;
     match cli.command {
+        Command::Init(_) => unreachable!("init runs without a config"),
         Command::Demo(args) => demo::run(&config, args).await,
         Command::Import(args) => import::run(&config, args).await,
         Command::Lookup(args) => lookup::run(&config, args).await,
@@ -132,5 +145,25 @@ pub fn load_config(cli: &Cli) -> Result<Config> {
     if let Some(index) = &cli.index {
         config.index.dir = index.clone();
     }
+    let names: Vec<String> = std::env::vars_os()
+        .filter_map(|(name, _)| name.into_string().ok())
+        .collect();
+    for name in crate::config::unknown_variables(names.iter().map(String::as_str), &config) {
+        tracing::warn!(
+            "{name} is set, but codedesk reads no such variable: ignored (settings are \
+             CODEDESK_<SECTION>_<KEY>, e.g. CODEDESK_DATABASE_URL)"
+        );
+    }
     Ok(config)
+}
+
+impl Command {
+    /// Whether the command serves until stopped (worker, staff page): it must outlive a closed
+    /// standard output or error; the others end at once when the reader of their output does.
+    pub fn is_server(&self) -> bool {
+        matches!(
+            self,
+            Command::Worker(_) | Command::Web(_) | Command::Serve(_)
+        )
+    }
 }

@@ -42,14 +42,58 @@ async fn generation(store: &Store) -> Result<String> {
     ))
 }
 
+/// How the search index in a folder stands against the database.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IndexState {
+    /// Built from the database as it is, with this many codes.
+    Current {
+        /// Codes in the index.
+        codes: u64,
+    },
+    /// Built before the last import (or by an older codedesk): `codedesk reindex` rebuilds it.
+    Stale,
+    /// No index in the folder yet.
+    Missing,
+}
+
+/// How the index in `dir` stands against the database, changing neither.
+pub async fn index_state(store: &Store, dir: &Path) -> Result<IndexState> {
+    let wanted = generation(store).await?;
+    match CodeIndex::generation(dir) {
+        Some(g) if g == wanted => Ok(IndexState::Current {
+            codes: CodeIndex::open(dir)?.map_or(0, |i| i.len()),
+        }),
+        Some(_) => Ok(IndexState::Stale),
+        None if dir.join("meta.json").exists() => Ok(IndexState::Stale),
+        None => Ok(IndexState::Missing),
+    }
+}
+
 impl Catalog {
     /// Opens the catalog over `store` with its index in `dir`, rebuilding the index first when
-    /// it is missing or older than the database.
+    /// it is missing or older than the database, and saying so in the log (`codedesk import`
+    /// builds it, so this happens only after an import by an older codedesk or a lost folder).
     pub async fn open(store: Store, dir: &Path) -> Result<Catalog> {
         let mut catalog = Catalog::unloaded(store, dir);
         let wanted = generation(&catalog.store).await?;
         if CodeIndex::generation(dir).as_deref() != Some(wanted.as_str()) {
-            catalog.rebuild().await?;
+            let started = std::time::Instant::now();
+            let why = if dir.join("meta.json").exists() {
+                "is older than the database"
+            } else {
+                "is missing"
+            };
+            tracing::info!(
+                "the search index {} {why}: rebuilding it from the database (codedesk reindex \
+                 does this ahead of time)",
+                dir.display()
+            );
+            let codes = catalog.rebuild().await?;
+            tracing::info!(
+                "search index {} rebuilt: {codes} codes in {:.1} s",
+                dir.display(),
+                started.elapsed().as_secs_f64()
+            );
         } else {
             catalog.load()?;
         }

@@ -39,17 +39,17 @@ pub struct ReplySettings {
     pub message_id_domain: String,
     /// The disclaimer at the foot of every reply.
     pub footer: String,
-    /// The folder of the reply templates.
+    /// The folder of the reply templates; empty for the built-in copies.
     pub templates: std::path::PathBuf,
 }
 
 impl ReplySettings {
     /// The settings from the `[reply]` section and the outbox's From. The default `templates`
-    /// folder, when the working directory has none, is the one this binary was built with.
+    /// folder, when the working directory has none, is the set built into the binary.
     pub fn from_config(reply: &crate::config::ReplyConfig, from: &str) -> ReplySettings {
         let mut templates = reply.templates.clone();
         if templates == std::path::Path::new("templates") && !templates.is_dir() {
-            templates = std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/templates"));
+            templates = std::path::PathBuf::new();
         }
         ReplySettings {
             from: from.to_string(),

@@ -45,7 +45,8 @@ pub struct Templates {
 }
 
 impl Templates {
-    /// Reads every template under `dir` and checks that the required ones are there.
+    /// Reads every template under `dir` and checks that the required ones are there; an empty
+    /// `dir` means the built-in copies of the project's `templates/`.
     pub fn load(dir: &Path) -> Result<Templates, ReplyError> {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
@@ -64,15 +65,27 @@ impl Templates {
         env.add_filter("with_7th", with_seventh);
         env.add_filter("ljust", |s: &str, width: usize| format!("{s:<width$}"));
         env.add_global("system_label", system_labels());
-        let mut files = Vec::new();
-        collect(dir, dir, 0, &mut files)?;
-        for (name, path) in files {
-            let source = std::fs::read_to_string(&path).map_err(|e| ReplyError::Template {
-                name: path.display().to_string(),
-                reason: format!("cannot read it: {e}"),
-            })?;
-            env.add_template_owned(name, source)
-                .map_err(|e| template_error(dir, &e))?;
+        if dir.as_os_str().is_empty() {
+            for (name, _) in crate::embedded::REPLY_TEMPLATES {
+                let source = crate::embedded::text(crate::embedded::REPLY_TEMPLATES, name)
+                    .ok_or_else(|| ReplyError::Template {
+                        name: format!("built-in {name}"),
+                        reason: "not UTF-8".into(),
+                    })?;
+                env.add_template(name, source)
+                    .map_err(|e| template_error(dir, &e))?;
+            }
+        } else {
+            let mut files = Vec::new();
+            collect(dir, dir, 0, &mut files)?;
+            for (name, path) in files {
+                let source = std::fs::read_to_string(&path).map_err(|e| ReplyError::Template {
+                    name: path.display().to_string(),
+                    reason: format!("cannot read it: {e}"),
+                })?;
+                env.add_template_owned(name, source)
+                    .map_err(|e| template_error(dir, &e))?;
+            }
         }
         for required in REQUIRED_TEMPLATES {
             if env.get_template(required).is_err() {
@@ -143,10 +156,18 @@ fn collect(
     Ok(())
 }
 
+/// The template files below `dir` (tests compare them with the built-in set).
+#[cfg(test)]
+pub(crate) fn collect_for_tests(dir: &Path, out: &mut Vec<(String, PathBuf)>) {
+    collect(dir, dir, 0, out).expect("the templates folder");
+}
+
 /// A minijinja error as a [`ReplyError`] naming the file (and line) it is about.
 fn template_error(dir: &Path, e: &minijinja::Error) -> ReplyError {
     let name = match e.name() {
+        Some(n) if dir.as_os_str().is_empty() => format!("built-in {n}"),
         Some(n) => dir.join(n).display().to_string(),
+        None if dir.as_os_str().is_empty() => "the built-in templates".into(),
         None => dir.display().to_string(),
     };
     let mut reason = e.kind().to_string();

@@ -429,3 +429,48 @@ fn hostile_names_and_subjects_never_break_the_reply() {
     assert_eq!(back.to[0].name.as_deref(), Some("Evil X-Injected: 1"));
     assert_eq!(back.subject, "Re: Hi X-Injected: 1 [CD-6]");
 }
+
+#[test]
+fn the_built_in_templates_are_the_projects_and_write_the_same_reply() {
+    let mut files = Vec::new();
+    render::collect_for_tests(&templates(), &mut files);
+    // The staff page's templates under web/ are built into the web module.
+    files.retain(|(name, _)| !name.starts_with("web/"));
+    assert_eq!(
+        files.len(),
+        crate::embedded::REPLY_TEMPLATES.len(),
+        "templates/ and the built-in set differ in number"
+    );
+    for (name, path) in &files {
+        let built_in = crate::embedded::text(crate::embedded::REPLY_TEMPLATES, name)
+            .unwrap_or_else(|| panic!("{name} is not built in"));
+        assert_eq!(built_in, std::fs::read_to_string(path).unwrap(), "{name}");
+    }
+    // The default setting in a folder without templates/ takes the built-in set.
+    let defaults = crate::config::ReplyConfig::default();
+    let from_config = ReplySettings::from_config(&defaults, "Desk <d@desk.example>");
+    let expected = if Path::new("templates").is_dir() {
+        PathBuf::from("templates")
+    } else {
+        PathBuf::new()
+    };
+    assert_eq!(from_config.templates, expected);
+    let q = question(
+        "Dana <dana@clinic.example>",
+        "M54.16?",
+        "",
+        "Is M54.16 billable?",
+    );
+    let on_disk = Replier::new(settings(&templates())).unwrap();
+    let built_in = Replier::new(settings(Path::new(""))).unwrap();
+    let answer = m5416_answer();
+    let a = on_disk
+        .compose(ReplyKind::Answer(&answer), &q, "CD-1", 1_768_435_200)
+        .unwrap();
+    let b = built_in
+        .compose(ReplyKind::Answer(&answer), &q, "CD-1", 1_768_435_200)
+        .unwrap();
+    assert!(a.text.contains("M54.16"), "{}", a.text);
+    assert_eq!(a.text, b.text);
+    assert_eq!(a.html, b.html);
+}

@@ -131,17 +131,41 @@ impl Store {
     /// Connects to `url` (`sqlite://file.db`, `sqlite::memory:`, `postgres://...`), creating a
     /// missing SQLite file, and applies pending migrations.
     pub async fn connect(url: &str) -> Result<Store> {
+        let store = Store::open(url, false).await?;
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Opens an existing database without creating, changing or migrating anything (for
+    /// `check-config`): a missing SQLite file is an error, PostgreSQL is taken as it is.
+    pub async fn connect_unchanged(url: &str) -> Result<Store> {
+        Store::open(url, true).await
+    }
+
+    async fn open(url: &str, read_only: bool) -> Result<Store> {
         install_default_drivers();
         let backend = backend_of(url)?;
         let url = match backend {
             Backend::Sqlite if !url.contains("mode=") && !url.contains(":memory:") => {
                 let sep = if url.contains('?') { '&' } else { '?' };
-                format!("{url}{sep}mode=rwc")
+                // Not "ro": a read-only connection to a WAL database leaves its -wal and -shm
+                // files behind; "rw" opens an existing file only, and nothing is written.
+                let mode = if read_only { "rw" } else { "rwc" };
+                format!("{url}{sep}mode={mode}")
             }
             _ => url.to_string(),
         };
-        if backend == Backend::Sqlite {
+        if backend == Backend::Sqlite && read_only {
+            if let Some(path) = sqlite_path(&url).filter(|p| !std::path::Path::new(p).exists()) {
+                bail!(
+                    "the SQLite database {path} does not exist yet (codedesk import, demo or the \
+                     worker creates it)"
+                );
+            }
+        } else if backend == Backend::Sqlite {
             create_private(&url)?;
+        } else {
+            check_reachable(&url).await?;
         }
         let mut options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(30));
         if backend == Backend::Sqlite {
@@ -163,14 +187,36 @@ impl Store {
             .connect(&url)
             .await
             .with_context(|| format!("cannot open the database {}", redact_url(&url)))?;
-        if backend == Backend::Sqlite && !url.contains(":memory:") {
+        if backend == Backend::Sqlite && !url.contains(":memory:") && !read_only {
             pool.execute("PRAGMA journal_mode = WAL;")
                 .await
                 .context("cannot switch the SQLite database to WAL mode")?;
         }
-        let store = Store { pool, backend };
-        store.migrate().await?;
-        Ok(store)
+        Ok(Store { pool, backend })
+    }
+
+    /// The migrations of this binary the database has not applied (`version name`), without
+    /// changing it; all of them for an empty database.
+    pub async fn pending_migrations(&self) -> Result<Vec<String>> {
+        let applied: Vec<(i64,)> = match sqlx::query_as("SELECT version FROM schema_migration")
+            .fetch_all(&self.pool)
+            .await
+        {
+            Ok(rows) => rows,
+            // A database codedesk never opened: no table yet, every migration pending.
+            Err(e)
+                if e.to_string().contains("no such table")
+                    || e.to_string().contains("does not exist") =>
+            {
+                Vec::new()
+            }
+            Err(e) => return Err(e).context("cannot read which migrations the database has"),
+        };
+        Ok(MIGRATIONS
+            .iter()
+            .filter(|m| !applied.iter().any(|(v,)| *v == m.version))
+            .map(|m| format!("{} {}", m.version, m.name))
+            .collect())
     }
 
     /// The engine behind this store.
@@ -301,19 +347,61 @@ fn is_secret_param(key: &str) -> bool {
         .any(|w| key.contains(w))
 }
 
+/// How long a PostgreSQL server may take to accept a connection before codedesk gives up.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// `host:port` of a PostgreSQL URL, for messages (no user, no password).
+pub fn postgres_target(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let authority = rest.split(['/', '?']).next().unwrap_or("");
+    let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    if host.is_empty() {
+        "the local socket".into()
+    } else if host.contains(':') && !host.ends_with(']') {
+        host.to_string()
+    } else {
+        format!("{host}:5432")
+    }
+}
+
+/// One connection to PostgreSQL within [`CONNECT_TIMEOUT`], so that an unreachable server is
+/// named with the cause at once (the pool alone would retry for its whole acquire timeout and
+/// then say only "pool timed out").
+async fn check_reachable(url: &str) -> Result<()> {
+    use sqlx::Connection;
+    let target = postgres_target(url);
+    match tokio::time::timeout(CONNECT_TIMEOUT, sqlx::AnyConnection::connect(url)).await {
+        Err(_) => bail!(
+            "cannot connect to PostgreSQL at {target}: no answer within {} s (is the server \
+             running, the host and port right, a firewall in the way?)",
+            CONNECT_TIMEOUT.as_secs()
+        ),
+        Ok(Err(e)) => Err(anyhow::anyhow!(
+            "cannot connect to PostgreSQL at {target}: {e} (check [database] url: {})",
+            redact_url(url)
+        )),
+        Ok(Ok(conn)) => {
+            let _ = conn.close().await;
+            Ok(())
+        }
+    }
+}
+
+/// The file of a SQLite URL, if it names one (not `:memory:`).
+fn sqlite_path(url: &str) -> Option<&str> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or(url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or(rest);
+    (!path.is_empty() && !path.starts_with(':')).then_some(path)
+}
+
 /// Creates a missing SQLite database file readable by its owner only (0600), in folders only
 /// the owner can enter (0700) when they are new; SQLite gives its journal files the same mode.
 fn create_private(url: &str) -> Result<()> {
-    let Some(rest) = url
-        .strip_prefix("sqlite://")
-        .or(url.strip_prefix("sqlite:"))
-    else {
+    let Some(path) = sqlite_path(url) else {
         return Ok(());
     };
-    let path = rest.split('?').next().unwrap_or(rest);
-    if path.is_empty() || path.starts_with(':') {
-        return Ok(());
-    }
     let path = std::path::Path::new(path);
     if path.exists() {
         return Ok(());
@@ -364,6 +452,20 @@ mod tests {
             redact_url("postgres://u:p@ss@h/db?sslpassword=x"),
             "postgres://u:***@h/db?sslpassword=***"
         );
+    }
+
+    #[test]
+    fn postgres_targets_name_host_and_port_only() {
+        assert_eq!(
+            postgres_target("postgres://u:pw@db.example:6543/x"),
+            "db.example:6543"
+        );
+        assert_eq!(
+            postgres_target("postgres://u@db.example/x?sslmode=require"),
+            "db.example:5432"
+        );
+        assert_eq!(postgres_target("postgresql://10.0.0.1"), "10.0.0.1:5432");
+        assert_eq!(postgres_target("postgres:///x"), "the local socket");
     }
 
     #[test]

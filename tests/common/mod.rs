@@ -152,22 +152,93 @@ pub fn sample() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/sample")
 }
 
-/// The real CMS code-set files, from CODEDESK_CODESETS, or `None` (with a notice on stderr) when
-/// the variable is unset: the suite then runs on the project's own sample. CI always sets it
-/// (`.ci/run` fails when the folder is missing); a set but wrong path fails here.
+/// Says that the running test did not run and how to run it: on the terminal past the test
+/// harness's capture (a passing test's `eprintln!` is swallowed), and as one line of the skip
+/// report `scripts/test` prints at the end (the file CODEDESK_SKIP_REPORT names, when set).
+pub fn skipped(needs: &str, how: &str) {
+    use std::io::Write;
+    let binary = std::env::current_exe()
+        .ok()
+        .and_then(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
+        .map(|s| match s.rsplit_once('-') {
+            Some((name, hash)) if hash.chars().all(|c| c.is_ascii_hexdigit()) => name.to_string(),
+            _ => s,
+        })
+        .unwrap_or_default();
+    let thread = std::thread::current();
+    let test = thread.name().unwrap_or("a test");
+    let line = format!("{binary}::{test}\t{needs}\t{how}");
+    let _ = writeln!(
+        std::io::stderr(),
+        "SKIPPED {binary}::{test}: {needs} is not here ({how})"
+    );
+    if let Some(report) = std::env::var_os("CODEDESK_SKIP_REPORT") {
+        if let Ok(mut f) = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(report)
+        {
+            let _ = writeln!(f, "{line}");
+        }
+    }
+}
+
+/// Whether `dir` is an existing empty folder: the shared files hidden on purpose (CI's run
+/// without them points the variable at one).
+fn hidden(dir: &std::path::Path) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|mut d| d.next().is_none())
+}
+
+/// The real CMS code-set files, from CODEDESK_CODESETS, or `None` (reported by [`skipped`]) when
+/// the variable is unset or names an empty folder: the suite then runs on the project's own
+/// sample. CI always sets it (`.ci/run` fails when the folder is missing); a path that is set
+/// but holds something else fails here.
 pub fn codesets() -> Option<PathBuf> {
+    const HOW: &str = "export CODEDESK_CODESETS=../shared/codesets to run it";
     let Ok(dir) = std::env::var("CODEDESK_CODESETS") else {
-        eprintln!(
-            "NOTICE: CODEDESK_CODESETS is not set, so this test of the real CMS files did not run \
-             (export CODEDESK_CODESETS=../shared/codesets to run it)"
-        );
+        skipped("the real CMS code sets (CODEDESK_CODESETS)", HOW);
         return None;
     };
     let path = PathBuf::from(dir);
+    if hidden(&path) {
+        skipped("the real CMS code sets (CODEDESK_CODESETS)", HOW);
+        return None;
+    }
     assert!(
         path.join("icd10cm").is_dir(),
         "CODEDESK_CODESETS={} does not hold the code-set folders (icd10cm/, hcpcs/, ncci/ ...)",
         path.display()
     );
     Some(path)
+}
+
+/// The shared message corpora (`mime/` ...): CODEDESK_CORPORA, else `../shared/corpora` beside
+/// the clone; `None` (reported by [`skipped`]) when the variable is unset and that folder is
+/// missing, or when the variable names an empty folder. A set variable naming a folder without
+/// `mime/` fails here.
+pub fn corpora() -> Option<PathBuf> {
+    const NEEDS: &str = "the shared MIME corpus (CODEDESK_CORPORA or ../shared/corpora)";
+    const HOW: &str = "export CODEDESK_CORPORA=../shared/corpora to run it";
+    let dir = match std::env::var_os("CODEDESK_CORPORA") {
+        Some(dir) => PathBuf::from(dir),
+        None => {
+            let beside = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora");
+            if !beside.is_dir() {
+                skipped(NEEDS, HOW);
+                return None;
+            }
+            beside
+        }
+    };
+    if hidden(&dir) {
+        skipped(NEEDS, HOW);
+        return None;
+    }
+    assert!(
+        dir.join("mime").is_dir(),
+        "the MIME corpus is not at {}/mime: set CODEDESK_CORPORA to the shared corpora folder \
+         (e.g. export CODEDESK_CORPORA=/work/shared/corpora)",
+        dir.display()
+    );
+    Some(dir)
 }

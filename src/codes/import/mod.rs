@@ -301,14 +301,29 @@ pub async fn run(
     let bytes = tokio::fs::read(path)
         .await
         .with_context(|| format!("cannot read {name}"))?;
-    let sha256 = hex(&Sha256::digest(&bytes));
-    if let Some(at) = sql::imported_at(store, &sha256).await? {
-        return Ok(Outcome::AlreadyImported { at });
-    }
     let file_name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| name.clone());
+    run_bytes(store, &name, &file_name, bytes, overrides, progress).await
+}
+
+/// As [`run`], for a file already read (a member of a zip archive): `name` says where it is
+/// from in messages, `file_name` is its own name (the release may be read from it).
+pub async fn run_bytes(
+    store: &Store,
+    name: &str,
+    file_name: &str,
+    bytes: Vec<u8>,
+    overrides: &Overrides,
+    progress: indicatif::ProgressBar,
+) -> Result<Outcome> {
+    let name = name.to_string();
+    let file_name = file_name.to_string();
+    let sha256 = hex(&Sha256::digest(&bytes));
+    if let Some(at) = sql::imported_at(store, &sha256).await? {
+        return Ok(Outcome::AlreadyImported { at });
+    }
     let meta = detect::meta(&file_name, &bytes, overrides).with_context(|| name.clone())?;
     progress.set_length(bytes.len() as u64);
     progress.set_message(format!("{} {}", meta.format.label(), file_name));
