@@ -570,8 +570,9 @@ async fn retention_deletes_old_processed_mail_on_the_server_and_nothing_else() {
     let mut config = rig().imap_config(&user, TlsMode::Starttls);
     config.processed_folder = Some("Processed".into());
     let mut peek = rig().peek(&user).await;
-    let old = Some("01-Jan-2020 10:00:00 +0000");
-    let new = Some("01-Dec-2026 10:00:00 +0000");
+    // async-imap writes the internal date as given: it must come quoted.
+    let old = Some("\"01-Jan-2020 10:00:00 +0000\"");
+    let new = Some("\"01-Dec-2026 10:00:00 +0000\"");
     let put = |subject: &str| message(&format!("{subject}@example.test"), subject, "99213");
     // INBOX: 1 old seen, 2 old unread, 3 new seen, 4 old seen but past the cursor.
     peek.append("INBOX", Some("(\\Seen)"), old, &put("old-seen"))
