@@ -3,7 +3,7 @@
 //! knows of them and hands it to the pure `answer`. The only I/O is catalog reads.
 
 use crate::answer::{self, Answer, CodeSetRelease, Findings, Suggestion};
-use crate::codes::{Catalog, CodeEntry, CodeSystem, SevenChr};
+use crate::codes::{Catalog, ChildCode, CodeEntry, CodeSystem, SevenChr};
 use crate::date::Date;
 use crate::extract::{self, CodeOracle, CodeRef};
 use crate::question::{self, Limits, Question};
@@ -160,6 +160,7 @@ pub async fn gather(catalog: &Catalog, question: &Question, refs: &[CodeRef]) ->
     for code in index.iter().filter_map(|l| l.code.as_deref()) {
         index_entries(catalog, code, &mut have, &mut entries)?;
     }
+    let related = related_codes(catalog, &entries, refs)?;
     let releases = catalog.releases().await?;
     let code_sets = code_set_releases(&releases);
     let cpt_licensed = releases.iter().any(|r| r.code_set == "CPT");
@@ -177,7 +178,58 @@ pub async fn gather(catalog: &Catalog, question: &Question, refs: &[CodeRef]) ->
         code_sets,
         cpt_licensed,
         index,
+        related,
     })
+}
+
+/// How many entries of a category are read to find the codes near a named one.
+const MAX_RELATED: usize = 400;
+
+/// For each ICD-10-CM code named (up to four): the codes below it when it is a header, else the
+/// codes of its three-character category, with their descriptions.
+fn related_codes(
+    catalog: &Catalog,
+    entries: &[CodeEntry],
+    refs: &[CodeRef],
+) -> Result<Vec<(String, Vec<ChildCode>)>> {
+    let named = |e: &&CodeEntry| {
+        refs.iter()
+            .any(|r| r.system == CodeSystem::Icd10Cm && r.range_end.is_none() && r.code == e.code)
+    };
+    let mut out = Vec::new();
+    for e in entries
+        .iter()
+        .filter(|e| e.system == CodeSystem::Icd10Cm && !e.versions.is_empty())
+        .filter(named)
+        .take(4)
+    {
+        let billable = e.latest().is_some_and(|v| v.billable);
+        let root = if billable {
+            e.code.chars().take(3).collect()
+        } else {
+            e.code.clone()
+        };
+        let mut codes: Vec<ChildCode> = Vec::new();
+        let mut queue = vec![root];
+        let mut read = 0;
+        while let Some(code) = queue.pop() {
+            read += 1;
+            if read > MAX_RELATED {
+                break;
+            }
+            let Some(entry) = catalog.entry(CodeSystem::Icd10Cm, &code)? else {
+                continue;
+            };
+            for k in entry.children {
+                if !k.billable {
+                    queue.push(k.code.clone());
+                }
+                codes.push(k);
+            }
+        }
+        out.push((e.code.clone(), codes));
+    }
+    Ok(out)
 }
 
 /// The tabular entries an Index code needs to be completed and checked: the code, its

@@ -5,6 +5,7 @@
 
 pub mod asks;
 pub mod caps;
+mod closer;
 pub mod code_sets;
 mod confidence;
 mod date_of_service;
@@ -16,6 +17,7 @@ mod settle;
 mod units;
 
 pub use asks::{Answered, Ask, AskKind};
+pub use closer::CloserCode;
 pub use code_sets::{CodeSetRelease, ReleaseGap};
 pub use confidence::{Confidence, Level, Reason};
 pub use date_of_service::date_of_service;
@@ -53,6 +55,8 @@ pub struct Findings {
     pub cpt_licensed: bool,
     /// Where the Index books lead for a question asking which code (best first).
     pub index: Vec<crate::codes::index::IndexLead>,
+    /// For each ICD-10-CM code named: the codes of its category (below it, for a header).
+    pub related: Vec<(String, Vec<ChildCode>)>,
 }
 
 impl Findings {
@@ -101,6 +105,8 @@ pub struct Answer {
     pub suggestions: Vec<Suggestion>,
     /// The codes the Index and its Tables lead to, checked against the tabular for the date.
     pub index: Vec<IndexFinding>,
+    /// Codes the question's words describe better than the ICD-10-CM codes it names.
+    pub closer: Vec<CloserCode>,
     /// Codes not found, with what was consulted.
     pub unknown: Vec<UnknownCode>,
     /// What the question asks, each settled from the data (the reply opens with these).
@@ -428,7 +434,20 @@ pub fn answer(text: &str, refs: &[CodeRef], findings: &Findings, today: Date) ->
             fee: codes.iter().any(|c| c.fee.is_some()),
         },
     );
-    let kinds = asks::detect(text, refs);
+    let named: Vec<closer::Named> = codes
+        .iter()
+        .filter(|c| c.system == CodeSystem::Icd10Cm && (c.billable || c.header))
+        .map(|c| closer::Named {
+            code: c.code.clone(),
+            header: c.header,
+            description: c.description.clone().unwrap_or_default(),
+        })
+        .collect();
+    let closer = closer::closer_codes(text, &named, &findings.related);
+    let mut kinds = asks::detect(text, refs);
+    if !closer.is_empty() && !kinds.contains(&AskKind::WhichCode) {
+        kinds.insert(0, AskKind::WhichCode);
+    }
     // A newer release can change a code that is valid now, an MUE or a PTP edit; a code deleted
     // years ago, a modifier's wording or the final GEMs it does not.
     let mut used_sets: Vec<&str> = codes
@@ -500,6 +519,7 @@ pub fn answer(text: &str, refs: &[CodeRef], findings: &Findings, today: Date) ->
             gaps: &release_gaps,
             replacements: &replacements,
             fee_loaded: findings.code_sets.iter().any(|r| r.set == "MPFS"),
+            closer: &closer,
         },
     );
     let confidence = confidence::judge(
@@ -525,6 +545,7 @@ pub fn answer(text: &str, refs: &[CodeRef], findings: &Findings, today: Date) ->
         icd9,
         suggestions,
         index,
+        closer,
         unknown,
         asks,
         release_gaps,

@@ -35,6 +35,8 @@ pub struct Facts<'a> {
     pub replacements: &'a [(String, String)],
     /// Whether a Medicare fee schedule is loaded.
     pub fee_loaded: bool,
+    /// Codes the question's words describe better than the codes it names.
+    pub closer: &'a [super::CloserCode],
 }
 
 /// Where coverage answers live.
@@ -699,9 +701,29 @@ fn icd9(f: &Facts) -> Ask {
 }
 
 fn which_code(f: &Facts) -> Ask {
-    if !f.index.is_empty() {
-        return which_code_from_index(f);
+    let mut a = if f.index.is_empty() {
+        which_code_from_descriptions(f)
+    } else {
+        which_code_from_index(f)
+    };
+    if !f.closer.is_empty() {
+        let sentences: Vec<String> = f.closer.iter().map(super::closer::sentence).collect();
+        a.answer.splice(0..0, sentences);
+        for c in f.closer {
+            if !a.codes.contains(&c.code) {
+                a.codes.insert(0, c.code.clone());
+            }
+        }
+        a.because
+            .retain(|b| !b.starts_with("The reply gives the facts of the codes named"));
+        lower(&mut a, Answered::Partly);
+        a.because.push("The better fit comes from matching your words with the official descriptions of the codes near the one named, not from the record: confirm it in the Alphabetic Index and the Tabular List (its notes) before changing the code.".into());
     }
+    a
+}
+
+/// The which-code ask from the full-text search of descriptions (no Index lead).
+fn which_code_from_descriptions(f: &Facts) -> Ask {
     let mut a = ask(
         AskKind::WhichCode,
         f.suggestions.iter().map(|s| s.code.clone()).collect(),

@@ -136,6 +136,7 @@ fn findings() -> Findings {
         .collect(),
         cpt_licensed: false,
         index: Vec::new(),
+        related: Vec::new(),
     }
 }
 

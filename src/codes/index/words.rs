@@ -420,7 +420,10 @@ pub fn is_neoplasm_word(token: &str) -> bool {
 
 /// Whether the words speak of a neoplasm at all.
 pub fn neoplasm_context(toks: &[String]) -> bool {
-    !behaviour_marks(toks).is_empty()
+    // "Primary osteoarthritis", "secondary hypertension": those two alone name no neoplasm.
+    behaviour_marks(toks)
+        .iter()
+        .any(|(i, _)| !matches!(toks[*i].as_str(), "primary" | "secondary"))
         || toks.iter().any(|t| {
             matches!(
                 t.as_str(),
@@ -469,6 +472,15 @@ mod tests {
         assert_eq!(stem("injuries"), stem("injury"));
         assert_eq!(stem("striking"), stem("strike"));
         assert_ne!(stem("palate"), stem("plate"));
+    }
+
+    #[test]
+    fn primary_or_secondary_alone_names_no_neoplasm() {
+        let toks = |t: &str| -> Vec<String> { t.split(' ').map(str::to_string).collect() };
+        assert!(!neoplasm_context(&toks("primary osteoarthritis of both knees")));
+        assert!(!neoplasm_context(&toks("secondary hypertension")));
+        assert!(neoplasm_context(&toks("primary malignant neoplasm of lung")));
+        assert!(neoplasm_context(&toks("secondary carcinoma of liver")));
     }
 
     #[test]
