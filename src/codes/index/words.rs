@@ -427,7 +427,18 @@ pub fn neoplasm_context(toks: &[String]) -> bool {
         || toks.iter().any(|t| {
             matches!(
                 t.as_str(),
-                "neoplasm" | "neoplasms" | "tumor" | "tumour" | "tumors" | "tumours"
+                "neoplasm"
+                    | "neoplasms"
+                    | "tumor"
+                    | "tumour"
+                    | "tumors"
+                    | "tumours"
+                    | "malignant"
+                    | "malignancy"
+                    | "cancer"
+                    | "carcinoma"
+                    | "adenocarcinoma"
+                    | "sarcoma"
             )
         })
 }
