@@ -382,6 +382,18 @@ const SNAPSHOTS: &[&str] = &[
     "range-modifiers",
     "units-mue",
     "ptp-only",
+    "e119-see-also",
+    "fee-bilateral",
+    "fee-global",
+    "fee-pctc",
+    "index-drug",
+    "index-neoplasm",
+    "units-dose",
+    "mue-zero",
+    "closer-limb",
+    "ptp-outside",
+    "excludes-pair",
+    "past-release",
 ];
 
 #[tokio::test]

@@ -12,6 +12,12 @@ const CUES: &[&str] = &[
     "service date",
     "d.o.s.",
     "dos",
+    // "seen 3/4/2026", "27447 done 5/2/2023", "given 3/2/2026": what was done that day.
+    "seen",
+    "done",
+    "given",
+    "performed",
+    "administered",
 ];
 
 const MONTHS: [&str; 12] = [
@@ -27,7 +33,7 @@ pub fn date_of_service(text: &str) -> Option<Date> {
             let start = from + at;
             let end = start + cue.len();
             from = end;
-            // "dos" must be a word of its own ("DOS", not "doses").
+            // A cue must be a word of its own ("DOS", not "doses"; "done", not "undone").
             let before_ok = lower[..start]
                 .chars()
                 .next_back()
@@ -229,6 +235,21 @@ mod tests {
             ("date of service of 03/02/2026", Some("2026-03-02")),
             ("DOS: 3/2/26", Some("2026-03-02")),
             ("service date 2026-02-03", Some("2026-02-03")),
+            (
+                "right hand only, seen 3/4/2026. We coded",
+                Some("2026-03-04"),
+            ),
+            (
+                "Total knee 27447 done 5/2/2023. What is",
+                Some("2023-05-02"),
+            ),
+            (
+                "Dexamethasone 10 mg IM given 3/2/2026: how",
+                Some("2026-03-02"),
+            ),
+            ("infusion administered 2026-02-03", Some("2026-02-03")),
+            ("Kenalog given to pt DOB 01/02/1950", None),
+            ("an undone 3/2/2026 task", None),
             // Not a date of service: birth, injury, claim dates, a quote's attribution.
             ("DOB 01/02/1950, DOS 03/02/2026", Some("2026-03-02")),
             ("Pt DOB: 01/02/1950 seen on 2026-02-03", Some("2026-02-03")),

@@ -582,6 +582,26 @@ pub fn payment_ask(
     a
 }
 
+/// What the global period of each procedure beside an E/M code says of that E/M ("can 62322 be
+/// billed with 99213-25?"), whatever the NCCI edits hold.
+pub fn em_beside_procedures(codes: &[CodeFinding]) -> Vec<String> {
+    let t = Topics {
+        global: true,
+        em_in_global: true,
+        ..Topics::default()
+    };
+    codes
+        .iter()
+        .filter(|c| c.system.is_procedure())
+        .filter_map(|c| {
+            let f = c.fee.as_ref()?;
+            matches!(f.global.as_str(), "000" | "010" | "090")
+                .then(|| sentences(&c.code, f, &t, true, true))
+        })
+        .flatten()
+        .collect()
+}
+
 /// What the fee schedule says of the modifiers a question names (26/TC, 50/RT/LT, 51, 62, 66,
 /// 80/81/82/AS, and 24/25/57 beside a procedure with a global period), for the modifier ask.
 pub fn modifier_hints(text: &str, codes: &[CodeFinding], bare: &[&str]) -> Vec<String> {

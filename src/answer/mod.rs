@@ -465,7 +465,19 @@ pub fn answer(text: &str, refs: &[CodeRef], findings: &Findings, today: Date) ->
         used_sets.push("NCCI-PTP");
     }
     // An old fee schedule matters when the question asks how Medicare pays.
-    if kinds.contains(&AskKind::Payment) && codes.iter().any(|c| c.fee.is_some()) {
+    // So does a bundling question about an E/M beside a procedure: its global period answers.
+    let em_beside = kinds.contains(&AskKind::Bundling)
+        && codes.iter().any(|c| {
+            c.system.is_procedure()
+                && c.code.starts_with("99")
+                && c.fee.as_ref().is_some_and(|f| f.global == "XXX")
+        })
+        && codes.iter().any(|c| {
+            c.fee
+                .as_ref()
+                .is_some_and(|f| matches!(f.global.as_str(), "000" | "010" | "090"))
+        });
+    if (kinds.contains(&AskKind::Payment) && codes.iter().any(|c| c.fee.is_some())) || em_beside {
         used_sets.push("MPFS");
     }
     let release_gaps = code_sets::gaps(&findings.code_sets, &used_sets, date);

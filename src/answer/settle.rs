@@ -84,11 +84,39 @@ pub fn settle(kinds: &[AskKind], f: &Facts) -> Vec<Ask> {
         .filter(|a| a.kind == AskKind::Payment)
         .flat_map(|a| a.answer.clone())
         .collect();
+    let bundled: Vec<String> = asks
+        .iter()
+        .filter(|a| a.kind == AskKind::Bundling)
+        .flat_map(|a| a.answer.clone())
+        .collect();
     for a in asks
         .iter_mut()
         .filter(|a| matches!(a.kind, AskKind::Modifier | AskKind::Coverage))
     {
-        a.answer.retain(|s| !paid.contains(s));
+        a.answer
+            .retain(|s| !paid.contains(s) && !bundled.contains(s));
+    }
+    // "Modifier 50 is a CPT modifier" says nothing once the fee schedule has said how 50 is used.
+    let said: String = asks
+        .iter()
+        .flat_map(|a| a.answer.iter())
+        .filter(|s| !s.starts_with("Modifier "))
+        .map(|s| s.to_lowercase())
+        .collect::<Vec<_>>()
+        .join(" ");
+    for a in asks.iter_mut().filter(|a| a.kind == AskKind::Modifier) {
+        a.answer.retain(|s| {
+            let Some(code) = s.strip_prefix("Modifier ").and_then(|r| {
+                r.strip_suffix(
+                    " is a CPT modifier: its description comes only from a licensed CPT file.",
+                )
+            }) else {
+                return true;
+            };
+            !(said.contains(&format!("modifier {code}"))
+                || said.contains(&format!("modifiers {code}"))
+                || said.contains(&format!(" {code} for ")))
+        });
     }
     asks
 }
@@ -308,12 +336,36 @@ fn bundling(f: &Facts) -> Ask {
             a.answer.push(p.advice.trim().to_string());
         }
     }
+    // "62322 with 99213-25": the procedure's global period says what the E/M takes, whatever
+    // the NCCI edits hold.
+    let hints = if f.codes.iter().any(|c| is_em(&c.code)) {
+        super::fee::em_beside_procedures(f.codes)
+    } else {
+        Vec::new()
+    };
     if covered == 0 {
-        lower(&mut a, Answered::No);
+        lower(
+            &mut a,
+            if hints.is_empty() {
+                Answered::No
+            } else {
+                Answered::Partly
+            },
+        );
     } else if covered < f.pairs.len() {
         lower(&mut a, Answered::Partly);
     }
+    a.answer.extend(hints);
     a
+}
+
+/// An office, hospital or other evaluation and management code (99202-99499).
+fn is_em(code: &str) -> bool {
+    code.len() == 5
+        && code.starts_with("99")
+        && code
+            .parse::<u32>()
+            .is_ok_and(|n| (99202..=99499).contains(&n))
 }
 
 fn units(f: &Facts) -> Ask {
@@ -372,6 +424,15 @@ fn units(f: &Facts) -> Ask {
                 c.code
             )),
             None => {}
+        }
+        // A bilateral procedure under the 150% rule is one line and 1 unit (the payment answer).
+        let bilateral_unit = c.fee.as_ref().is_some_and(|x| x.bilat == "1")
+            && (text.contains("bilat")
+                || text.contains("both sides")
+                || text.contains("modifier 50")
+                || c.modifiers.iter().any(|m| m == "50"));
+        if bilateral_unit {
+            full = true;
         }
         if !full && !asks_cap && c.mue.as_ref().is_some_and(|m| m.value > 0) {
             lower(&mut a, Answered::Partly);

@@ -488,9 +488,13 @@ mod tests {
     #[test]
     fn primary_or_secondary_alone_names_no_neoplasm() {
         let toks = |t: &str| -> Vec<String> { t.split(' ').map(str::to_string).collect() };
-        assert!(!neoplasm_context(&toks("primary osteoarthritis of both knees")));
+        assert!(!neoplasm_context(&toks(
+            "primary osteoarthritis of both knees"
+        )));
         assert!(!neoplasm_context(&toks("secondary hypertension")));
-        assert!(neoplasm_context(&toks("primary malignant neoplasm of lung")));
+        assert!(neoplasm_context(&toks(
+            "primary malignant neoplasm of lung"
+        )));
         assert!(neoplasm_context(&toks("secondary carcinoma of liver")));
     }
 
