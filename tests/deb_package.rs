@@ -7,7 +7,7 @@
 
 mod common;
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::io::{Read, Write};
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
@@ -301,6 +301,93 @@ fn get(port: u16, path: &str, page: &mut Child) -> String {
     }
 }
 
+/// Whether strace can trace here (a container may forbid ptrace).
+fn strace_works() -> bool {
+    Command::new("strace")
+        .args(["-f", "-qq", "-o", "/dev/null", "true"])
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// The system calls named in an `strace -f` log.
+fn syscalls_in(log: &str) -> BTreeSet<String> {
+    log.lines()
+        .filter_map(|l| l.split_once(' ').map(|(_, rest)| rest.trim_start()))
+        .filter_map(|call| {
+            let name: String = call
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            (!name.is_empty() && call[name.len()..].starts_with('(')).then_some(name)
+        })
+        .collect()
+}
+
+/// The system calls a unit's `SystemCallFilter=` lines allow (an allow list, then `~` deny
+/// lists), with the groups expanded as `systemd-analyze syscall-filter` lists them; `None`
+/// without systemd-analyze.
+fn allowed_syscalls(unit: &[(String, String)]) -> Option<BTreeSet<String>> {
+    let out = Command::new("systemd-analyze")
+        .arg("syscall-filter")
+        .output()
+        .ok()?;
+    let mut groups: HashMap<String, Vec<String>> = HashMap::new();
+    let mut current = None;
+    for line in String::from_utf8_lossy(&out.stdout).lines() {
+        let item = line.trim();
+        if item.is_empty() || item.starts_with('#') {
+            continue;
+        }
+        if line.starts_with('@') {
+            let name = item.split_whitespace().next().unwrap().to_string();
+            groups.entry(name.clone()).or_default();
+            current = Some(name);
+        } else if let Some(group) = &current {
+            let name = item.split_whitespace().next().unwrap().to_string();
+            groups.get_mut(group).unwrap().push(name);
+        }
+    }
+    fn expand(name: &str, groups: &HashMap<String, Vec<String>>, out: &mut BTreeSet<String>) {
+        match groups.get(name) {
+            Some(members) => members.iter().for_each(|m| expand(m, groups, out)),
+            None => {
+                out.insert(name.to_string());
+            }
+        }
+    }
+    let mut allowed = BTreeSet::new();
+    for (key, value) in unit {
+        if key != "SystemCallFilter" {
+            continue;
+        }
+        let (deny, list) = match value.strip_prefix('~') {
+            Some(rest) => (true, rest),
+            None => (false, value.as_str()),
+        };
+        let mut set = BTreeSet::new();
+        for name in list.split_whitespace() {
+            expand(name, &groups, &mut set);
+        }
+        if deny {
+            allowed.retain(|s| !set.contains(s));
+        } else {
+            allowed.extend(set);
+        }
+    }
+    assert!(!allowed.is_empty(), "the unit allows no system call");
+    Some(allowed)
+}
+
+/// The first child of `pid` (the program strace runs).
+fn child_of(pid: u32) -> Option<i32> {
+    std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children"))
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}
+
 fn mode_and_owner(path: &str) -> (u32, u32, u32) {
     let m = std::fs::metadata(path).unwrap_or_else(|e| panic!("{path}: {e}"));
     (m.mode() & 0o7777, m.uid(), m.gid())
@@ -403,25 +490,40 @@ fn the_deb_installs_runs_as_its_user_and_purges_clean() {
         .split_whitespace()
         .map(str::to_string)
         .collect();
-    let port = free_port();
-    let mut cmd = Command::new("setpriv");
-    cmd.arg(format!("--reuid={}", setting("User")))
-        .arg(format!("--regid={}", setting("Group")))
-        .arg("--init-groups")
-        .arg("--")
-        .args(&exec)
-        .args(["--listen", &format!("127.0.0.1:{port}")])
-        .current_dir(setting("WorkingDirectory"))
-        .env_clear()
-        .env("PATH", "/usr/bin:/bin")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped());
-    for (k, v) in &unit {
-        if k == "Environment" {
-            let (name, value) = v.split_once('=').unwrap();
-            cmd.env(name, value);
-        }
+    // Under strace when it works here, to check the system calls against the unit's filter.
+    let traces = common::TempDir::new("deb-trace");
+    std::os::unix::fs::chown(traces.path(), Some(uid), Some(gid)).unwrap();
+    let traced = strace_works();
+    if !traced {
+        eprintln!("strace is not usable here: the units' system call filter is not checked");
     }
+    let as_the_unit = |program: &[String], dir: &str, trace: &str| {
+        let mut cmd = Command::new("setpriv");
+        cmd.arg(format!("--reuid={}", setting("User")))
+            .arg(format!("--regid={}", setting("Group")))
+            .arg("--init-groups")
+            .arg("--");
+        if traced {
+            cmd.args(["strace", "-f", "-qq", "-o"])
+                .arg(traces.path().join(trace));
+        }
+        cmd.args(program)
+            .current_dir(dir)
+            .env_clear()
+            .env("PATH", "/usr/bin:/bin");
+        for (k, v) in &unit {
+            if k == "Environment" {
+                let (name, value) = v.split_once('=').unwrap();
+                cmd.env(name, value);
+            }
+        }
+        cmd
+    };
+    let port = free_port();
+    let mut program = exec.clone();
+    program.extend(["--listen".to_string(), format!("127.0.0.1:{port}")]);
+    let mut cmd = as_the_unit(&program, &setting("WorkingDirectory"), "page.log");
+    cmd.stdout(Stdio::null()).stderr(Stdio::piped());
     guard.page = Some(cmd.spawn().expect("start the page"));
     let page = guard.page.as_mut().unwrap();
     let login = get(port, "/login", page);
@@ -430,8 +532,14 @@ fn the_deb_installs_runs_as_its_user_and_purges_clean() {
     let metrics = get(port, "/metrics", page);
     assert!(metrics.starts_with("HTTP/1.1 200"), "{metrics}");
     assert!(metrics.contains("codedesk_cases"), "{metrics}");
-    // SAFETY: kill on the pid of a child we started and have not reaped.
-    unsafe { libc::kill(page.id() as i32, libc::SIGTERM) };
+    // The page itself, not strace, gets the SIGTERM systemd sends.
+    let pid = if traced {
+        child_of(page.id()).expect("the page under strace")
+    } else {
+        page.id() as i32
+    };
+    // SAFETY: kill on the pid of a process we started, still running (not reaped).
+    unsafe { libc::kill(pid, libc::SIGTERM) };
     let status = page.wait().unwrap();
     guard.page = None;
     assert!(
@@ -441,6 +549,46 @@ fn the_deb_installs_runs_as_its_user_and_purges_clean() {
     // It made its database where the config says, as its user, private.
     let db = "/var/lib/codedesk/codedesk.db";
     assert_eq!(mode_and_owner(db), (0o600, uid, gid));
+
+    // The demo as the service user, in a folder of its own: import, index, answer, reply.
+    let demo_dir = traces.path().join("demo");
+    std::fs::create_dir(&demo_dir).unwrap();
+    std::os::unix::fs::chown(&demo_dir, Some(uid), Some(gid)).unwrap();
+    let demo = as_the_unit(
+        &[exec[0].clone(), "demo".to_string()],
+        demo_dir.to_str().unwrap(),
+        "demo.log",
+    )
+    .env_remove("CODEDESK_CONFIG")
+    .output()
+    .unwrap();
+    assert!(demo.status.success(), "{}", text(&demo));
+    assert!(
+        text(&demo).contains("9 questions, 9 stored"),
+        "{}",
+        text(&demo)
+    );
+
+    // Every system call they made passes the units' filter (SystemCallFilter=).
+    if traced {
+        let worker = unit_settings("/lib/systemd/system/codedesk-worker@.service");
+        for (unit_name, settings) in [("codedesk-web", &unit), ("codedesk-worker@", &worker)] {
+            let Some(allowed) = allowed_syscalls(settings) else {
+                eprintln!("systemd-analyze is not here: the system call filter is not checked");
+                break;
+            };
+            for trace in ["page.log", "demo.log"] {
+                let log = std::fs::read_to_string(traces.path().join(trace)).unwrap();
+                let used = syscalls_in(&log);
+                assert!(used.len() > 20, "{trace}: {used:?}");
+                let refused: Vec<_> = used.difference(&allowed).collect();
+                assert!(
+                    refused.is_empty(),
+                    "{unit_name}.service would refuse (EPERM) what {trace} used: {refused:?}"
+                );
+            }
+        }
+    }
 
     // Installed again over itself (as an upgrade runs): the edited config and the data stay.
     let mut edited = std::fs::read_to_string("/etc/codedesk/codedesk.toml").unwrap();
