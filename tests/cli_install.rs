@@ -1,25 +1,93 @@
-//! The binary installed on its own, as `cargo install --root PREFIX` lays it out (PREFIX/bin),
-//! run from an empty folder outside the checkout with no CODEDESK_* variable: `demo`, `init`
-//! and `--version` need nothing from the folder it was built in.
+//! The binary installed with `cargo install --path . --root PREFIX` into an empty prefix, run
+//! from an empty folder outside the checkout (no `../shared` beside it) with no CODEDESK_*
+//! variable: `demo`, `init` and `--version` need nothing from the folder it was built in.
 
 mod common;
 
 use common::TempDir;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::time::Instant;
 
-/// A copy of the built binary in `PREFIX/bin`, as `cargo install --root PREFIX` leaves it.
+/// The cargo target folder and profile (`debug` or `release`) this test run built the binary in.
+fn target_and_profile() -> (PathBuf, String) {
+    let bin = Path::new(env!("CARGO_BIN_EXE_codedesk"));
+    let profile_dir = bin.parent().expect("the binary's folder");
+    let profile = profile_dir
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    (profile_dir.parent().unwrap().to_path_buf(), profile)
+}
+
+/// `cargo install --path . --root PREFIX --locked --offline` in the target folder and profile of
+/// this test run (`--debug` for `cargo test`), so the build just made is reused: nothing is
+/// compiled again, and the install takes seconds.
 fn install(prefix: &Path) -> PathBuf {
-    let bin = prefix.join("bin");
-    std::fs::create_dir_all(&bin).unwrap();
-    let installed = bin.join("codedesk");
-    std::fs::copy(env!("CARGO_BIN_EXE_codedesk"), &installed).expect("copy the binary");
+    assert!(!prefix.exists(), "the prefix must start empty");
+    let (target, profile) = target_and_profile();
+    let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["install", "--path", ".", "--locked", "--offline", "--root"])
+        .arg(prefix)
+        .arg("--target-dir")
+        .arg(&target)
+        .env("CARGO_TERM_COLOR", "never");
+    // The variables cargo set for this test, not for the cargo that built it: build scripts
+    // that watch them (ring's watches CARGO_PKG_NAME, CARGO_MANIFEST_DIR, ...) would run again.
+    for (name, _) in std::env::vars_os() {
+        let name = name.to_string_lossy();
+        let set_for_tests = ["CARGO_PKG_", "CARGO_MANIFEST_", "CARGO_BIN_"]
+            .iter()
+            .any(|p| name.starts_with(p))
+            || [
+                "CARGO",
+                "CARGO_CRATE_NAME",
+                "CARGO_PRIMARY_PACKAGE",
+                "CARGO_TARGET_TMPDIR",
+                "CARGO_RUSTC_CURRENT_DIR",
+                "OUT_DIR",
+            ]
+            .contains(&name.as_ref());
+        if set_for_tests {
+            cmd.env_remove(name.as_ref());
+        }
+    }
+    if profile == "debug" {
+        cmd.arg("--debug");
+    }
+    let started = Instant::now();
+    let out = cmd.output().expect("run cargo install");
+    let log = text(&out);
+    assert!(out.status.success(), "cargo install failed:\n{log}");
+    eprintln!(
+        "cargo install --root {} took {:.1} s:\n{log}",
+        prefix.display(),
+        started.elapsed().as_secs_f64()
+    );
+    // The build of this test run was reused: a rebuild here would cost CI minutes.
+    assert!(
+        !log.contains("Compiling "),
+        "cargo install compiled again instead of reusing the test build:\n{log}"
+    );
+    let installed = prefix.join("bin/codedesk");
+    assert!(installed.is_file(), "{log}");
+    let bin: Vec<_> = std::fs::read_dir(prefix.join("bin"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(bin, ["codedesk"], "PREFIX/bin holds the one binary");
     installed
 }
 
 /// Runs the installed binary in `dir` with no CODEDESK_* variable and no cargo variable.
 fn run(binary: &Path, dir: &Path, args: &[&str]) -> Output {
-    let mut cmd = Command::new(binary);
+    run_cmd(Command::new(binary), dir, args)
+}
+
+/// Runs `cmd` with `args` in `dir` with no CODEDESK_* variable and no cargo variable.
+fn run_cmd(mut cmd: Command, dir: &Path, args: &[&str]) -> Output {
     cmd.current_dir(dir).args(args).env_clear();
     for keep in ["PATH", "HOME", "TMPDIR", "LANG"] {
         if let Some(v) = std::env::var_os(keep) {
@@ -37,14 +105,46 @@ fn text(o: &Output) -> String {
     )
 }
 
+/// `demo` in `dir` under strace, when strace works here: the files it opened or looked at, else
+/// `None` (a container may forbid ptrace).
+fn traced_demo(binary: &Path, dir: &Path, log: &Path) -> Option<(Output, String)> {
+    let works = Command::new("strace")
+        .args(["-f", "-qq", "-o", "/dev/null", "true"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !works {
+        eprintln!("strace is not usable here: which files demo reads is not checked");
+        return None;
+    }
+    let mut cmd = Command::new("strace");
+    cmd.args(["-f", "-qq", "-e", "trace=%file", "-e", "signal=none", "-o"])
+        .arg(log)
+        .arg(binary);
+    let out = run_cmd(cmd, dir, &["demo"]);
+    Some((out, std::fs::read_to_string(log).unwrap_or_default()))
+}
+
 #[test]
 fn the_installed_binary_runs_demo_and_init_from_an_empty_folder() {
     let root = TempDir::new("install");
+    let checkout = Path::new(env!("CARGO_MANIFEST_DIR"));
     let binary = install(&root.path().join("prefix"));
     let work = root.path().join("empty");
     std::fs::create_dir_all(&work).unwrap();
+    assert!(
+        !work.starts_with(checkout),
+        "{} is in the checkout",
+        work.display()
+    );
+    assert!(
+        !work.join("../shared").exists(),
+        "no ../shared beside the folder"
+    );
 
-    let demo = run(&binary, &work, &["demo"]);
+    let (demo, opened) = match traced_demo(&binary, &work, &root.path().join("strace.log")) {
+        Some((out, log)) => (out, Some(log)),
+        None => (run(&binary, &work, &["demo"]), None),
+    };
     let out = text(&demo);
     assert!(demo.status.success(), "{out}");
     assert!(
@@ -62,6 +162,24 @@ fn the_installed_binary_runs_demo_and_init_from_an_empty_folder() {
         work.join("codedesk-demo/sample/icd10cm_order_2026.txt")
             .is_file()
     );
+    if let Some(opened) = opened {
+        // Nothing of the source tree was opened, or even looked for.
+        let needle = format!("\"{}/", checkout.display());
+        let touched: Vec<_> = opened.lines().filter(|l| l.contains(&needle)).collect();
+        assert!(
+            touched.is_empty(),
+            "demo touched the checkout: {touched:#?}"
+        );
+        let shared: Vec<_> = opened.lines().filter(|l| l.contains("shared/")).collect();
+        assert!(
+            shared.is_empty(),
+            "demo looked for shared files: {shared:#?}"
+        );
+        assert!(
+            opened.contains("\"codedesk-demo/"),
+            "the trace saw the demo's own files"
+        );
+    }
 
     let init_dir = root.path().join("deploy");
     std::fs::create_dir_all(&init_dir).unwrap();

@@ -4,7 +4,7 @@
 
 use anyhow::{Context, Result};
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// Arguments of `codedesk init`.
@@ -13,6 +13,10 @@ pub struct Args {
     /// Whose mail servers the consult mailbox is on.
     #[arg(long, value_name = "PROVIDER", default_value = "generic")]
     pub provider: Provider,
+    /// Keep the database and the index in this folder (an absolute path, e.g. /var/lib/codedesk)
+    /// instead of the folder each command runs in.
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
 }
 
 /// A mail provider: its IMAP and SMTP servers and what it asks of a mailbox.
@@ -73,26 +77,47 @@ fn servers(provider: Provider) -> Servers {
     }
 }
 
-/// The commented config `init` writes for `provider`.
-pub fn config_text(provider: Provider) -> String {
+/// `key = "value"` padded so that a comment after it starts in the file's comment column.
+fn setting(key: &str, value: &str) -> String {
+    let line = format!("{key} = {}", toml::Value::String(value.to_string()));
+    if line.len() < 31 {
+        format!("{line:<31}")
+    } else {
+        format!("{line}   ")
+    }
+}
+
+/// The commented config `init` writes for `args` (its provider and data folder).
+pub fn config_text(args: &Args) -> String {
+    let provider = args.provider;
     let s = servers(provider);
+    let (db_url, index_dir) = match &args.data_dir {
+        None => (
+            "sqlite://codedesk.db".to_string(),
+            "codedesk-index".to_string(),
+        ),
+        Some(dir) => (
+            format!("sqlite://{}", dir.join("codedesk.db").display()),
+            dir.join("codedesk-index").display().to_string(),
+        ),
+    };
     let provider_name = match provider {
         Provider::Microsoft => "microsoft",
         Provider::Google => "google",
         Provider::Generic => "generic",
     };
     format!(
-        r#"# codedesk.toml for a real deployment (`codedesk init --provider {provider_name}`).
+        r#"# codedesk.toml for a real deployment (`codedesk init --provider {provider_name}{data_dir_arg}`).
 # Replace every "example.org" value, then run `codedesk check-config`: it validates this file
 # and tries the database, the index, the mailbox and the outbox, changing nothing.
 # Secrets are never written here: password_env names the variable holding the password
 # (for systemd, put it in /etc/codedesk/env, mode 0600); password_file names a file instead.
 {note}
 [database]
-url = "sqlite://codedesk.db"   # several workers: "postgres://codedesk@db.example.org/codedesk"
+{db_line}# several workers: "postgres://codedesk@db.example.org/codedesk"
 
 [index]
-dir = "codedesk-index"         # the search index `codedesk import` builds
+{index_line}# the search index `codedesk import` builds
 
 [mailbox]                      # where questions arrive
 kind = "imap"
@@ -133,6 +158,12 @@ listen = "127.0.0.1:8025"      # the staff page; keep it on loopback behind a TL
 # purge_after = "90d"          # delete message bodies of closed cases after this age
 "#,
         note = s.note,
+        data_dir_arg = match &args.data_dir {
+            Some(dir) => format!(" --data-dir {}", dir.display()),
+            None => String::new(),
+        },
+        db_line = setting("url", &db_url),
+        index_line = setting("dir", &index_dir),
         imap_host = s.imap_host,
         imap_port = s.imap_port,
         imap_tls = s.imap_tls,
@@ -145,6 +176,15 @@ listen = "127.0.0.1:8025"      # the staff page; keep it on loopback behind a TL
 /// Runs `codedesk init`: writes `path` (default `codedesk.toml`) unless it exists.
 pub fn run(path: Option<&Path>, args: &Args) -> Result<ExitCode> {
     let path = path.unwrap_or(Path::new("codedesk.toml"));
+    if let Some(dir) = &args.data_dir {
+        if !dir.is_absolute() || dir.to_str().is_none() {
+            anyhow::bail!(
+                "--data-dir {}: give an absolute path (the services and commands run in other \
+                 folders); nothing was written",
+                dir.display()
+            );
+        }
+    }
     let mut file = match std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
@@ -162,7 +202,7 @@ pub fn run(path: Option<&Path>, args: &Args) -> Result<ExitCode> {
             return Err(e).with_context(|| format!("cannot create {}", path.display()));
         }
     };
-    file.write_all(config_text(args.provider).as_bytes())
+    file.write_all(config_text(args).as_bytes())
         .with_context(|| format!("cannot write {}", path.display()))?;
     println!(
         "wrote {}: replace the example.org values, set CODEDESK_IMAP_PASSWORD and \
@@ -209,7 +249,10 @@ mod tests {
                 TlsMode::Starttls,
             ),
         ] {
-            let c = load(&config_text(provider));
+            let c = load(&config_text(&Args {
+                provider,
+                data_dir: None,
+            }));
             assert_eq!(c.mailbox.kind, "imap", "{provider:?}");
             assert_eq!(c.mailbox.server.host, imap);
             assert_eq!(c.mailbox.server.tls, TlsMode::Implicit);
@@ -234,10 +277,47 @@ mod tests {
     }
 
     #[test]
+    fn a_data_dir_makes_the_database_and_index_paths_absolute() {
+        let args = Args {
+            provider: Provider::Generic,
+            data_dir: Some(PathBuf::from("/var/lib/codedesk")),
+        };
+        let text = config_text(&args);
+        let c = load(&text);
+        assert_eq!(c.database.url, "sqlite:///var/lib/codedesk/codedesk.db");
+        assert_eq!(
+            c.index.dir,
+            PathBuf::from("/var/lib/codedesk/codedesk-index")
+        );
+        // The rest is the file without one, and the comments still line up.
+        let plain = config_text(&Args {
+            provider: Provider::Generic,
+            data_dir: None,
+        });
+        assert_eq!(text.lines().count(), plain.lines().count());
+        assert!(
+            text.contains("   # several workers: \"postgres://"),
+            "{text}"
+        );
+        let relative = Args {
+            provider: Provider::Generic,
+            data_dir: Some(PathBuf::from("data")),
+        };
+        let e = format!("{:#}", run(None, &relative).unwrap_err());
+        assert!(
+            e.contains("--data-dir data") && e.contains("absolute"),
+            "{e}"
+        );
+    }
+
+    #[test]
     fn the_readme_shows_the_generic_config() {
         let readme = include_str!("../../README.md");
         assert!(
-            readme.contains(&config_text(Provider::Generic)),
+            readme.contains(&config_text(&Args {
+                provider: Provider::Generic,
+                data_dir: None,
+            })),
             "README.md's \"Running the worker\" must show `codedesk init`'s file as written"
         );
     }
@@ -250,6 +330,7 @@ mod tests {
         std::fs::write(&path, "# mine\n").unwrap();
         let args = Args {
             provider: Provider::Google,
+            data_dir: None,
         };
         let e = format!("{:#}", run(Some(&path), &args).unwrap_err());
         assert!(e.contains("already exists"), "{e}");
