@@ -312,3 +312,45 @@ async fn the_queue_search_finds_references_and_question_codes_not_reply_words_on
         );
     }
 }
+
+/// Cases answered before the desk kept each question's codes (the column NULL) are found by code
+/// once the page has filled them in from the stored messages, once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn codes_of_questions_answered_before_they_were_kept_are_filled_in_on_both_engines() {
+    use codedesk::case_search::CaseSearch;
+    use codedesk::store::cases;
+    use codedesk::store::staff_cases::{self, QueueQuery};
+    for engine in ENGINES {
+        let db = TestDb::new(engine).await;
+        let s = &db.store;
+        let mut ids = Vec::new();
+        for uid in 1..=3 {
+            // case_support::raw asks "Is 99214 with 96372 -25 right?"
+            ids.push(case_support::case_in(s, uid, cases::CaseState::Held, 1_000).await);
+        }
+        // As a database migrated from before the column: no codes kept.
+        sqlx::any::install_default_drivers();
+        let pool = sqlx::AnyPool::connect(&db.url).await.unwrap();
+        sqlx::query("UPDATE mail_case SET question_codes = NULL")
+            .execute(&pool)
+            .await
+            .unwrap();
+        pool.close().await;
+        let by_code = QueueQuery {
+            search: CaseSearch::parse("96372", false),
+            limit: 50,
+            ..Default::default()
+        };
+        assert!(staff_cases::queue(s, &by_code).await.unwrap().0.is_empty());
+        let filled = codedesk::web::question_codes::fill_in(s).await.unwrap();
+        assert_eq!(filled, 3, "{engine:?}");
+        let (rows, _) = staff_cases::queue(s, &by_code).await.unwrap();
+        assert_eq!(rows.len(), 3, "{engine:?}");
+        assert_eq!(
+            codedesk::web::question_codes::fill_in(s).await.unwrap(),
+            0,
+            "once"
+        );
+        assert_eq!(ids.len(), 3);
+    }
+}
