@@ -369,6 +369,20 @@ async fn edited_reply_is_valid_mail(engine: Engine) {
         }
     };
     let (edit, approve) = (id_of(q_edit.clone()).await, id_of(q_approve.clone()).await);
+    // The worker kept each question's codes: the queue finds the case by the code asked about.
+    let by_code = codedesk::store::staff_cases::QueueQuery {
+        search: codedesk::case_search::CaseSearch::parse("m54.16", false),
+        limit: 10,
+        ..Default::default()
+    };
+    let (rows, _) = codedesk::store::staff_cases::queue(&desk.db.store, &by_code)
+        .await
+        .unwrap();
+    assert_eq!(
+        rows.iter().map(|r| r.id).collect::<Vec<_>>(),
+        [edit.0],
+        "{engine:?}"
+    );
     let drafted = cases::get(&desk.db.store, edit)
         .await
         .unwrap()
