@@ -56,6 +56,22 @@ fn reply(n: u32, text: &str, html: &str) -> Vec<u8> {
 
 /// Stores a case as the worker would, and moves it to `to` (held, approved, failed or sent).
 async fn seed(store: &Store, n: u32, subject: &str, body: &str, to: CaseState) -> i64 {
+    let text = format!("Answer to question {n}: 99213 is an office visit code.");
+    seed_reply(store, n, subject, body, &text, format!("CD-{n}"), None, to).await
+}
+
+/// As [`seed`], with the reply's text, the case reference and the case it follows up given.
+#[allow(clippy::too_many_arguments)]
+async fn seed_reply(
+    store: &Store,
+    n: u32,
+    subject: &str,
+    body: &str,
+    text: &str,
+    case_ref: String,
+    thread_of: Option<i64>,
+    to: CaseState,
+) -> i64 {
     let raw = question(n, subject, body);
     let sender = format!("pat{n}@clinic.example");
     let message_id = format!("q{n}@clinic.example");
@@ -79,21 +95,24 @@ async fn seed(store: &Store, n: u32, subject: &str, body: &str, to: CaseState) -
         .await
         .unwrap();
     assert_eq!(claimed, [id]);
-    let text = format!("Answer to question {n}: 99213 is an office visit code.");
     let stored = StoredReply {
         kind: "answer".into(),
         message_id: format!("r{n}@codedesk.example"),
         to: sender.clone(),
         subject: format!("Re: question {n}"),
-        text: text.clone(),
+        text: text.to_string(),
         raw: reply(
             n,
-            &text,
+            text,
             &format!("<p>{text}</p><img src=x onerror=\"window.__pwned='reply'\">"),
         ),
-        case_ref: format!("CD-{n}"),
-        thread_of: None,
+        case_ref,
+        thread_of: thread_of.map(CaseId),
         confidence: Some("unsure".into()),
+        question_codes: codedesk::case_search::question_codes(&codedesk::question::parse(
+            &raw,
+            &codedesk::question::Limits::default(),
+        )),
     };
     assert!(
         cases::record_reply(store, id, "seed", &stored, now)
@@ -404,4 +423,104 @@ async fn two_staff_acting_on_one_case_at_once_one_wins_the_other_is_told() {
     assert_eq!(by_staff, 1, "one staff action applied: {events:?}");
     let audit = staff::audit_of_case(&db.store, id).await.unwrap();
     assert_eq!(audit.len(), 1, "only the winner acted: {audit:?}");
+}
+
+/// A reply as the templates write one: the question's own codes, then what every reply says
+/// (an example code, the code sets consulted) and the case reference.
+fn templated_reply(codes: &str, case_ref: &str) -> String {
+    format!(
+        "Hello,\n\nHere is what the official code sets say about {codes}.\n\n\
+         Example of how to write a visit with a modifier: 99213-25.\n\n\
+         Case reference: {case_ref}\n\n-- \nCode sets consulted: ICD-10-CM FY2026, HCPCS 2026, \
+         NCCI PTP 2026Q1."
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_queue_search_finds_a_case_by_its_reference_and_not_by_reply_template_words() {
+    search_and_references(Engine::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_queue_search_and_case_references_work_on_postgresql_too() {
+    search_and_references(Engine::Postgres).await;
+}
+
+/// Twelve held cases whose replies all name "ICD-10" and the example code 99213 (as the
+/// templates do); case 12 follows up case 11 and so carries its reference. The page must find a
+/// case by the reference in its mail (`CD-1` is not `CD-10`), by the codes of its question, not
+/// by the replies' words unless asked, and name every case as its mail does.
+async fn search_and_references(engine: Engine) {
+    let db = TestDb::new(engine).await;
+    accounts(&db.store).await;
+    let words = [
+        "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+    ];
+    let mut ids = Vec::new();
+    for (i, word) in words.iter().enumerate() {
+        let n = i as u32 + 1;
+        let (subject, body, codes) = match n {
+            5 => (
+                "Spine question".to_string(),
+                "Is M54.16 right for lumbar radiculopathy?",
+                "M54.16",
+            ),
+            7 => (
+                "Office visit".to_string(),
+                "Can 99214 go with 96372 today?",
+                "99214 and 96372",
+            ),
+            _ => (
+                format!("Question {word}"),
+                "Is J06.9 still billable?",
+                "J06.9",
+            ),
+        };
+        let case_ref = format!("CD-{n}");
+        let text = templated_reply(codes, &case_ref);
+        ids.push(
+            seed_reply(
+                &db.store,
+                n,
+                &subject,
+                body,
+                &text,
+                case_ref,
+                None,
+                CaseState::Held,
+            )
+            .await,
+        );
+    }
+    assert_eq!(ids, (1..=11).collect::<Vec<i64>>(), "fresh ids");
+    let follow_up = seed_reply(
+        &db.store,
+        12,
+        "Re: Question eleven [CD-11]",
+        "And with a 7th character?",
+        &templated_reply("J06.9", "CD-11"),
+        "CD-11".into(),
+        Some(11),
+        CaseState::Held,
+    )
+    .await;
+    let url = start(&db.store).await;
+    let found = browser(
+        "search",
+        &url,
+        serde_json::json!({ "one": 1, "spine": 5, "visit": 7, "follow_up": follow_up }),
+    )
+    .await;
+    assert_eq!(found["by_reference"], 1, "{found}");
+    assert_eq!(found["by_number"], 1, "{found}");
+    assert_eq!(found["template_word"], 0, "{found}");
+    assert_eq!(found["template_word_in_replies"], 12, "{found}");
+    assert_eq!(found["template_code"], 0, "{found}");
+    assert_eq!(found["by_code"], 1, "{found}");
+    assert_eq!(found["by_code_number"], 1, "{found}");
+    assert_eq!(found["thread"], 2, "{found}");
+    assert_eq!(found["case_ref"], "CD-1", "{found}");
+    assert_eq!(found["follow_up_ref"], "CD-11", "{found}");
+    let audit = staff::recent_audit(&db.store, 5).await.unwrap();
+    assert_eq!(audit[0].case_ref.as_deref(), Some("CD-1"), "{audit:?}");
 }

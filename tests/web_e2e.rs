@@ -313,3 +313,273 @@ where
         .await
         .unwrap()
 }
+
+/// Regression: a reply edited on the page and sent went out with a 1,585-character line (SMTP
+/// allows 998), without its HTML part, and still marked `Auto-Submitted: auto-replied` though a
+/// person approved it. Here one held reply is edited with a 2,000-character line and sent, one
+/// approved as drafted; both are read back from the asker's INBOX and parsed, and the edited
+/// one's HTML part is rendered in headless Chromium.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_edited_reply_with_a_long_line_arrives_as_valid_mail_with_both_parts() {
+    edited_reply_is_valid_mail(Engine::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_edited_reply_arrives_as_valid_mail_on_postgresql_too() {
+    edited_reply_is_valid_mail(Engine::Postgres).await;
+}
+
+async fn edited_reply_is_valid_mail(engine: Engine) {
+    use http_support::{field, login, post};
+    let mut desk = Desk::new(
+        engine,
+        "edited",
+        DeskOptions {
+            review: "always",
+            ..DeskOptions::default()
+        },
+    )
+    .await;
+    desk.start();
+    let pid = std::process::id();
+    let (q_edit, q_approve) = (
+        format!("q-edited-1-{pid}@asker.example.test"),
+        format!("q-edited-2-{pid}@asker.example.test"),
+    );
+    desk.deliver(&desk.question(
+        &q_edit,
+        "Spine",
+        "Is M54.16 right for lumbar radiculopathy?",
+    ))
+    .await;
+    desk.deliver(&desk.question(&q_approve, "Update", "Is J06.9 still billable?"))
+        .await;
+    desk.wait_until("two cases held", MINUTE, || async {
+        desk.count(CaseState::Held).await == 2
+    })
+    .await;
+    let id_of = |mid: String| {
+        let store = desk.db.store.clone();
+        async move {
+            cases::find_by_message_id(&store, &mid)
+                .await
+                .unwrap()
+                .unwrap()
+                .id
+        }
+    };
+    let (edit, approve) = (id_of(q_edit.clone()).await, id_of(q_approve.clone()).await);
+    // The worker kept each question's codes: the queue finds the case by the code asked about.
+    let by_code = codedesk::store::staff_cases::QueueQuery {
+        search: codedesk::case_search::CaseSearch::parse("m54.16", false),
+        limit: 10,
+        ..Default::default()
+    };
+    let (rows, _) = codedesk::store::staff_cases::queue(&desk.db.store, &by_code)
+        .await
+        .unwrap();
+    assert_eq!(
+        rows.iter().map(|r| r.id).collect::<Vec<_>>(),
+        [edit.0],
+        "{engine:?}"
+    );
+    let drafted = cases::get(&desk.db.store, edit)
+        .await
+        .unwrap()
+        .unwrap()
+        .reply_text
+        .unwrap();
+    let mut long_line = String::from("Staff note: ");
+    while long_line.len() < 2_000 {
+        long_line.push_str("M54.16 <fits> lumbar radiculopathy & sciatica, per the record; ");
+    }
+    long_line.truncate(2_000);
+    let long_line = long_line.trim_end().to_string();
+    let edited_text = format!("Checked by a coder: M54.16 fits.\n\n{long_line}\n\n{drafted}");
+
+    let (email, password) = ("reviewer@clinic.example", "reviewer password 1");
+    staff::create_user(
+        &desk.db.store,
+        email,
+        Role::Staff,
+        &hash_password(password).unwrap(),
+    )
+    .await
+    .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let app = router(AppState::new(desk.db.store.clone(), Config::default()));
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let session = tokio::task::spawn_blocking(move || login(addr, email, password))
+        .await
+        .unwrap();
+    for (id, edited) in [(edit, Some(edited_text.clone())), (approve, None)] {
+        let path = format!("/case/{}", id.0);
+        let p = path.clone();
+        let (_, page) = call(&session, move |s| http_support::get(addr, s, &p)).await;
+        let (csrf, version) = (field(&page, "csrf"), field(&page, "version"));
+        let (head, body) = call(&session, move |s| match edited {
+            Some(text) => post(
+                addr,
+                s,
+                &format!("{path}/edit"),
+                &[
+                    ("csrf", &csrf),
+                    ("version", &version),
+                    ("text", &text),
+                    ("send", "1"),
+                ],
+            ),
+            None => post(
+                addr,
+                s,
+                &format!("{path}/approve"),
+                &[("csrf", &csrf), ("version", &version)],
+            ),
+        })
+        .await;
+        assert!(
+            head.starts_with("HTTP/1.1 303"),
+            "{engine:?}: {head}\n{body}"
+        );
+    }
+
+    let asker = desk.asker.clone();
+    desk.wait_until("both replies in the asker's INBOX", MINUTE, || async {
+        inbox(&asker).await.len() >= 2
+    })
+    .await;
+    let got = inbox(&desk.asker).await;
+    let received = |q: &str| {
+        got.iter()
+            .find(|s| s.in_reply_to == q)
+            .unwrap_or_else(|| panic!("{engine:?}: no reply to {q}: {got:?}"))
+            .raw
+            .clone()
+    };
+    let (edited_raw, approved_raw) = (received(&q_edit), received(&q_approve));
+    for (what, raw, question) in [
+        ("edited", &edited_raw, &q_edit),
+        ("approved", &approved_raw, &q_approve),
+    ] {
+        // RFC 5322 2.1.1: at most 998 characters a line, the CRLF not counted.
+        let longest = raw
+            .split(|b| *b == b'\n')
+            .map(|l| l.strip_suffix(b"\r").unwrap_or(l).len())
+            .max()
+            .unwrap();
+        assert!(
+            longest <= 998,
+            "{engine:?}: the {what} reply has a line of {longest} bytes"
+        );
+        let m = mail_parser::MessageParser::default().parse(raw).unwrap();
+        assert_eq!(
+            m.header_raw("Auto-Submitted"),
+            None,
+            "{engine:?}: a reply a person approved is no automatic reply ({what})"
+        );
+        assert_eq!(m.in_reply_to().as_text(), Some(question.as_str()), "{what}");
+        let references: Vec<String> = match m.references() {
+            mail_parser::HeaderValue::Text(one) => vec![one.to_string()],
+            mail_parser::HeaderValue::TextList(all) => all.iter().map(|r| r.to_string()).collect(),
+            _ => Vec::new(),
+        };
+        assert!(
+            references.iter().any(|r| r == question),
+            "{engine:?}: {what} References: {references:?}"
+        );
+        assert!(m.header_raw("X-Codedesk-Case").is_some(), "{what}");
+        let parts = |html: bool| {
+            m.parts
+                .iter()
+                .filter(|p| match &p.body {
+                    mail_parser::PartType::Html(_) => html,
+                    mail_parser::PartType::Text(_) => !html,
+                    _ => false,
+                })
+                .count()
+        };
+        assert_eq!(
+            (parts(false), parts(true)),
+            (1, 1),
+            "{engine:?}: the {what} reply has one text and one HTML part"
+        );
+    }
+    let m = mail_parser::MessageParser::default()
+        .parse(&edited_raw)
+        .unwrap();
+    let text = m.body_text(0).unwrap().replace("\r\n", "\n");
+    assert!(
+        text.contains(&long_line),
+        "{engine:?}: the long line arrives whole in the text part"
+    );
+    assert!(
+        text.starts_with("Checked by a coder: M54.16 fits.\n\n"),
+        "{text}"
+    );
+    let html = m.body_html(0).unwrap().into_owned();
+    assert!(
+        html.contains("Checked by a coder: M54.16 fits.")
+            && html.contains("M54.16 &lt;fits&gt; lumbar radiculopathy &amp; sciatica"),
+        "{engine:?}: the HTML part is the edited text, escaped:\n{html}"
+    );
+    assert!(!html.contains("<fits>"), "{engine:?}: escaped");
+
+    // What a mail client shows: the HTML part rendered in headless Chromium.
+    let dom = render_in_chromium(&html, &format!("edited-reply-{engine:?}"));
+    assert!(
+        dom.contains("Checked by a coder: M54.16 fits.")
+            && dom.contains("M54.16 &lt;fits&gt; lumbar radiculopathy"),
+        "{engine:?}: Chromium shows the edited words:\n{dom}"
+    );
+    let audit = staff::audit_of_case(&desk.db.store, approve.0)
+        .await
+        .unwrap();
+    assert_eq!(audit.len(), 1, "{audit:?}");
+    desk.terminate(Duration::from_secs(15));
+}
+
+/// Renders `html` in headless Chromium (Debian's, as the rendered-reply tests do): a screenshot
+/// that must not be blank, and the DOM as Chromium built it.
+fn render_in_chromium(html: &str, name: &str) -> String {
+    let chromium = "/usr/bin/chromium";
+    assert!(
+        std::path::Path::new(chromium).exists(),
+        "{chromium} is missing: run scripts/install-test-deps"
+    );
+    let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("browser-artifacts");
+    std::fs::create_dir_all(&out).unwrap();
+    let file = out.join(format!("{name}.html"));
+    std::fs::write(&file, html).unwrap();
+    let png = out.join(format!("{name}.png"));
+    let _ = std::fs::remove_file(&png);
+    let profile = out.join(format!("chromium-profile-{name}-{}", std::process::id()));
+    let run = |extra: &[String]| {
+        std::process::Command::new(chromium)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--hide-scrollbars",
+            ])
+            .arg(format!("--user-data-dir={}", profile.display()))
+            .args(extra)
+            .arg(format!("file://{}", file.display()))
+            .output()
+            .unwrap()
+    };
+    let shot = run(&[
+        format!("--screenshot={}", png.display()),
+        "--window-size=760,1400".into(),
+    ]);
+    assert!(
+        shot.status.success(),
+        "chromium --screenshot failed: {}",
+        String::from_utf8_lossy(&shot.stderr)
+    );
+    let bytes = std::fs::read(&png).unwrap();
+    assert!(bytes.len() > 20_000, "{} looks blank", png.display());
+    let dom = run(&["--dump-dom".into()]);
+    let _ = std::fs::remove_dir_all(&profile);
+    String::from_utf8_lossy(&dom.stdout).into_owned()
+}

@@ -3,6 +3,7 @@
 //! the templates are read once by [`Replier::new`], and the moment of the reply is an argument.
 
 mod context;
+pub mod edited;
 mod message;
 mod render;
 mod subject;

@@ -151,6 +151,8 @@ pub struct StoredReply {
     pub thread_of: Option<CaseId>,
     /// The answer's confidence level, as text, for the policy and staff.
     pub confidence: Option<String>,
+    /// The codes the question names, for staff search (see `case_search::question_codes`).
+    pub question_codes: String,
 }
 
 /// One case, without the raw message (see [`raw_message`]).
@@ -663,6 +665,7 @@ fn reply_transition<'a>(
         ("case_ref", text(&reply.case_ref)),
         ("thread_case_id", Value::Int(reply.thread_of.map(|c| c.0))),
         ("confidence", Value::Text(reply.confidence.clone())),
+        ("question_codes", text(&reply.question_codes)),
     ];
     Transition {
         id,
@@ -930,6 +933,22 @@ async fn staff_transition(store: &Store, t: Transition<'_>, action: &str, now: i
 
 /// Staff: `held → approved`, recorded as `actor`.
 pub async fn approve(store: &Store, id: CaseId, actor: &str, now: i64) -> Result<()> {
+    approve_reply(store, id, actor, None, now).await
+}
+
+/// As [`approve`], the stored reply replaced by `reply_raw` in the same transaction when given
+/// (the staff page drops the automatic-reply marking of a reply a person approved).
+pub async fn approve_reply(
+    store: &Store,
+    id: CaseId,
+    actor: &str,
+    reply_raw: Option<&[u8]>,
+    now: i64,
+) -> Result<()> {
+    let mut sets = vec![("next_attempt_at", Value::Int(None))];
+    if let Some(raw) = reply_raw {
+        sets.push(("body.reply_raw", Value::Bytes(Some(raw.to_vec()))));
+    }
     let t = Transition {
         id,
         from: &[CaseState::Held],
@@ -939,7 +958,7 @@ pub async fn approve(store: &Store, id: CaseId, actor: &str, now: i64) -> Result
         detail: Some("approved by staff"),
         keep_claim: false,
         reason_prefix: None,
-        sets: vec![("next_attempt_at", Value::Int(None))],
+        sets,
     };
     staff_transition(store, t, "approve", now).await
 }

@@ -125,6 +125,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../migrations/sqlite/0015_staff_desks.sql"),
         postgres: include_str!("../../migrations/postgres/0015_staff_desks.sql"),
     },
+    Migration {
+        version: 16,
+        name: "question_codes",
+        sqlite: include_str!("../../migrations/sqlite/0016_question_codes.sql"),
+        postgres: include_str!("../../migrations/postgres/0016_question_codes.sql"),
+    },
 ];
 
 impl Store {

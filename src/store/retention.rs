@@ -56,12 +56,12 @@ async fn purge_batch(store: &Store, cutoff: i64, actor: &str, now: i64) -> Resul
         .await?;
     let mut purged = 0;
     for (id, state) in &rows {
-        // Everything that names or quotes the asker goes: text, subject, addresses and their
-        // keys, and the last send error (it may name the address).
+        // Everything that names or quotes the asker goes: text, subject, codes, addresses and
+        // their keys, and the last send error (it may name the address).
         let done = sqlx::query(
             "UPDATE mail_case SET reply_text = NULL, subject = NULL, sender = NULL, \
              reply_to = NULL, reply_subject = NULL, sender_key = NULL, recipient_key = NULL, \
-             last_error = NULL, purged_at = $1 \
+             last_error = NULL, question_codes = NULL, purged_at = $1 \
              WHERE id = $2 AND state = $3 AND purged_at IS NULL",
         )
         .bind(now)

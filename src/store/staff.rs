@@ -286,6 +286,8 @@ pub struct AuditEntry {
     pub action: String,
     /// The case acted on, if any.
     pub case_id: Option<i64>,
+    /// That case's reference, as its mail carries it (`CD-9`).
+    pub case_ref: Option<String>,
     /// Details: a reason, a changed setting. Never a password.
     pub detail: String,
 }
@@ -314,22 +316,28 @@ pub async fn audit(
     Ok(())
 }
 
+/// The columns an [`AuditEntry`] is read from (`a` the log, `m` its case, joined).
+const AUDIT_COLUMNS: &str = "a.at, a.staff_email, a.action, a.case_id, a.detail, m.case_ref \
+     FROM audit_log a LEFT JOIN mail_case m ON m.id = a.case_id";
+
 fn audit_from_row(r: &sqlx::any::AnyRow) -> Result<AuditEntry> {
+    let case_id: Option<i64> = r.try_get(3)?;
+    let stored: Option<String> = r.try_get(5)?;
     Ok(AuditEntry {
         at: r.try_get(0)?,
         staff_email: r.try_get(1)?,
         action: r.try_get(2)?,
-        case_id: r.try_get(3)?,
+        case_ref: case_id.map(|id| crate::case_search::case_reference(id, stored.as_deref())),
+        case_id,
         detail: r.try_get(4)?,
     })
 }
 
 /// The audit log of one case, oldest first.
 pub async fn audit_of_case(store: &Store, case_id: i64) -> Result<Vec<AuditEntry>> {
-    let rows = sqlx::query(
-        "SELECT at, staff_email, action, case_id, detail FROM audit_log \
-         WHERE case_id = $1 ORDER BY id",
-    )
+    let rows = sqlx::query(&format!(
+        "SELECT {AUDIT_COLUMNS} WHERE a.case_id = $1 ORDER BY a.id"
+    ))
     .bind(case_id)
     .fetch_all(store.pool())
     .await?;
@@ -338,9 +346,9 @@ pub async fn audit_of_case(store: &Store, case_id: i64) -> Result<Vec<AuditEntry
 
 /// The newest `limit` entries of the whole log, newest first.
 pub async fn recent_audit(store: &Store, limit: i64) -> Result<Vec<AuditEntry>> {
-    let rows = sqlx::query(
-        "SELECT at, staff_email, action, case_id, detail FROM audit_log ORDER BY id DESC LIMIT $1",
-    )
+    let rows = sqlx::query(&format!(
+        "SELECT {AUDIT_COLUMNS} ORDER BY a.id DESC LIMIT $1"
+    ))
     .bind(limit)
     .fetch_all(store.pool())
     .await?;

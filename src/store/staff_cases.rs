@@ -3,6 +3,7 @@
 
 use super::cases::{CaseId, CaseState};
 use super::{Backend, Store};
+use crate::case_search::{CaseSearch, case_reference};
 use anyhow::{Context, Result};
 use sqlx::Row;
 
@@ -11,6 +12,10 @@ use sqlx::Row;
 pub struct QueueRow {
     /// The case.
     pub id: i64,
+    /// The reference its mail carries (`CD-9`; a follow-up carries its thread's).
+    pub case_ref: String,
+    /// Whether it follows up an earlier case (and so shares its reference).
+    pub follow_up: bool,
     /// Its state.
     pub state: CaseState,
     /// The sender's address, when readable.
@@ -30,8 +35,9 @@ pub struct QueueRow {
 pub struct QueueQuery {
     /// One state, or every state when `None`.
     pub state: Option<CaseState>,
-    /// Text to find in the sender, the subject or the reply (codes are named there).
-    pub search: Option<String>,
+    /// What to find: a case reference, a code of the question, text of the sender or subject,
+    /// and the reply's text only when asked.
+    pub search: Option<CaseSearch>,
     /// Only cases older than this one (the next page).
     pub before: Option<i64>,
     /// Page size.
@@ -40,31 +46,87 @@ pub struct QueueQuery {
     pub mailboxes: Option<Vec<String>>,
 }
 
+/// A value bound to the queue's query.
+enum Bind {
+    Text(String),
+    Int(i64),
+}
+
+/// `%` and `_` taken literally by `LIKE ... ESCAPE '\'`.
+fn like_escaped(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
+/// The WHERE clause of a search (one parenthesised OR), its values pushed to `binds`.
+fn search_clause(backend: Backend, s: &CaseSearch, binds: &mut Vec<Bind>) -> String {
+    // SQLite's LIKE ignores ASCII case already; LOWER() on every row would double the scan.
+    let like = match backend {
+        Backend::Sqlite => "LIKE",
+        Backend::Postgres => "ILIKE",
+    };
+    let mut any = Vec::new();
+    if let Some(reference) = &s.reference {
+        binds.push(Bind::Text(reference.clone()));
+        any.push(format!("case_ref = ${}", binds.len()));
+        if let Some(id) = s.id {
+            binds.push(Bind::Int(id));
+            any.push(format!("(case_ref IS NULL AND id = ${})", binds.len()));
+        }
+    }
+    if let Some(code) = &s.code {
+        // Codes are stored upper case between spaces; a code is letters and digits only.
+        let tail = if s.code_prefix { "%" } else { " %" };
+        binds.push(Bind::Text(format!("% {code}{tail}")));
+        any.push(format!("question_codes LIKE ${}", binds.len()));
+    }
+    if let Some(number) = &s.number {
+        // The number whole, not inside a longer one (`9` is not in "99213").
+        match backend {
+            Backend::Sqlite => {
+                binds.push(Bind::Text(format!("*[^0-9]{number}[^0-9]*")));
+                any.push(format!("(' ' || subject || ' ') GLOB ${}", binds.len()));
+            }
+            Backend::Postgres => {
+                binds.push(Bind::Text(format!("(^|[^0-9]){number}([^0-9]|$)")));
+                any.push(format!("subject ~ ${}", binds.len()));
+            }
+        }
+    }
+    if let Some(text) = &s.text {
+        binds.push(Bind::Text(format!(
+            "%{}%",
+            like_escaped(&text.to_lowercase())
+        )));
+        let n = binds.len();
+        any.push(format!(
+            "sender {like} ${n} ESCAPE '\\' OR subject {like} ${n} ESCAPE '\\'"
+        ));
+    }
+    if let Some(reply) = &s.reply {
+        binds.push(Bind::Text(format!(
+            "%{}%",
+            like_escaped(&reply.to_lowercase())
+        )));
+        any.push(format!("reply_text {like} ${} ESCAPE '\\'", binds.len()));
+    }
+    if any.is_empty() {
+        return "1 = 1".to_string();
+    }
+    format!("({})", any.join(" OR "))
+}
+
 /// One page of the queue, newest first, and whether there is a page after it.
 pub async fn queue(store: &Store, q: &QueueQuery) -> Result<(Vec<QueueRow>, bool)> {
     let mut clauses = Vec::new();
-    let mut binds: Vec<String> = Vec::new();
+    let mut binds: Vec<Bind> = Vec::new();
     if let Some(state) = q.state {
-        binds.push(state.as_str().to_string());
+        binds.push(Bind::Text(state.as_str().to_string()));
         clauses.push(format!("state = ${}", binds.len()));
     }
-    if let Some(search) = q.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        let escaped = search
-            .to_lowercase()
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
-        binds.push(format!("%{escaped}%"));
-        let n = binds.len();
-        // SQLite's LIKE ignores ASCII case already; LOWER() on every row would double the scan.
-        let like = match store.backend() {
-            Backend::Sqlite => "LIKE",
-            Backend::Postgres => "ILIKE",
-        };
-        clauses.push(format!(
-            "(sender {like} ${n} ESCAPE '\\' OR subject {like} ${n} ESCAPE '\\' \
-             OR reply_text {like} ${n} ESCAPE '\\')"
-        ));
+    if let Some(search) = &q.search {
+        clauses.push(search_clause(store.backend(), search, &mut binds));
     }
     if let Some(mailboxes) = &q.mailboxes {
         if mailboxes.is_empty() {
@@ -72,14 +134,15 @@ pub async fn queue(store: &Store, q: &QueueQuery) -> Result<(Vec<QueueRow>, bool
         } else {
             let mut places = Vec::new();
             for m in mailboxes {
-                binds.push(m.clone());
+                binds.push(Bind::Text(m.clone()));
                 places.push(format!("${}", binds.len()));
             }
             clauses.push(format!("mailbox IN ({})", places.join(", ")));
         }
     }
     let mut sql = String::from(
-        "SELECT id, state, sender, subject, reason, confidence, received_at FROM mail_case",
+        "SELECT id, state, sender, subject, reason, confidence, received_at, case_ref, \
+         thread_case_id FROM mail_case",
     );
     let before_n = binds.len() + 1;
     if q.before.is_some() {
@@ -94,7 +157,10 @@ pub async fn queue(store: &Store, q: &QueueQuery) -> Result<(Vec<QueueRow>, bool
     sql.push_str(&format!(" ORDER BY id DESC LIMIT ${limit_n}"));
     let mut query = sqlx::query(&sql);
     for b in binds {
-        query = query.bind(b);
+        query = match b {
+            Bind::Text(t) => query.bind(t),
+            Bind::Int(i) => query.bind(i),
+        };
     }
     if let Some(before) = q.before {
         query = query.bind(before);
@@ -110,8 +176,13 @@ pub async fn queue(store: &Store, q: &QueueQuery) -> Result<(Vec<QueueRow>, bool
         .take(limit as usize)
         .map(|r| {
             let state: String = r.try_get(1)?;
+            let id: i64 = r.try_get(0)?;
+            let case_ref: Option<String> = r.try_get(7)?;
+            let thread: Option<i64> = r.try_get(8)?;
             Ok(QueueRow {
-                id: r.try_get(0)?,
+                id,
+                case_ref: case_reference(id, case_ref.as_deref()),
+                follow_up: thread.is_some(),
                 state: state.parse()?,
                 sender: r.try_get(2)?,
                 subject: r.try_get(3)?,
@@ -122,6 +193,34 @@ pub async fn queue(store: &Store, q: &QueueQuery) -> Result<(Vec<QueueRow>, bool
         })
         .collect::<Result<Vec<_>>>()?;
     Ok((rows, more))
+}
+
+/// Cases answered before their question's codes were kept (`question_codes` NULL, the message
+/// still stored), oldest first: (id, raw message), at most `limit`.
+pub async fn cases_without_codes(store: &Store, limit: i64) -> Result<Vec<(i64, Vec<u8>)>> {
+    let rows: Vec<(i64, Vec<u8>)> = sqlx::query_as(
+        "SELECT m.id, b.raw FROM mail_case m JOIN case_body b ON b.case_id = m.id \
+         WHERE m.question_codes IS NULL AND m.reply_kind IS NOT NULL AND m.purged_at IS NULL \
+         ORDER BY m.id LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(store.pool())
+    .await
+    .context("cannot list the cases whose codes are not kept yet")?;
+    Ok(rows)
+}
+
+/// Keeps a question's codes for search (only where none are kept yet).
+pub async fn set_question_codes(store: &Store, id: i64, codes: &str) -> Result<()> {
+    sqlx::query(
+        "UPDATE mail_case SET question_codes = $1 WHERE id = $2 AND question_codes IS NULL",
+    )
+    .bind(codes)
+    .bind(id)
+    .execute(store.pool())
+    .await
+    .context("cannot keep a question's codes")?;
+    Ok(())
 }
 
 /// The dashboard's figures.

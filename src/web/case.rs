@@ -7,9 +7,11 @@
 use super::AppState;
 use super::auth::Staff;
 use super::error::WebError;
-use super::{format, reply_edit};
+use super::format;
+use crate::case_search::case_reference;
 use crate::extract::{self, NoCatalog};
 use crate::question::{self, Limits};
+use crate::reply::edited;
 use crate::store::cases::{self, CaseId, CaseState};
 use crate::store::{staff, staff_cases};
 use axum::Form;
@@ -102,6 +104,8 @@ async fn show_with(
         "case.html",
         minijinja::context! {
             staff => staff.context(),
+            reference => case_reference(case.id.0, case.case_ref.as_deref()),
+            thread_of => case.thread_of.map(|c| c.0),
             case => case,
             why => why,
             notice => notice,
@@ -182,18 +186,32 @@ async fn check_version(
             )
         })
         .unwrap_or_default();
+    let reference = reference_of(state, id).await;
     Err(WebError::Conflict(format!(
-        "case {id} changed since you opened it{what}; nothing was done. Open the case again to \
-         see it as it is now."
+        "case {reference} changed since you opened it{what}; nothing was done. Open the case \
+         again to see it as it is now."
     )))
+}
+
+/// The reference the case's mail carries (`CD-9`), as the page names it.
+async fn reference_of(state: &AppState, id: CaseId) -> String {
+    match cases::get(&state.store, id).await {
+        Ok(Some(case)) => case_reference(id.0, case.case_ref.as_deref()),
+        _ => case_reference(id.0, None),
+    }
 }
 
 /// Turns a refused transition into a clear conflict (the case moved on), other errors into 500s.
 async fn refused(state: &AppState, id: CaseId, e: anyhow::Error) -> WebError {
     match cases::case_state(&state.store, id).await {
-        Ok(Some(_)) => WebError::Conflict(format!(
-            "{e:#}. Open the case again to see it as it is now."
-        )),
+        Ok(Some(_)) => {
+            // The store names the case by its number (`case #9`); the page by its reference.
+            let reference = reference_of(state, id).await;
+            let why = format!("{e:#}").replace(&format!("case {id}"), &format!("case {reference}"));
+            WebError::Conflict(format!(
+                "{why}. Open the case again to see it as it is now."
+            ))
+        }
         Ok(None) => WebError::NotFound(format!("there is no case {id}")),
         Err(_) => WebError::Internal(e),
     }
@@ -213,7 +231,19 @@ pub async fn approve(
     let case_id = CaseId(id);
     let _one_at_a_time = state.actions.lock().await;
     check_version(&state, &staff, case_id, form.version).await?;
-    if let Err(e) = cases::approve(&state.store, case_id, &staff.user.email, format::now()).await {
+    // A person approved it: it goes out without the automatic-reply marking.
+    let approved = cases::reply_raw(&state.store, case_id)
+        .await?
+        .map(|raw| edited::approved(&raw));
+    if let Err(e) = cases::approve_reply(
+        &state.store,
+        case_id,
+        &staff.user.email,
+        approved.as_deref(),
+        format::now(),
+    )
+    .await
+    {
         return Err(refused(&state, case_id, e).await);
     }
     staff::audit(&state.store, Some(&staff.user), "approve", Some(id), "").await?;
@@ -238,10 +268,11 @@ pub async fn edit(
     check_version(&state, &staff, case_id, form.version).await?;
     let Some(raw) = cases::reply_raw(&state.store, case_id).await? else {
         return Err(WebError::Conflict(format!(
-            "case {case_id} has no drafted reply to edit"
+            "case {} has no drafted reply to edit",
+            reference_of(&state, case_id).await
         )));
     };
-    let new_raw = reply_edit::with_text(&raw, &text);
+    let new_raw = edited::edited(&raw, &text).map_err(|e| WebError::Internal(e.into()))?;
     let now = format::now();
     if let Err(e) = cases::edit_reply(
         &state.store,
@@ -311,7 +342,8 @@ async fn refuse_if_purged(state: &AppState, case_id: CaseId, why: &str) -> Resul
         .await?
         .is_some()
     {
-        return Err(WebError::Conflict(format!("case {case_id}: {why}")));
+        let reference = reference_of(state, case_id).await;
+        return Err(WebError::Conflict(format!("case {reference}: {why}")));
     }
     Ok(())
 }
@@ -355,8 +387,9 @@ pub async fn reanswer(
         return Err(match now {
             None => WebError::NotFound(format!("there is no case {case_id}")),
             Some(s) => WebError::Conflict(format!(
-                "case {case_id} is {s} (or a worker holds it): only held or failed cases whose \
-                 reply was never sent can be answered again"
+                "case {} is {s} (or a worker holds it): only held or failed cases whose \
+                 reply was never sent can be answered again",
+                reference_of(&state, case_id).await
             )),
         });
     }

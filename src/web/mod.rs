@@ -13,9 +13,9 @@ pub mod health;
 pub mod login_gate;
 pub mod metrics;
 pub mod password_rules;
+pub mod question_codes;
 mod queue;
 pub mod render;
-mod reply_edit;
 mod server;
 pub mod sign_in;
 

@@ -1,10 +1,12 @@
 //! The queue (the landing page): today's figures, counts per state, one state's cases newest
-//! first, a search over sender, subject and reply (where codes are named), keyset paging.
+//! first, a search of the questions (case reference, codes, sender, subject; the replies' text
+//! only when asked), keyset paging.
 
 use super::AppState;
 use super::auth::Staff;
 use super::error::WebError;
 use super::format;
+use crate::case_search::CaseSearch;
 use crate::store::cases::{self, CaseState};
 use crate::store::staff_cases::{self, QueueQuery};
 use axum::extract::{Query, State};
@@ -32,6 +34,9 @@ pub struct QueueParams {
     state: Option<String>,
     /// Search text.
     q: Option<String>,
+    /// `reply`: search the replies' text as well.
+    #[serde(rename = "in")]
+    within: Option<String>,
     /// Show cases older than this id.
     before: Option<i64>,
 }
@@ -51,9 +56,10 @@ pub async fn queue(
         ),
     };
     let search = params.q.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    let in_reply = params.within.as_deref() == Some("reply");
     let query = QueueQuery {
         state: filter,
-        search: search.map(str::to_string),
+        search: search.and_then(|s| CaseSearch::parse(s, in_reply)),
         before: params.before,
         limit: PAGE,
         mailboxes: state.mailboxes_for(&staff.user),
@@ -85,7 +91,8 @@ pub async fn queue(
             tabs => tabs,
             tab => tab,
             q => search.unwrap_or(""),
-            q_param => search.map(|q| format!("&q={}", serde_urlencoded::to_string([("", q)]).unwrap_or_default().trim_start_matches('='))).unwrap_or_default(),
+            in_reply => in_reply,
+            q_param => search.map(|q| format!("&q={}{}", serde_urlencoded::to_string([("", q)]).unwrap_or_default().trim_start_matches('='), if in_reply { "&in=reply" } else { "" })).unwrap_or_default(),
             rows => rows,
             next => next,
             paged => params.before.is_some(),

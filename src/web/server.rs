@@ -31,6 +31,7 @@ pub async fn serve_listener(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<()> {
     let limits = state.limits.clone();
+    super::question_codes::spawn_fill_in(state.store.clone());
     let refused = state.connections_refused.clone();
     let app = super::router(state);
     let slots = Arc::new(Semaphore::new(limits.max_connections));

@@ -252,6 +252,7 @@ impl Worker {
             case_ref,
             thread_of,
             confidence: confidence.clone(),
+            question_codes: crate::case_search::question_codes(question),
         };
         // Stored and routed in one transaction; a crash before it leaves the case `received`.
         let (to, mut why) = self.route_for(
@@ -348,7 +349,7 @@ impl Worker {
 
 /// The reference quoted in a case's replies.
 pub fn case_ref_for(id: CaseId) -> String {
-    format!("CD-{}", id.0)
+    crate::case_search::case_reference(id.0, None)
 }
 
 /// 64 random bits from the operating system.

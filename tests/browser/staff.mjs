@@ -294,6 +294,55 @@ scenarios.e2e = async (browser) => {
   await context.close();
 };
 
+// The queue's search and the case reference: what the mail calls a case, the page calls it.
+scenarios.search = async (browser) => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await login(page, params.admin.email, params.admin.password);
+  const rows = page.locator('#queue tbody tr td.ref');
+  const search = async (q, inReplies = false) => {
+    await page.fill('input[name=q]', q);
+    await page.setChecked('#in-reply', inReplies);
+    await submit(page, 'form.search button');
+    return rows.count();
+  };
+  // The queue names each case by its mail's reference, never by the database number.
+  assert.doesNotMatch(await page.textContent('#queue'), /#\d/);
+  found.by_reference = await search('CD-1');
+  assert.equal((await rows.first().textContent()).trim(), 'CD-1');
+  await shot(page, 'search-reference');
+  found.by_number = await search('1');
+  assert.equal((await rows.first().textContent()).trim(), 'CD-1');
+  found.template_word = await search('ICD-10');
+  assert.match(await page.textContent('#queue'), /No held cases match/);
+  found.template_word_in_replies = await search('ICD-10', true);
+  assert.equal(await page.isChecked('#in-reply'), true, 'the box stays ticked');
+  found.template_code = await search('99213');
+  found.by_code = await search('M54.16');
+  assert.match(await page.textContent('#queue'), /Spine question/);
+  found.by_code_number = await search('96372');
+  assert.match(await page.textContent('#queue'), /Office visit/);
+  found.thread = await search('CD-11');
+  assert.match(await page.textContent('#queue'), /follow-up/);
+  await shot(page, 'search-thread');
+
+  // The case page: the title, the heading and the reply's own "Case reference" agree.
+  await openCase(page, params.one);
+  found.case_ref = (await page.textContent('#case-ref')).trim();
+  assert.ok((await page.title()).startsWith(`Case ${found.case_ref}`), await page.title());
+  const mailRef = (await page.textContent('#reply')).match(/Case reference: (\S+)/)[1];
+  assert.equal(found.case_ref, mailRef, 'the page names the case as its mail does');
+  await submit(page, '#approve');
+  await openCase(page, params.follow_up);
+  found.follow_up_ref = (await page.textContent('#case-ref')).trim();
+  assert.match(await page.textContent('#follow-up'), /CD-11/);
+  await page.goto(`${base}/audit`);
+  const audit = await page.textContent('table.list tbody');
+  assert.match(audit, /approve\s*CD-1\b/, audit);
+  assert.doesNotMatch(audit, /#\d/, audit);
+  await context.close();
+};
+
 const run = scenarios[scenario];
 if (!run) {
   console.error(`unknown scenario ${scenario}: known are ${Object.keys(scenarios).join(', ')}`);

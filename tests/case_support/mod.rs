@@ -25,6 +25,7 @@ pub fn reply(case: CaseId) -> StoredReply {
         case_ref: format!("CD-{}", case.0),
         thread_of: None,
         confidence: Some("high".into()),
+        question_codes: " 99214 96372 25 ".into(),
     }
 }
 
