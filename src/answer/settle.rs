@@ -115,7 +115,8 @@ pub fn settle(kinds: &[AskKind], f: &Facts) -> Vec<Ask> {
             };
             !(said.contains(&format!("modifier {code}"))
                 || said.contains(&format!("modifiers {code}"))
-                || said.contains(&format!(" {code} for ")))
+                || said.contains(&format!(" {code} for "))
+                || said.contains(&format!("({code})")))
         });
     }
     asks
@@ -328,13 +329,34 @@ fn bundling(f: &Facts) -> Ask {
         return a;
     }
     let mut covered = 0;
+    // Pairs the loaded edits cannot settle for one reason are said once: (pairs, reason).
+    let mut uncovered: Vec<(Vec<String>, String)> = Vec::new();
     for p in f.pairs {
         if p.status == PairStatus::NotCovered {
-            a.because.push(p.advice.clone());
+            let pair = format!("{} and {}", p.first, p.second);
+            let prefix = format!("Cannot say whether NCCI bundles {pair}: ");
+            match p.advice.strip_prefix(&prefix) {
+                Some(why) => match uncovered.iter_mut().find(|(_, w)| w == why) {
+                    Some((pairs, _)) => pairs.push(pair),
+                    None => uncovered.push((vec![pair], why.to_string())),
+                },
+                None => a.because.push(p.advice.clone()),
+            }
         } else {
             covered += 1;
             a.answer.push(p.advice.trim().to_string());
         }
+    }
+    for (pairs, why) in uncovered {
+        a.because.push(if pairs.len() == 1 {
+            format!("Cannot say whether NCCI bundles {}: {why}", pairs[0])
+        } else {
+            format!(
+                "Cannot say whether NCCI bundles {} or {}: {why}",
+                pairs[..pairs.len() - 1].join(", "),
+                pairs[pairs.len() - 1]
+            )
+        });
     }
     // "62322 with 99213-25": the procedure's global period says what the E/M takes, whatever
     // the NCCI edits hold.
