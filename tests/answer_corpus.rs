@@ -22,7 +22,7 @@ use std::collections::BTreeMap;
 const WAITING_ON_DATA: &[&str] = &[];
 
 /// The share of key facts a run must keep (a regression floor, below the 95% target).
-const FACTS_FLOOR: f64 = 0.80;
+const FACTS_FLOOR: f64 = 0.85;
 
 /// The day a question without its own `date` was written.
 const DEFAULT_DATE: &str = "2026-04-15";
@@ -234,7 +234,7 @@ async fn the_labelled_questions_get_their_key_facts_and_no_unsupported_claim() {
     for m in misses.iter().chain(&unsupported).chain(&overconfident) {
         eprintln!("  {m}");
     }
-    // The floor holds what is reached (80.9% at the first tuning); the target is 95% (issue 12),
+    // The floor holds what is reached (89.6% now; 80.9% at the first tuning); the target is 95% (issue 12),
     // which needs the Alphabetic Index for questions in words and header-to-leaf answers.
     assert!(
         share >= FACTS_FLOOR,
