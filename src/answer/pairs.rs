@@ -45,7 +45,13 @@ pub struct PairFinding {
     pub bypass: Option<bool>,
     /// The answer in a coder's words.
     pub advice: String,
+    /// Why the loaded edits cannot settle the pair (status `NotCovered`).
+    pub unsettled: Option<String>,
 }
+
+/// Where to look when the loaded edits cannot settle a pair.
+pub const PTP_CHECK: &str =
+    "Check the current NCCI PTP edits on the CMS NCCI page (or the payer's edits).";
 
 /// At most this many procedure codes are paired (66 pairs).
 pub const MAX_PAIRED_CODES: usize = 12;
@@ -53,7 +59,8 @@ pub const MAX_PAIRED_CODES: usize = 12;
 /// Modifiers that bypass an edit only when its column 2 code is an E/M service.
 const EM_MODIFIERS: &[&str] = &["24", "25", "27", "57"];
 
-fn is_em(code: &str) -> bool {
+/// An evaluation and management code (99202-99499).
+pub(super) fn is_em(code: &str) -> bool {
     code.parse::<u32>()
         .is_ok_and(|n| (99202..=99499).contains(&n))
 }
@@ -202,13 +209,17 @@ fn pair_finding(
         }
         _ => None,
     };
+    let unsettled = match (&edit, &covered) {
+        (None, Err(why)) => Some(why.to_string()),
+        _ => None,
+    };
     let advice = match (&edit, covered) {
         (None, Ok(what)) => format!(
             "No NCCI procedure-to-procedure edit pairs {} and {} on {date}: {what}, so NCCI PTP does not bundle them (payer policies, MUEs and the NCCI Policy Manual still apply).",
             a.code, b.code
         ),
         (None, Err(why)) => format!(
-            "Cannot say whether NCCI bundles {} and {}: {why}. Check the current NCCI PTP edits on the CMS NCCI page (or the payer's edits).",
+            "Cannot say whether NCCI bundles {} and {}: {why}. {PTP_CHECK}",
             a.code, b.code
         ),
         (Some(_), _) => advice(a, b, edit.as_ref(), status, &modifiers_asked, bypass, date),
@@ -222,6 +233,7 @@ fn pair_finding(
         modifiers_asked,
         bypass,
         advice,
+        unsettled,
     }
 }
 

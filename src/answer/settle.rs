@@ -45,6 +45,9 @@ const COVERAGE_SOURCE: &str = "Coverage, medical necessity and frequency limits 
 const PAYMENT_SOURCE: &str = "Global periods, bilateral (50), PC/TC (26/TC), assistant-at-surgery and co-surgeon rules are in the Medicare Physician Fee Schedule relative value file (PPRRVU), which is not loaded";
 /// Where sequencing answers live.
 const GUIDELINES_SOURCE: &str = "Sequencing follows the ICD-10-CM Official Guidelines for Coding and Reporting (Section I.B and the chapter guidelines in I.C; Section II inpatient, Section IV outpatient), which are not in the code files";
+/// What is said of a CPT modifier without a licensed CPT file ("Modifier 59" + this).
+const CPT_MODIFIER_UNDESCRIBED: &str =
+    " is a CPT modifier: its description comes only from a licensed CPT file.";
 /// Where modifier answers live.
 const MODIFIER_SOURCE: &str = "Whether a modifier is right depends on the documentation and on the CPT book's modifier rules and the NCCI Policy Manual (Chapter I), which are not in the code files";
 
@@ -106,11 +109,10 @@ pub fn settle(kinds: &[AskKind], f: &Facts) -> Vec<Ask> {
         .join(" ");
     for a in asks.iter_mut().filter(|a| a.kind == AskKind::Modifier) {
         a.answer.retain(|s| {
-            let Some(code) = s.strip_prefix("Modifier ").and_then(|r| {
-                r.strip_suffix(
-                    " is a CPT modifier: its description comes only from a licensed CPT file.",
-                )
-            }) else {
+            let Some(code) = s
+                .strip_prefix("Modifier ")
+                .and_then(|r| r.strip_suffix(CPT_MODIFIER_UNDESCRIBED))
+            else {
                 return true;
             };
             !(said.contains(&format!("modifier {code}"))
@@ -330,15 +332,14 @@ fn bundling(f: &Facts) -> Ask {
     }
     let mut covered = 0;
     // Pairs the loaded edits cannot settle for one reason are said once: (pairs, reason).
-    let mut uncovered: Vec<(Vec<String>, String)> = Vec::new();
+    let mut uncovered: Vec<(Vec<String>, &str)> = Vec::new();
     for p in f.pairs {
         if p.status == PairStatus::NotCovered {
             let pair = format!("{} and {}", p.first, p.second);
-            let prefix = format!("Cannot say whether NCCI bundles {pair}: ");
-            match p.advice.strip_prefix(&prefix) {
+            match &p.unsettled {
                 Some(why) => match uncovered.iter_mut().find(|(_, w)| w == why) {
                     Some((pairs, _)) => pairs.push(pair),
-                    None => uncovered.push((vec![pair], why.to_string())),
+                    None => uncovered.push((vec![pair], why)),
                 },
                 None => a.because.push(p.advice.clone()),
             }
@@ -348,19 +349,18 @@ fn bundling(f: &Facts) -> Ask {
         }
     }
     for (pairs, why) in uncovered {
-        a.because.push(if pairs.len() == 1 {
-            format!("Cannot say whether NCCI bundles {}: {why}", pairs[0])
-        } else {
-            format!(
-                "Cannot say whether NCCI bundles {} or {}: {why}",
-                pairs[..pairs.len() - 1].join(", "),
-                pairs[pairs.len() - 1]
-            )
-        });
+        let named = match pairs.split_last() {
+            Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+            _ => pairs.concat(),
+        };
+        a.because.push(format!(
+            "Cannot say whether NCCI bundles {named}: {why}. {}",
+            super::pairs::PTP_CHECK
+        ));
     }
     // "62322 with 99213-25": the procedure's global period says what the E/M takes, whatever
     // the NCCI edits hold.
-    let hints = if f.codes.iter().any(|c| is_em(&c.code)) {
+    let hints = if f.codes.iter().any(|c| super::pairs::is_em(&c.code)) {
         super::fee::em_beside_procedures(f.codes)
     } else {
         Vec::new()
@@ -379,15 +379,6 @@ fn bundling(f: &Facts) -> Ask {
     }
     a.answer.extend(hints);
     a
-}
-
-/// An office, hospital or other evaluation and management code (99202-99499).
-fn is_em(code: &str) -> bool {
-    code.len() == 5
-        && code.starts_with("99")
-        && code
-            .parse::<u32>()
-            .is_ok_and(|n| (99202..=99499).contains(&n))
 }
 
 fn units(f: &Facts) -> Ask {
@@ -495,10 +486,9 @@ fn modifier(f: &Facts) -> Ask {
     for m in f.modifiers {
         match &m.description {
             Some(d) => a.answer.push(format!("Modifier {} is \"{}\".", m.code, d)),
-            None if m.code.bytes().all(|b| b.is_ascii_digit()) => a.answer.push(format!(
-                "Modifier {} is a CPT modifier: its description comes only from a licensed CPT file.",
-                m.code
-            )),
+            None if m.code.bytes().all(|b| b.is_ascii_digit()) => a
+                .answer
+                .push(format!("Modifier {}{CPT_MODIFIER_UNDESCRIBED}", m.code)),
             None => a.answer.push(format!(
                 "Modifier {} is not described in the loaded files.",
                 m.code
