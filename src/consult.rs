@@ -2,7 +2,7 @@
 //! finds its code references (the catalog confirming ambiguous ones), gathers what the catalog
 //! knows of them and hands it to the pure `answer`. The only I/O is catalog reads.
 
-use crate::answer::{self, Answer, CodeSetRelease, Findings, Suggestion};
+use crate::answer::{self, Answer, CodeSetRelease, Findings, ModifierLead, Suggestion};
 use crate::codes::{Catalog, ChildCode, CodeEntry, CodeSystem, SevenChr};
 use crate::date::Date;
 use crate::extract::{self, CodeOracle, CodeRef};
@@ -161,6 +161,12 @@ pub async fn gather(catalog: &Catalog, question: &Question, refs: &[CodeRef]) ->
         index_entries(catalog, code, &mut have, &mut entries)?;
     }
     let related = related_codes(catalog, &entries, refs)?;
+    let modifier_leads = modifier_leads(catalog, &question.text, refs)?;
+    // Modifiers the words describe replace the full-text guesses at modifiers.
+    let mut suggestions = suggestions;
+    if modifier_leads.iter().any(|l| l.beside.is_none()) {
+        suggestions.retain(|s| s.system != CodeSystem::Modifier);
+    }
     let releases = catalog.releases().await?;
     let code_sets = code_set_releases(&releases);
     let cpt_licensed = releases.iter().any(|r| r.code_set == "CPT");
@@ -179,7 +185,75 @@ pub async fn gather(catalog: &Catalog, question: &Question, refs: &[CodeRef]) ->
         cpt_licensed,
         index,
         related,
+        modifier_leads,
     })
+}
+
+/// Modifiers the question describes in words, or the family beside one it names and asks to
+/// choose among ("which Q modifier?").
+fn modifier_leads(catalog: &Catalog, text: &str, refs: &[CodeRef]) -> Result<Vec<ModifierLead>> {
+    use answer::modifier_words::{family, fitting, search_words};
+    if !answer::asks::detect(text, refs).contains(&answer::AskKind::Modifier) {
+        return Ok(Vec::new());
+    }
+    let described = |e: &CodeEntry| e.latest().map(|v| (e.code.clone(), v.long_desc.clone()));
+    let mut leads = Vec::new();
+    let named: Vec<&CodeRef> = refs
+        .iter()
+        .filter(|r| r.system == CodeSystem::Modifier && !r.code.bytes().all(|b| b.is_ascii_digit()))
+        .collect();
+    if named.is_empty() {
+        if let Some(words) = search_words(text) {
+            let hits = catalog.search(&words, Some(CodeSystem::Modifier), 40)?;
+            let candidates: Vec<(String, String)> =
+                hits.iter().filter_map(|h| described(&h.entry)).collect();
+            leads.extend(fitting(text, &candidates));
+        }
+        return Ok(leads);
+    }
+    let lower = text.to_lowercase();
+    let choosing = lower.contains("which") || lower.contains(" or ");
+    for r in named.iter().take(2) {
+        let Some(entry) = catalog.entry(CodeSystem::Modifier, &r.code)? else {
+            continue;
+        };
+        // A discontinued modifier's family holds what replaced it (JG: TB).
+        let ended = entry.latest().is_some_and(|v| v.valid_to.is_some());
+        let Some(me) = described(&entry).filter(|_| choosing || ended) else {
+            continue;
+        };
+        let first = &r.code[..1];
+        let mut candidates = Vec::new();
+        for c in "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ".chars() {
+            let code = format!("{first}{c}");
+            if let Some(e) = catalog.entry(CodeSystem::Modifier, &code)? {
+                candidates.extend(described(&e));
+            }
+        }
+        let others: Vec<(String, String)> = candidates
+            .into_iter()
+            .filter(|(code, _)| !named.iter().any(|n| n.code == *code))
+            .collect();
+        leads.extend(family(&me, &others).into_iter().take(8));
+        if ended {
+            // Its successor may carry another letter with the same words (JG: TB).
+            for h in catalog.search(&me.1, Some(CodeSystem::Modifier), 5)? {
+                let Some((code, description)) = described(&h.entry) else {
+                    continue;
+                };
+                let same = description.eq_ignore_ascii_case(&me.1);
+                let current = h.entry.latest().is_some_and(|v| v.valid_to.is_none());
+                if same && current && code != me.0 && !leads.iter().any(|l| l.code == code) {
+                    leads.push(ModifierLead {
+                        code,
+                        description,
+                        beside: Some(me.0.clone()),
+                    });
+                }
+            }
+        }
+    }
+    Ok(leads)
 }
 
 /// How many entries of a category are read to find the codes near a named one.
@@ -209,27 +283,56 @@ fn related_codes(
         } else {
             e.code.clone()
         };
-        let mut codes: Vec<ChildCode> = Vec::new();
-        let mut queue = vec![root];
-        let mut read = 0;
-        while let Some(code) = queue.pop() {
-            read += 1;
-            if read > MAX_RELATED {
-                break;
-            }
-            let Some(entry) = catalog.entry(CodeSystem::Icd10Cm, &code)? else {
+        out.push((e.code.clone(), codes_below(catalog, &root)?));
+    }
+    // A code no loaded file knows (S06.00A, T81.4XXA): the codes below its longest known start.
+    let known: BTreeSet<&str> = entries.iter().map(|e| e.code.as_str()).collect();
+    for r in refs
+        .iter()
+        .filter(|r| r.system == CodeSystem::Icd10Cm && r.range_end.is_none())
+        .filter(|r| !known.contains(r.code.as_str()))
+        .take(4)
+    {
+        if out.iter().any(|(code, _)| *code == r.code) {
+            continue;
+        }
+        let bare: String = r.code.chars().filter(|c| *c != '.').collect();
+        for len in (3..bare.len()).rev() {
+            let start = &bare[..len];
+            let Some(root) = crate::codes::normalize(CodeSystem::Icd10Cm, start) else {
                 continue;
             };
-            for k in entry.children {
-                if !k.billable {
-                    queue.push(k.code.clone());
-                }
-                codes.push(k);
+            if catalog.entry(CodeSystem::Icd10Cm, &root)?.is_some() {
+                out.push((r.code.clone(), codes_below(catalog, &root)?));
+                break;
             }
         }
-        out.push((e.code.clone(), codes));
     }
     Ok(out)
+}
+
+/// The codes below `root` (billable and headers), read breadth-first up to [`MAX_RELATED`]
+/// entries.
+fn codes_below(catalog: &Catalog, root: &str) -> Result<Vec<ChildCode>> {
+    let mut codes: Vec<ChildCode> = Vec::new();
+    let mut queue = vec![root.to_string()];
+    let mut read = 0;
+    while let Some(code) = queue.pop() {
+        read += 1;
+        if read > MAX_RELATED {
+            break;
+        }
+        let Some(entry) = catalog.entry(CodeSystem::Icd10Cm, &code)? else {
+            continue;
+        };
+        for k in entry.children {
+            if !k.billable {
+                queue.push(k.code.clone());
+            }
+            codes.push(k);
+        }
+    }
+    Ok(codes)
 }
 
 /// The tabular entries an Index code needs to be completed and checked: the code, its

@@ -12,6 +12,8 @@ mod date_of_service;
 mod dose;
 pub mod fee;
 mod index_codes;
+pub mod modifier_words;
+mod near_codes;
 mod pairs;
 mod settle;
 mod units;
@@ -23,6 +25,8 @@ pub use confidence::{Confidence, Level, Reason};
 pub use date_of_service::date_of_service;
 pub use dose::DoseFinding;
 pub use index_codes::{IndexFinding, index_findings, with_seventh};
+pub use modifier_words::ModifierLead;
+pub use near_codes::NearCode;
 pub use pairs::{MAX_PAIRED_CODES, PairFinding, PairStatus};
 pub use units::{UnitsFinding, units_asked};
 
@@ -57,6 +61,8 @@ pub struct Findings {
     pub index: Vec<crate::codes::index::IndexLead>,
     /// For each ICD-10-CM code named: the codes of its category (below it, for a header).
     pub related: Vec<(String, Vec<ChildCode>)>,
+    /// Modifiers the question describes in words, or the family of one it names.
+    pub modifier_leads: Vec<ModifierLead>,
 }
 
 impl Findings {
@@ -109,6 +115,8 @@ pub struct Answer {
     pub closer: Vec<CloserCode>,
     /// Codes not found, with what was consulted.
     pub unknown: Vec<UnknownCode>,
+    /// What the loaded tabular holds near the ICD-10-CM codes not found.
+    pub near: Vec<NearCode>,
     /// What the question asks, each settled from the data (the reply opens with these).
     pub asks: Vec<Ask>,
     /// Code sets whose release for the date of service is not loaded.
@@ -268,6 +276,8 @@ pub struct ModifierFinding {
     pub on_codes: Vec<String>,
     /// Whether NCCI accepts it to bypass a PTP edit with indicator 1.
     pub ptp_associated: bool,
+    /// Its last valid day, when it was discontinued before the date of service.
+    pub ended: Option<Date>,
 }
 
 /// An ICD-9-CM code and its ICD-10-CM candidates.
@@ -515,6 +525,12 @@ pub fn answer(text: &str, refs: &[CodeRef], findings: &Findings, today: Date) ->
             );
         }
     }
+    let unknown_icd: Vec<String> = unknown
+        .iter()
+        .filter(|u| u.system == CodeSystem::Icd10Cm)
+        .map(|u| u.code.clone())
+        .collect();
+    let near = near_codes::near_codes(text, &unknown_icd, &findings.related);
     let replacements = replacement_facts(&codes, findings, date);
     let asks = settle::settle(
         &kinds,
@@ -532,6 +548,8 @@ pub fn answer(text: &str, refs: &[CodeRef], findings: &Findings, today: Date) ->
             replacements: &replacements,
             fee_loaded: findings.code_sets.iter().any(|r| r.set == "MPFS"),
             closer: &closer,
+            near: &near,
+            modifier_leads: &findings.modifier_leads,
         },
     );
     let confidence = confidence::judge(
@@ -559,6 +577,7 @@ pub fn answer(text: &str, refs: &[CodeRef], findings: &Findings, today: Date) ->
         index,
         closer,
         unknown,
+        near,
         asks,
         release_gaps,
         code_sets,
@@ -775,7 +794,12 @@ fn modifier_finding(
     refs: &[CodeRef],
 ) -> ModifierFinding {
     let entry = findings.entry(CodeSystem::Modifier, code);
-    let v = entry.and_then(|e| e.as_of(date).version);
+    let resolved = entry.map(|e| e.as_of(date));
+    let v = resolved.as_ref().and_then(|r| r.version);
+    let ended = match resolved.as_ref().map(|r| &r.validity) {
+        Some(crate::codes::Validity::Deleted { last_day }) => Some(*last_day),
+        _ => None,
+    };
     ModifierFinding {
         code: code.to_string(),
         description: v.map(|v| v.long_desc.clone()),
@@ -786,6 +810,7 @@ fn modifier_finding(
             .map(|r| r.code.clone())
             .collect(),
         ptp_associated: crate::codes::entry::PTP_BYPASS_MODIFIERS.contains(&code),
+        ended,
     }
 }
 

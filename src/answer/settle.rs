@@ -37,6 +37,10 @@ pub struct Facts<'a> {
     pub fee_loaded: bool,
     /// Codes the question's words describe better than the codes it names.
     pub closer: &'a [super::CloserCode],
+    /// What the loaded tabular holds near the ICD-10-CM codes not found.
+    pub near: &'a [super::NearCode],
+    /// Modifiers the question describes in words, or the family of one it names.
+    pub modifier_leads: &'a [super::ModifierLead],
 }
 
 /// Where coverage answers live.
@@ -302,6 +306,9 @@ fn validity(f: &Facts) -> Ask {
                 .unwrap_or("the loaded code sets"),
             u.system.label()
         ));
+        if let Some(n) = f.near.iter().find(|n| n.asked == u.code) {
+            a.answer.extend(super::near_codes::sentences(n));
+        }
         lower(&mut a, Answered::Partly);
     }
     if a.answer.is_empty() {
@@ -485,7 +492,13 @@ fn modifier(f: &Facts) -> Ask {
     );
     for m in f.modifiers {
         match &m.description {
-            Some(d) => a.answer.push(format!("Modifier {} is \"{}\".", m.code, d)),
+            Some(d) => match m.ended {
+                Some(last) => a.answer.push(format!(
+                    "Modifier {} (\"{}\") was discontinued: its last valid day was {last}, so it is not valid on {}.",
+                    m.code, d, f.date
+                )),
+                None => a.answer.push(format!("Modifier {} is \"{}\".", m.code, d)),
+            },
             None if m.code.bytes().all(|b| b.is_ascii_digit()) => a
                 .answer
                 .push(format!("Modifier {}{CPT_MODIFIER_UNDESCRIBED}", m.code)),
@@ -495,6 +508,8 @@ fn modifier(f: &Facts) -> Ask {
             )),
         }
     }
+    a.answer
+        .extend(super::modifier_words::sentences(f.modifier_leads));
     a.answer
         .extend(super::fee::modifier_hints(f.text, f.codes, &bare(f)));
     let decided = f.pairs.iter().any(|p| {

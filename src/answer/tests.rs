@@ -137,6 +137,7 @@ fn findings() -> Findings {
         cpt_licensed: false,
         index: Vec::new(),
         related: Vec::new(),
+        modifier_leads: Vec::new(),
     }
 }
 

@@ -23,6 +23,8 @@ pub struct Catalog {
     nodes: HashMap<String, Node>,
     ancestors: Mutex<HashMap<(CodeSystem, String), Arc<CodeEntry>>>,
     books: IndexBooks,
+    /// The ICD-9-CM codes the loaded GEMs map (ICD-9-CM has no entries of its own).
+    icd9: std::collections::HashSet<String>,
 }
 
 /// The database state an index must match: how many imports it is built from and the newest.
@@ -105,6 +107,7 @@ impl Catalog {
     async fn load_books(&mut self) -> Result<()> {
         let (terms, heads) = sql::index_terms(&self.store).await?;
         self.books = IndexBooks::build(terms, heads);
+        self.icd9 = sql::gem_sources(&self.store).await?.into_iter().collect();
         Ok(())
     }
 
@@ -124,6 +127,7 @@ impl Catalog {
             nodes: HashMap::new(),
             ancestors: Mutex::new(HashMap::new()),
             books: IndexBooks::default(),
+            icd9: std::collections::HashSet::new(),
         }
     }
 
@@ -257,6 +261,9 @@ impl Catalog {
 
     /// Whether a code is in the loaded code sets.
     pub fn is_known(&self, system: CodeSystem, code: &str) -> bool {
+        if system == CodeSystem::Icd9Cm {
+            return self.icd9.contains(code);
+        }
         self.index
             .as_ref()
             .is_some_and(|i| i.contains(system, code))

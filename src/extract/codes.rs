@@ -83,6 +83,15 @@ fn strong(cx: &Context, i: usize, oracle: &dyn CodeOracle) -> Option<CodeSystem>
     {
         return Some(CodeSystem::Icd9Cm);
     }
+    // `401.9 hypertension - what ICD-10?`, `still sending 250.00 ... the ICD-10 equivalent`: a
+    // number of ICD-9-CM's shape that the loaded GEMs know, in a paragraph about diagnosis codes.
+    if s.any(Shapes::ICD9_DOT)
+        && !s.any(Shapes::ICD_DOT)
+        && cx.paragraph_names_diagnosis(i)
+        && normalize(CodeSystem::Icd9Cm, w).is_some_and(|c| oracle.is_known(CodeSystem::Icd9Cm, &c))
+    {
+        return Some(CodeSystem::Icd9Cm);
+    }
     if s.any(Shapes::DIGITS3) && gov == Some(Keyword::Icd9) {
         return Some(CodeSystem::Icd9Cm);
     }

@@ -75,6 +75,8 @@ pub(super) struct Context<'t> {
     pub role: Vec<Option<Role>>,
     /// The token stands where a number is no code (money, unit, identifier, ZIP, address...).
     pub negative: Vec<bool>,
+    /// Per paragraph: one of its sentences names diagnosis codes (`dx`, `ICD-10`).
+    pub paragraph_diagnosis: Vec<bool>,
 }
 
 /// Words after which a `.` does not end the sentence.
@@ -128,6 +130,7 @@ impl<'t> Context<'t> {
             sentences: Vec::new(),
             role: vec![None; n],
             negative: vec![false; n],
+            paragraph_diagnosis: Vec::new(),
             toks,
         };
         for t in &cx.toks {
@@ -142,6 +145,13 @@ impl<'t> Context<'t> {
         }
         cx.find_keywords();
         cx.split_sentences();
+        for s in &cx.sentences {
+            let p = s.paragraph as usize;
+            if cx.paragraph_diagnosis.len() <= p {
+                cx.paragraph_diagnosis.resize(p + 1, false);
+            }
+            cx.paragraph_diagnosis[p] |= s.diagnosis;
+        }
         cx.assign_roles();
         for i in 0..n {
             if !cx.shapes[i].is_empty() {
@@ -209,6 +219,17 @@ impl<'t> Context<'t> {
                 .is_some_and(|o| o.paragraph == here.paragraph && o.icd9)
         };
         here.icd9 || (s > 0 && near(s - 1)) || near(s + 1)
+    }
+
+    /// Whether token `i`'s paragraph names diagnosis codes anywhere (`401.9 hypertension - what
+    /// ICD-10?`).
+    pub fn paragraph_names_diagnosis(&self, i: usize) -> bool {
+        let s = self.sentence_of[i] as usize;
+        self.sentences
+            .get(s)
+            .and_then(|here| self.paragraph_diagnosis.get(here.paragraph as usize))
+            .copied()
+            .unwrap_or(false)
     }
 
     pub fn sentence_mut(&mut self, i: usize) -> &mut Sentence {

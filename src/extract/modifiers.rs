@@ -299,6 +299,28 @@ pub(super) fn find(cx: &Context, found: &[Found]) -> Vec<ModifierAt> {
             }
         }
     }
+    // The first of a choice of modifiers whose second was found: `GA or GZ?`, `JG/TB`.
+    for i in (0..n.saturating_sub(2)).rev() {
+        let w = cx.word(i);
+        if mods[i].is_some()
+            || !cx.shapes[i].has(Shapes::MODIFIER)
+            || !cx.is_upper(i)
+            || cx.is_digits(i)
+            || cx.in_keyword[i]
+            || cx.negative[i]
+            || !lexicon::is_modifier(w)
+            || lexicon::is_word_modifier(w)
+            || !stands_alone(cx, i)
+        {
+            continue;
+        }
+        let choice = cx.kind(i + 1) == Some(Kind::Slash) || cx.lw(i + 1) == "or";
+        if choice && cx.is_upper(i + 2) && !cx.is_digits(i + 2) {
+            if let Some(attached) = mods[i + 2] {
+                mods[i] = Some(attached);
+            }
+        }
+    }
     attach_groups(cx, found, &mut mods);
     mods.iter()
         .enumerate()

@@ -499,3 +499,35 @@ fn codes_written_as_alternatives_are_no_pair() {
     assert!(groups("Is 20610 and/or 99213 billable?").is_empty());
     assert!(groups("Dx I10, E11.9 and Z79.4").is_empty());
 }
+
+#[test]
+fn icd9_codes_beside_a_question_about_icd10_are_found_when_the_gems_know_them() {
+    let gems = CodeSet::new([
+        (CodeSystem::Icd9Cm, "401.9"),
+        (CodeSystem::Icd9Cm, "250.00"),
+    ]);
+    assert_eq!(
+        compact("401.9 hypertension unspecified - what icd10?", &gems),
+        ["ICD9 401.9"]
+    );
+    assert_eq!(
+        compact(
+            "legacy system still sending 250.00 on claims, DOS 2026. is that ok? \
+             what is the ICD-10 equivalent",
+            &gems
+        ),
+        ["ICD9 250.00"]
+    );
+    // Without the ICD-10 cue, or a number the GEMs do not know, it stays a number.
+    assert!(compact("401.9 hypertension unspecified", &gems).is_empty());
+    assert!(compact("paid 402.5 for it; what icd10?", &gems).is_empty());
+}
+
+#[test]
+fn the_first_of_a_choice_of_modifiers_is_found_with_the_second() {
+    check(&[
+        ("pt signed the ABN. GA or GZ?", &["MOD GA", "MOD GZ"]),
+        ("moving from GA to a new office", &[]),
+        ("GA or FL office?", &[]),
+    ]);
+}

@@ -1102,6 +1102,15 @@ pub async fn gem_targets(store: &Store, icd9: &str) -> Result<Vec<(String, Strin
     Ok(rows)
 }
 
+/// Every ICD-9-CM code the loaded GEMs map to ICD-10-CM.
+pub async fn gem_sources(store: &Store) -> Result<Vec<String>> {
+    let rows: Vec<(String,)> =
+        sqlx::query_as("SELECT DISTINCT source FROM gem WHERE direction = 'icd9-to-icd10'")
+            .fetch_all(store.pool())
+            .await?;
+    Ok(rows.into_iter().map(|(s,)| s).collect())
+}
+
 /// Per system, how many codes are valid on `date`: (system, billable, headers).
 pub async fn counts_as_of(store: &Store, date: Date) -> Result<Vec<(String, i64, i64)>> {
     let rows: Vec<(String, i64, i64)> = sqlx::query_as(
