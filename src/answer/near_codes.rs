@@ -119,7 +119,8 @@ pub fn near_codes(
             }
             _ => None,
         };
-        if placeholder.is_none() && same.is_empty() {
+        // Only a category in common (Z99.999 beside Z99) says nothing about the code meant.
+        if placeholder.is_none() && (same.is_empty() || root.len() <= 3) {
             continue;
         }
         out.push(NearCode {
@@ -256,5 +257,17 @@ mod tests {
         let s = sentences(n).join(" ");
         assert!(s.contains("below T81.4 with the 7th character A"), "{s}");
         assert!(!s.contains("T81.41XD"), "{s}");
+    }
+
+    #[test]
+    fn a_code_sharing_only_its_category_gets_no_list() {
+        let related = vec![(
+            "Z99.999".to_string(),
+            vec![
+                kid("Z99.0", "Dependence on aspirator"),
+                kid("Z99.2", "Dependence on renal dialysis"),
+            ],
+        )];
+        assert!(near_codes("is Z99.999 a code?", &["Z99.999".into()], &related).is_empty());
     }
 }
