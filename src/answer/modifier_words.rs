@@ -9,7 +9,10 @@ use serde::Serialize;
 use std::collections::BTreeSet;
 
 /// Words of a modifier description that say nothing by themselves.
-const FILLER: &[&str] = &["a", "an", "and", "of", "the", "or", "to", "in", "on", "for"];
+const FILLER: &[&str] = &[
+    "a", "an", "and", "of", "the", "or", "to", "in", "on", "for", "as", "by", "with", "be", "is",
+    "at", "from", "under", "not",
+];
 
 /// A modifier the data points to.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -136,23 +139,26 @@ pub fn fitting(text: &str, candidates: &[(String, String)]) -> Vec<ModifierLead>
         .collect()
 }
 
-/// The family of a named modifier: modifiers with its first character whose descriptions share
-/// at least two of its words (Q7 and Q9 beside Q8 "Two class b findings").
-pub fn family(named: &(String, String), candidates: &[(String, String)]) -> Vec<ModifierLead> {
-    let own: BTreeSet<String> = terms(&named.1)
+fn stems(description: &str) -> BTreeSet<String> {
+    terms(description)
         .into_iter()
         .map(|w| w.trim_end_matches('s').to_string())
-        .collect();
+        .collect()
+}
+
+/// The family of a named modifier: modifiers with its first character whose descriptions share
+/// at least two of its words and half the words of the shorter one (Q7 and Q9 beside Q8 "Two
+/// class b findings"; GU and GX beside GA, not every G modifier that mentions a policy).
+pub fn family(named: &(String, String), candidates: &[(String, String)]) -> Vec<ModifierLead> {
+    let own = stems(&named.1);
     let first = named.0.chars().next();
     candidates
         .iter()
         .filter(|(code, _)| *code != named.0 && code.chars().next() == first)
         .filter(|(_, d)| {
-            terms(d)
-                .iter()
-                .filter(|w| own.contains(w.trim_end_matches('s')))
-                .count()
-                >= 2
+            let theirs = stems(d);
+            let shared = theirs.intersection(&own).count();
+            shared >= 2 && shared * 2 >= theirs.len().min(own.len())
         })
         .map(|(code, description)| ModifierLead {
             code: code.clone(),
@@ -257,6 +263,36 @@ mod tests {
         assert_eq!(
             got.iter().map(|l| l.code.as_str()).collect::<Vec<_>>(),
             ["Q7", "Q9"]
+        );
+        let g = vec![
+            m(
+                "GA",
+                "Waiver of liability statement issued as required by payer policy, individual case",
+            ),
+            m(
+                "GU",
+                "Waiver of liability statement issued as required by payer policy, routine notice",
+            ),
+            m(
+                "GX",
+                "Notice of liability issued, voluntary under payer policy",
+            ),
+            m(
+                "G7",
+                "Pregnancy resulted from rape or incest or pregnancy certified by physician as life threatening",
+            ),
+            m(
+                "GR",
+                "This service was performed in whole or in part by a resident in a department of veterans affairs medical center or clinic, supervised in accordance with va policy",
+            ),
+        ];
+        let family_of_ga = family(&g[0], &g);
+        assert_eq!(
+            family_of_ga
+                .iter()
+                .map(|l| l.code.as_str())
+                .collect::<Vec<_>>(),
+            ["GU", "GX"]
         );
         let s = sentences(&got).join(" ");
         assert!(
