@@ -96,6 +96,11 @@ pub async fn gather(catalog: &Catalog, question: &Question, refs: &[CodeRef]) ->
             wanted.insert((CodeSystem::Modifier, m.clone()));
         }
     }
+    // A single-dose container beside a drug code: the discarded amount's modifier.
+    if refs.iter().any(|r| r.system == CodeSystem::Hcpcs) && answer::names_container(&question.text)
+    {
+        wanted.insert((CodeSystem::Modifier, "JW".to_string()));
+    }
     let mut entries = Vec::new();
     for (system, code) in &wanted {
         if let Some(mut e) = catalog.entry(*system, code)? {

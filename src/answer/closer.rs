@@ -64,6 +64,20 @@ const NEUTRAL: &[&str] = &[
 /// Words that turn the next word into its absence ("without aura", "not intractable").
 const NEGATIONS: &[&str] = &["without", "not", "no", "non", "wo"];
 
+/// Words after a term that say it was not documented ("severity not stated").
+const NOT_DOCUMENTED: &[&str] = &["stated", "documented", "specified", "given", "known"];
+
+/// Attributes a description calls "unspecified" where a question says "no severity": the code
+/// for an attribute the record does not state.
+const ATTRIBUTES: &[&str] = &[
+    "severity",
+    "stage",
+    "side",
+    "laterality",
+    "episode",
+    "trimester",
+];
+
 fn synonym(w: &str) -> &str {
     match w {
         "rt" => "right",
@@ -72,7 +86,18 @@ fn synonym(w: &str) -> &str {
         "pt" => "patient",
         "dm" => "diabetes",
         "afib" => "fibrillation",
+        "behavioral" | "behaviour" | "behavioural" => "behavior",
         _ => w,
+    }
+}
+
+/// Coders' abbreviations that stand for several words of the descriptions.
+fn expansion(w: &str) -> &'static [&'static str] {
+    match w {
+        "gcs" => &["glasgow", "coma", "scale"],
+        "ed" | "er" => &["emergency", "department"],
+        "bmi" => &["body", "mass", "index"],
+        _ => &[],
     }
 }
 
@@ -90,30 +115,173 @@ fn stem(w: &str) -> String {
     }
 }
 
-/// The content words of a text, a word after a negation marked with a leading `-`.
+/// The numbers written in a text ("GCS 14", "BMI 41.5"), as terms `#n:14`.
+fn numbers(text: &str) -> Vec<f64> {
+    let mut out = Vec::new();
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i].is_ascii_digit() && (i == 0 || !b[i - 1].is_ascii_alphanumeric()) {
+            let start = i;
+            while i < b.len() && (b[i].is_ascii_digit() || b[i] == b'.') {
+                i += 1;
+            }
+            let n = text[start..i].trim_end_matches('.');
+            if i >= b.len() || !b[i].is_ascii_alphabetic() {
+                if let Ok(v) = n.parse::<f64>() {
+                    out.push(v);
+                }
+            }
+        }
+        i += 1;
+    }
+    out
+}
+
+/// The ranges a description gives ("score 13-15", "40.0-44.9"), each as a term `#r:13:15`.
+fn ranges(description: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for (i, _) in description.match_indices('-') {
+        let before = description[..i]
+            .rsplit(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .next()
+            .unwrap_or("");
+        let after = description[i + 1..]
+            .split(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .next()
+            .unwrap_or("");
+        if let (Ok(lo), Ok(hi)) = (before.parse::<f64>(), after.parse::<f64>()) {
+            if lo < hi {
+                out.push(format!("#r:{lo}:{hi}"));
+            }
+        }
+    }
+    out
+}
+
+/// The content words of a question: the words after a negation, up to the end of the phrase
+/// ("no status migrainosus"), and a word before "not stated" marked with a leading `-`; coders'
+/// abbreviations spelled out and the numbers as `#n:` terms.
 pub fn polar_words(text: &str) -> BTreeSet<String> {
     let t = text
         .to_lowercase()
         .replace("w/o", " without ")
         .replace("w/", " with ");
     let mut out = BTreeSet::new();
+    for phrase in t.split([',', '.', ';', ':', '?', '!', '(', ')', '\n']) {
+        let tokens: Vec<&str> = phrase
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect();
+        let mut negate = false;
+        for (i, raw) in tokens.iter().enumerate() {
+            if NEGATIONS.contains(raw) {
+                negate = true;
+                continue;
+            }
+            if matches!(*raw, "with" | "but" | "and" | "or") {
+                negate = false;
+            }
+            if NEUTRAL.contains(raw) {
+                continue;
+            }
+            let undocumented = tokens.get(i + 1) == Some(&"not")
+                && tokens
+                    .get(i + 2)
+                    .is_some_and(|w| NOT_DOCUMENTED.contains(w));
+            let w = stem(raw);
+            out.insert(if negate || undocumented {
+                format!("-{w}")
+            } else {
+                w
+            });
+            if !negate {
+                out.extend(expansion(raw).iter().map(|x| x.to_string()));
+            }
+        }
+    }
+    out.extend(numbers(&t).into_iter().map(|n| format!("#n:{n}")));
+    out
+}
+
+/// The terms of an official description: "without" denies every term after it up to a "with"
+/// ("without behavioral disturbance, psychotic disturbance, ... and anxiety"), "unspecified
+/// severity" reads as no severity stated, and a range of numbers is one term.
+fn description_terms(description: &str) -> BTreeSet<String> {
+    let t = description.to_lowercase();
+    let mut out: BTreeSet<String> = ranges(&t).into_iter().collect();
+    let spaced = without_ranges(&t).replace(',', " , ");
+    let tokens: Vec<&str> = spaced
+        .split(|c: char| !(c.is_alphanumeric() || c == ','))
+        .filter(|w| !w.is_empty())
+        .collect();
     let mut negate = false;
-    for raw in t.split(|c: char| !c.is_alphanumeric()) {
-        if raw.is_empty() {
-            continue;
+    let mut list = false;
+    let mut next_negated = false;
+    for (i, raw) in tokens.iter().enumerate() {
+        match *raw {
+            "without" => {
+                negate = true;
+                // "without A, B, and C" denies the whole list; "without aura, intractable"
+                // only its first part.
+                list = tokens[i + 1..]
+                    .iter()
+                    .take_while(|w| **w != "with")
+                    .any(|w| *w == "and");
+                continue;
+            }
+            "with" => {
+                negate = false;
+                continue;
+            }
+            "," => {
+                negate &= list;
+                continue;
+            }
+            w if NEGATIONS.contains(&w) => {
+                next_negated = true;
+                continue;
+            }
+            "unspecified" if tokens.get(i + 1).is_some_and(|w| ATTRIBUTES.contains(w)) => {
+                next_negated = true;
+                continue;
+            }
+            _ => {}
         }
-        if NEGATIONS.contains(&raw) {
-            negate = true;
-            continue;
-        }
-        if NEUTRAL.contains(&raw) {
+        if NEUTRAL.contains(raw) {
             continue;
         }
         let w = stem(raw);
-        out.insert(if negate { format!("-{w}") } else { w });
-        negate = false;
+        out.insert(if negate || next_negated {
+            format!("-{w}")
+        } else {
+            w
+        });
+        next_negated = false;
     }
     out
+}
+
+/// The text with its ranges of numbers ("13-15", "40.0-44.9") blanked out.
+fn without_ranges(t: &str) -> String {
+    let mut chars: Vec<char> = t.chars().collect();
+    let numeric = |c: char| c.is_ascii_digit() || c == '.';
+    for i in 1..chars.len().saturating_sub(1) {
+        if chars[i] == '-' && chars[i - 1].is_ascii_digit() && chars[i + 1].is_ascii_digit() {
+            let mut j = i;
+            while j > 0 && numeric(chars[j - 1]) {
+                j -= 1;
+                chars[j] = ' ';
+            }
+            chars[i] = ' ';
+            let mut k = i + 1;
+            while k < chars.len() && numeric(chars[k]) {
+                chars[k] = ' ';
+                k += 1;
+            }
+        }
+    }
+    chars.into_iter().collect()
 }
 
 fn opposite(w: &str) -> String {
@@ -123,21 +291,47 @@ fn opposite(w: &str) -> String {
     }
 }
 
-/// How well a description fits the question's words: None when the words deny one of its
-/// terms, else the terms present less the terms missing.
-fn fit(description: &str, question: &BTreeSet<String>) -> Option<i32> {
-    let terms = polar_words(description);
+/// Whether a question's numbers fall in a range term `#r:lo:hi`.
+fn in_range(term: &str, question: &BTreeSet<String>) -> bool {
+    let mut bounds = term.trim_start_matches("#r:").split(':');
+    let (Some(Ok(lo)), Some(Ok(hi))) = (
+        bounds.next().map(str::parse::<f64>),
+        bounds.next().map(str::parse::<f64>),
+    ) else {
+        return false;
+    };
+    question
+        .iter()
+        .filter_map(|q| q.strip_prefix("#n:")?.parse::<f64>().ok())
+        .any(|n| (lo..=hi).contains(&n))
+}
+
+/// How well an official description fits the question's words: None when the words deny one
+/// of its terms, else the terms present less the positive terms missing (a condition the
+/// description rules out and the question does not mention costs nothing: "without" is what
+/// an undocumented condition is coded as).
+pub fn fit(description: &str, question: &BTreeSet<String>) -> Option<i32> {
     let mut score = 0;
-    for t in &terms {
-        if question.contains(t) {
+    for t in &description_terms(description) {
+        if t.starts_with("#r:") {
+            score += if in_range(t, question) { 1 } else { -1 };
+        } else if question.contains(t) {
             score += 1;
         } else if question.contains(&opposite(t)) {
             return None;
-        } else {
+        } else if !t.starts_with('-') {
             score -= 1;
         }
     }
     Some(score)
+}
+
+/// The terms of a description that the question has.
+pub fn shared_terms(description: &str, question: &BTreeSet<String>) -> Vec<String> {
+    description_terms(description)
+        .into_iter()
+        .filter(|t| question.contains(t) || (t.starts_with("#r:") && in_range(t, question)))
+        .collect()
 }
 
 /// An ICD-10-CM code the question names.
@@ -204,19 +398,14 @@ pub fn closer_codes(
             continue;
         }
         // The words that tell it apart must be the question's own, not only the shared ones.
-        let own = polar_words(&asked_description);
-        let words: Vec<String> = polar_words(&pick.description)
-            .into_iter()
-            .filter(|w| question.contains(w) && !own.contains(w))
-            .map(|w| match w.strip_prefix('-') {
-                Some(rest) => format!("no {rest}"),
-                None => w,
-            })
-            .collect();
-        let shared = polar_words(&pick.description)
+        let own = description_terms(&asked_description);
+        let shared = shared_terms(&pick.description, &question);
+        let words: Vec<String> = shared
             .iter()
-            .filter(|w| question.contains(*w))
-            .count();
+            .filter(|w| !own.contains(*w))
+            .map(|w| term_words(w, &question))
+            .collect();
+        let shared = shared.len();
         if words.is_empty() || shared < 2 || named.contains(pick.code.as_str()) {
             continue;
         }
@@ -235,6 +424,22 @@ pub fn closer_codes(
         });
     }
     out
+}
+
+/// A term as the reply quotes it: "no severity", "14 (13-15)".
+pub fn term_words(t: &str, question: &BTreeSet<String>) -> String {
+    if let Some(r) = t.strip_prefix("#r:") {
+        let range = r.replacen(':', "-", 1);
+        return question
+            .iter()
+            .filter(|q| q.starts_with("#n:") && in_range(t, &BTreeSet::from([(*q).clone()])))
+            .find_map(|q| q.strip_prefix("#n:"))
+            .map_or(range.clone(), |n| format!("{n} ({range})"));
+    }
+    match t.strip_prefix('-') {
+        Some(rest) => format!("no {rest}"),
+        None => t.to_string(),
+    }
 }
 
 /// The sentence the reply opens with for a closer code.
@@ -283,7 +488,7 @@ mod tests {
     fn negation_is_kept_apart_from_the_word() {
         let w = polar_words("migraine w/o aura, not intractable, no status migrainosus");
         assert!(w.contains("-aura") && w.contains("-intractable") && w.contains("-status"));
-        assert!(w.contains("migraine") && w.contains("migrainosus"));
+        assert!(w.contains("migraine") && w.contains("-migrainosus"));
         assert!(!w.contains("aura"));
     }
 
@@ -337,5 +542,52 @@ mod tests {
             both.iter()
                 .all(|c| c.code != "G56.01" && c.code != "G56.02")
         );
+    }
+
+    #[test]
+    fn a_list_after_without_is_denied_whole_and_unspecified_severity_is_none_stated() {
+        let t = description_terms(
+            "Unspecified dementia, unspecified severity, without behavioral disturbance, psychotic disturbance, mood disturbance, and anxiety",
+        );
+        for w in [
+            "dementia",
+            "-severity",
+            "-behavior",
+            "-psychotic",
+            "-anxiety",
+        ] {
+            assert!(t.contains(w), "{w} in {t:?}");
+        }
+        let t = description_terms("Migraine without aura, intractable, without status migrainosus");
+        assert!(t.contains("intractable") && t.contains("-aura") && t.contains("-status"));
+        let q = polar_words(
+            "Dr writes only \"dementia\", no severity, no behavior. what is the full code?",
+        );
+        let best = fit(
+            "Unspecified dementia, unspecified severity, without behavioral disturbance, psychotic disturbance, mood disturbance, and anxiety",
+            &q,
+        );
+        let agitation = fit(
+            "Unspecified dementia, unspecified severity, with agitation",
+            &q,
+        );
+        assert!(best > agitation, "{best:?} {agitation:?}");
+        // "severity not stated" says the same as "no severity".
+        assert!(polar_words("severity not stated").contains("-severity"));
+    }
+
+    #[test]
+    fn a_number_in_the_question_fits_a_range_and_abbreviations_are_spelled_out() {
+        let q = polar_words("GCS 14 on arrival in ED");
+        let ed = "Glasgow coma scale score 13-15, at arrival to emergency department";
+        let low = "Glasgow coma scale score 9-12, at arrival to emergency department";
+        assert!(fit(ed, &q) > fit(low, &q));
+        assert_eq!(fit(ed, &q), Some(6), "score is the one word missing");
+        let bmi = polar_words("BMI 41, adult");
+        assert!(
+            fit("Body mass index [BMI] 40.0-44.9, adult", &bmi)
+                > fit("Body mass index [BMI] 45.0-49.9, adult", &bmi)
+        );
+        assert_eq!(term_words("#r:13:15", &q), "14 (13-15)");
     }
 }

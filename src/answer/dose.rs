@@ -1,6 +1,8 @@
 //! Units from a dose: a drug code's descriptor gives its billing unit ("Injection, dexamethasone
 //! sodium phosphate, 1 mg", "per 250 mg", "up to 1,000 mcg"), the question gives the dose given
 //! ("10 mg"); the units are the dose over the billing unit, rounded up (less than one unit is 1).
+//! A single-dose container named beside the dose ("155 units from a 200 unit single use vial")
+//! is not the dose: what it held beyond the dose is the discarded amount, in units too.
 
 use serde::Serialize;
 
@@ -15,6 +17,54 @@ pub struct DoseFinding {
     pub per: String,
     /// Units to report.
     pub units: u32,
+    /// The part of a single-dose container not given, when the question names the container.
+    pub discarded: Option<Discarded>,
+}
+
+/// What a single-dose container held beyond the dose given.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Discarded {
+    /// The container as the question gives it: "200 unit".
+    pub container: String,
+    /// The units not given (the container's units less the units reported).
+    pub units: u32,
+    /// The loaded description of modifier JW, which marks a discarded amount.
+    pub jw: Option<String>,
+}
+
+/// Words after an amount that make it a container's content ("200 unit single use vial").
+const CONTAINERS: &[&str] = &[
+    "vial",
+    "single use",
+    "single-use",
+    "single dose",
+    "single-dose",
+    "sdv",
+    "container",
+    "ampule",
+    "ampoule",
+    "syringe",
+];
+
+/// Whether the text names a single-dose container (so the discarded-amount modifier is looked up).
+pub fn names_container(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    CONTAINERS.iter().any(|c| lower.contains(c))
+}
+
+/// Whether the amount at `at` (its unit word ending at `end`) names a container's content.
+fn is_container(lower: &str, at: usize, end: usize) -> bool {
+    let after: String = lower[end..].chars().take(24).collect();
+    let before: String = {
+        let b: Vec<char> = lower[..at].chars().rev().take(14).collect();
+        b.into_iter().rev().collect()
+    };
+    CONTAINERS.iter().any(|c| after.contains(c))
+        && !after.contains(" of ")
+        && !after.contains(" from ")
+        || ["vial of", "vial containing", "vial with"]
+            .iter()
+            .any(|c| before.trim_end().ends_with(c))
 }
 
 /// Mass and volume units and their size in the family's base unit (mcg, ml).
@@ -86,19 +136,43 @@ fn show(n: f64, unit: &str) -> String {
 pub fn dose_units(text: &str, near: usize, descriptor: &str) -> Option<DoseFinding> {
     let (per, per_unit) = billing_unit(descriptor)?;
     let (family, per_size) = unit_of(&per_unit)?;
-    let (_, dose, dose_unit) = amounts(text)
+    let lower = text.to_lowercase();
+    let same_kind: Vec<(usize, f64, String, bool)> = amounts(text)
         .into_iter()
         .filter(|(_, _, w)| unit_of(w).is_some_and(|(f, _)| f == family))
-        .min_by_key(|(at, _, _)| at.abs_diff(near))?;
+        .map(|(at, n, w)| {
+            let end = lower[at..]
+                .find(w.as_str())
+                .map_or(at, |i| at + i + w.len());
+            let container = is_container(&lower, at, end);
+            (at, n, w, container)
+        })
+        .collect();
+    let container = same_kind.iter().find(|a| a.3).cloned();
+    let (_, dose, dose_unit, _) = same_kind
+        .iter()
+        .filter(|a| !a.3 || same_kind.iter().all(|b| b.3))
+        .min_by_key(|(at, _, _, _)| at.abs_diff(near))
+        .cloned()?;
     let (_, dose_size) = unit_of(&dose_unit)?;
-    let ratio = dose * dose_size / (per * per_size);
+    let in_units = |n: f64, size: f64| n * size / (per * per_size);
     // 2.0000000001 is 2 units, not 3.
-    let units = ((ratio - 1e-9).ceil() as u32).max(1);
+    let units = ((in_units(dose, dose_size) - 1e-9).ceil() as u32).max(1);
+    let discarded = container.and_then(|(_, n, w, _)| {
+        let (_, size) = unit_of(&w)?;
+        let held = (in_units(n, size) + 1e-9).floor() as u32;
+        (held > units).then(|| Discarded {
+            container: show(n, &w),
+            units: held - units,
+            jw: None,
+        })
+    });
     Some(DoseFinding {
         code: String::new(),
         dose: show(dose, &dose_unit),
         per: show(per, &per_unit),
         units,
+        discarded,
     })
 }
 
@@ -160,6 +234,26 @@ mod tests {
                 .units,
             50
         );
+    }
+
+    #[test]
+    fn a_single_dose_container_is_not_the_dose_and_its_rest_is_discarded() {
+        let botox = "Injection, onabotulinumtoxina, 1 unit";
+        let text = "botox: 155 units injected from a 200 unit single use vial, rest tossed. J0585?";
+        let d = dose_units(text, text.find("J0585").unwrap(), botox).unwrap();
+        assert_eq!((d.dose.as_str(), d.units), ("155 units", 155));
+        let rest = d.discarded.unwrap();
+        assert_eq!((rest.container.as_str(), rest.units), ("200 unit", 45));
+        // A vial used whole leaves nothing discarded; a dose alone names no container.
+        let whole = dose_units("100 units from a 100 unit vial", 0, botox).unwrap();
+        assert_eq!((whole.units, whole.discarded), (100, None));
+        assert_eq!(
+            dose_units("155 units given", 0, botox).unwrap().discarded,
+            None
+        );
+        let j1100 = "Injection, dexamethasone sodium phosphate, 1 mg";
+        let d = dose_units("10 mg vial, gave 4 mg", 0, j1100).unwrap();
+        assert_eq!((d.units, d.discarded.map(|x| x.units)), (4, Some(6)));
     }
 
     #[test]

@@ -23,7 +23,7 @@ pub use closer::CloserCode;
 pub use code_sets::{CodeSetRelease, ReleaseGap};
 pub use confidence::{Confidence, Level, Reason};
 pub use date_of_service::date_of_service;
-pub use dose::DoseFinding;
+pub use dose::{Discarded, DoseFinding, names_container};
 pub use index_codes::{IndexFinding, index_findings, with_seventh};
 pub use modifier_words::ModifierLead;
 pub use near_codes::NearCode;
@@ -391,6 +391,11 @@ pub fn answer(text: &str, refs: &[CodeRef], findings: &Findings, today: Date) ->
                     c.dose = by.into_iter().find_map(|(code, desc)| {
                         dose::dose_units(text, r.start, &desc).map(|d| DoseFinding { code, ..d })
                     });
+                    if let Some(rest) = c.dose.as_mut().and_then(|d| d.discarded.as_mut()) {
+                        rest.jw = findings
+                            .entry(CodeSystem::Modifier, "JW")
+                            .and_then(|e| Some(e.as_of(date).version?.long_desc.clone()));
+                    }
                 }
                 codes.push(c);
             }

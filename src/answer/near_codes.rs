@@ -4,7 +4,7 @@
 //! billable codes below the longest known start of the code. A pointer, never a coding decision.
 //! Pure.
 
-use super::closer::polar_words;
+use super::closer::{fit, polar_words, shared_terms};
 use crate::codes::ChildCode;
 use serde::Serialize;
 
@@ -46,14 +46,6 @@ fn with_placeholders(written: &str, full: &str) -> bool {
         }
     }
     w.peek().is_none() && full.len() > written.len()
-}
-
-/// How many of a description's words the question has, less those it lacks.
-fn fit(description: &str, question: &std::collections::BTreeSet<String>) -> i32 {
-    polar_words(description)
-        .iter()
-        .map(|t| if question.contains(t) { 1 } else { -1 })
-        .sum()
 }
 
 /// For each unknown code with a known start in `related` (keyed by the unknown code), what lies
@@ -104,15 +96,10 @@ pub fn near_codes(
         same.sort_by(|a, b| a.code.cmp(&b.code));
         let mut scored: Vec<(i32, &ChildCode)> = same
             .iter()
-            .map(|k| (fit(&k.description, &question), *k))
+            .filter_map(|k| Some((fit(&k.description, &question)?, *k)))
             .collect();
         scored.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.code.cmp(&b.1.code)));
-        let shared = |k: &ChildCode| {
-            polar_words(&k.description)
-                .iter()
-                .filter(|t| question.contains(*t))
-                .count()
-        };
+        let shared = |k: &ChildCode| shared_terms(&k.description, &question).len();
         let best = match (scored.first(), scored.get(1)) {
             (Some((s, k)), next) if shared(k) >= 2 && next.is_none_or(|(n, _)| n < s) => {
                 Some((*k).clone())

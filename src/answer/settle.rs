@@ -388,6 +388,21 @@ fn bundling(f: &Facts) -> Ask {
     a
 }
 
+/// The discarded part of a single-dose container: how many units, the JW line, and where the
+/// rule that asks for it lives.
+fn discarded_sentence(code: &str, rest: &super::Discarded) -> String {
+    let n = rest.units;
+    let units = format!("{n} unit{}", if n == 1 { "" } else { "s" });
+    let jw = match &rest.jw {
+        Some(d) => format!("modifier JW ({d})"),
+        None => "modifier JW".to_string(),
+    };
+    format!(
+        "The {} container held {units} of {code} more than that: the discarded {units} go on a second line of {code} with {jw}, when the payer follows Medicare's discarded-drug policy (Medicare Claims Processing Manual, Chapter 17, section 40, not in the code files); the documentation must show the amount discarded.",
+        rest.container
+    )
+}
+
 fn units(f: &Facts) -> Ask {
     let mut a = ask(AskKind::Units, procedure_codes(f));
     let mut any = false;
@@ -410,6 +425,9 @@ fn units(f: &Facts) -> Ask {
                     c.code, d.code, d.per, d.dose, d.code
                 )
             });
+            if let Some(rest) = &d.discarded {
+                a.answer.push(discarded_sentence(&d.code, rest));
+            }
             full = true;
         }
         if let Some(u) = &c.units {
