@@ -454,7 +454,13 @@ fn suggest(catalog: &Catalog, question: &Question) -> Result<Vec<Suggestion>> {
     } else {
         None
     };
-    let hits = catalog.search(&words, system, SUGGESTIONS)?;
+    let mut hits = ranged_hits(catalog, &words, system)?;
+    for h in catalog.search(&words, system, SUGGESTIONS)? {
+        if !hits.iter().any(|k| k.entry.code == h.entry.code) {
+            hits.push(h);
+        }
+    }
+    hits.truncate(SUGGESTIONS);
     Ok(hits
         .into_iter()
         .filter_map(|h| {
@@ -468,4 +474,33 @@ fn suggest(catalog: &Catalog, question: &Question) -> Result<Vec<Suggestion>> {
             })
         })
         .collect())
+}
+
+/// A number after a word ("BMI 41", "GCS 14"): the code whose description gives a range holding
+/// it, among those the word finds, the one the question's other words fit best.
+fn ranged_hits(
+    catalog: &Catalog,
+    words: &str,
+    system: Option<CodeSystem>,
+) -> Result<Vec<crate::codes::search::Hit>> {
+    let question = answer::polar_words(words);
+    let mut out = Vec::new();
+    for (word, n) in answer::numbered_words(words).into_iter().take(3) {
+        let mut fitting: Vec<(i32, crate::codes::search::Hit)> = catalog
+            .search(&word, system, 80)?
+            .into_iter()
+            .filter_map(|h| {
+                let d = h.entry.latest()?.long_desc.clone();
+                if !answer::range_holds(&d, n) {
+                    return None;
+                }
+                Some((answer::fit(&d, &question)?, h))
+            })
+            .collect();
+        fitting.sort_by(|a, b| b.0.cmp(&a.0));
+        if let Some((_, h)) = fitting.into_iter().next() {
+            out.push(h);
+        }
+    }
+    Ok(out)
 }

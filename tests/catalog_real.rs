@@ -292,6 +292,17 @@ async fn check_real_catalog(engine: Engine) {
         j1030.as_of(d("2024-03-31")).version.unwrap().long_desc,
         "Injection, methylprednisolone acetate, 40 mg"
     );
+    // No code added on 2025-07-01 has J0171's exact stem ("Injection, adrenalin, epinephrine"):
+    // the epinephrine codes per 0.1 mg added that day are its successors, and nothing else.
+    let j0171 = entry(CodeSystem::Hcpcs, "J0171");
+    let by: Vec<&str> = j0171.replaced_by.iter().map(|r| r.code.as_str()).collect();
+    assert_eq!(by, ["J0165", "J0166", "J0167", "J0168", "J0169"]);
+    assert!(
+        j0171
+            .replaced_by
+            .iter()
+            .all(|r| r.inferred && r.effective == d("2025-07-01"))
+    );
 
     let g0283 = entry(CodeSystem::Hcpcs, "G0283");
     assert!(

@@ -291,6 +291,28 @@ fn opposite(w: &str) -> String {
     }
 }
 
+/// The numbers a question gives right after a word ("BMI 41", "GCS 14"), with that word.
+pub fn numbered_words(text: &str) -> Vec<(String, f64)> {
+    let lower = text.to_lowercase();
+    let tokens: Vec<&str> = lower
+        .split(|c: char| !(c.is_alphanumeric() || c == '.'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    tokens
+        .windows(2)
+        .filter(|w| w[0].len() >= 2 && w[0].chars().all(|c| c.is_ascii_alphabetic()))
+        .filter_map(|w| Some((w[0].to_string(), w[1].trim_end_matches('.').parse().ok()?)))
+        .collect()
+}
+
+/// Whether a description gives a range of numbers holding `n` ("40.0-44.9" holds 41).
+pub fn range_holds(description: &str, n: f64) -> bool {
+    let q = BTreeSet::from([format!("#n:{n}")]);
+    ranges(&description.to_lowercase())
+        .iter()
+        .any(|r| in_range(r, &q))
+}
+
 /// Whether a question's numbers fall in a range term `#r:lo:hi`.
 fn in_range(term: &str, question: &BTreeSet<String>) -> bool {
     let mut bounds = term.trim_start_matches("#r:").split(':');
@@ -589,5 +611,11 @@ mod tests {
                 > fit("Body mass index [BMI] 45.0-49.9, adult", &bmi)
         );
         assert_eq!(term_words("#r:13:15", &q), "14 (13-15)");
+        assert_eq!(
+            numbered_words("class 2 obesity, BMI 41. adult"),
+            vec![("class".to_string(), 2.0), ("bmi".to_string(), 41.0)]
+        );
+        assert!(range_holds("Body mass index [BMI] 40.0-44.9, adult", 41.0));
+        assert!(!range_holds("Body mass index [BMI] 45.0-49.9, adult", 41.0));
     }
 }

@@ -19,7 +19,7 @@ mod settle;
 mod units;
 
 pub use asks::{Answered, Ask, AskKind};
-pub use closer::CloserCode;
+pub use closer::{CloserCode, fit, numbered_words, polar_words, range_holds};
 pub use code_sets::{CodeSetRelease, ReleaseGap};
 pub use confidence::{Confidence, Level, Reason};
 pub use date_of_service::date_of_service;

@@ -419,6 +419,17 @@ fn units(f: &Facts) -> Ask {
             let units = format!("{} unit{}", d.units, if d.units == 1 { "" } else { "s" });
             a.answer.push(if d.code == c.code {
                 format!("{} is per {}: {} is {units}.", c.code, d.per, d.dose)
+            } else if c.replaced_by.len() > 1 {
+                let by: Vec<String> = c.replaced_by.iter().map(|r| r.code.clone()).collect();
+                format!(
+                    "{} was replaced by {} (which one depends on the product given: see their descriptions); {} is per {}: {} is {units} of {}.",
+                    c.code,
+                    or_list(&by, 8),
+                    d.code,
+                    d.per,
+                    d.dose,
+                    d.code
+                )
             } else {
                 format!(
                     "{} was replaced by {}, which is per {}: {} is {units} of {}.",

@@ -394,7 +394,7 @@ pub fn render(v: &LookupView) -> String {
             continue;
         }
         let basis = if r.inferred {
-            "; inferred: the same item, added the day after"
+            "; inferred: added the day after, for the same drug or item and unit"
         } else {
             ""
         };

@@ -9,7 +9,7 @@ use super::{CodeSystem, normalize};
 use crate::date::Date;
 use crate::store::catalog::CatalogDump;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// A section or chapter of the tabular list, with the notes written at it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -181,8 +181,13 @@ fn hcpcs_stem(desc: &str) -> &str {
 /// methylprednisolone acetate 40 mg, ended 2024-03-31; J1010, 1 mg, began 2024-04-01).
 fn link_hcpcs_successors(entries: &mut BTreeMap<(CodeSystem, String), CodeEntry>) {
     let mut starts: HashMap<(i32, String), Vec<String>> = HashMap::new();
+    let mut added: HashMap<i32, Vec<(String, String)>> = HashMap::new();
     for ((system, code), e) in entries.iter() {
         if let (CodeSystem::Hcpcs, Some(first)) = (system, e.versions.first()) {
+            added
+                .entry(first.valid_from.days())
+                .or_default()
+                .push((code.clone(), first.long_desc.clone()));
             starts
                 .entry((
                     first.valid_from.days(),
@@ -201,17 +206,67 @@ fn link_hcpcs_successors(entries: &mut BTreeMap<(CodeSystem, String), CodeEntry>
         };
         let Some(end) = last.valid_to else { continue };
         let next = end.add_days(1);
-        if let Some(codes) = starts.get(&(next.days(), hcpcs_stem(&last.long_desc).to_string())) {
-            e.replaced_by = codes
-                .iter()
-                .map(|c| Replacement {
-                    code: c.clone(),
-                    effective: next,
-                    inferred: true,
-                })
-                .collect();
-        }
+        let codes = match starts.get(&(next.days(), hcpcs_stem(&last.long_desc).to_string())) {
+            Some(codes) => codes.clone(),
+            None => same_drug_from(&added, next.days(), &last.long_desc),
+        };
+        e.replaced_by = codes
+            .iter()
+            .map(|c| Replacement {
+                code: c.clone(),
+                effective: next,
+                inferred: true,
+            })
+            .collect();
     }
+}
+
+/// Words of a HCPCS stem that name no drug or item.
+const GENERIC_WORDS: &[&str] = &[
+    "injection",
+    "otherwise",
+    "specified",
+    "classified",
+    "solution",
+    "powder",
+    "suspension",
+    "biosimilar",
+];
+
+/// The drug words of a HCPCS description's stem (five letters or more, not generic).
+fn drug_words(desc: &str) -> BTreeSet<String> {
+    hcpcs_stem(desc)
+        .to_lowercase()
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| w.len() >= 5 && !GENERIC_WORDS.contains(w))
+        .map(str::to_string)
+        .collect()
+}
+
+/// Codes added on `day` with the same billing unit ("0.1 mg") and a drug word in common, when
+/// no code added that day has the ended code's exact stem (J0171 "Injection, adrenalin,
+/// epinephrine, 0.1 mg" ended 2025-06-30; J0165 "Injection, epinephrine, not otherwise
+/// specified, 0.1 mg" began 2025-07-01).
+fn same_drug_from(
+    added: &HashMap<i32, Vec<(String, String)>>,
+    day: i32,
+    ended: &str,
+) -> Vec<String> {
+    let unit = |d: &str| d.rsplit_once(", ").map(|(_, u)| u.trim().to_lowercase());
+    let Some(ended_unit) = unit(ended).filter(|u| u.contains(|c: char| c.is_ascii_digit())) else {
+        return Vec::new();
+    };
+    let words = drug_words(ended);
+    let mut out: Vec<String> = added
+        .get(&day)
+        .into_iter()
+        .flatten()
+        .filter(|(_, d)| unit(d).as_ref() == Some(&ended_unit))
+        .filter(|(_, d)| !drug_words(d).is_disjoint(&words))
+        .map(|(c, _)| c.clone())
+        .collect();
+    out.sort();
+    out
 }
 
 /// Parents, children, descendants, ancestors, notes and 7th characters of one system's codes.
