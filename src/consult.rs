@@ -166,6 +166,7 @@ pub async fn gather(catalog: &Catalog, question: &Question, refs: &[CodeRef]) ->
         index_entries(catalog, code, &mut have, &mut entries)?;
     }
     let related = related_codes(catalog, &entries, refs)?;
+    let additional = additional_notes(catalog, &entries, refs)?;
     let modifier_leads = modifier_leads(catalog, &question.text, refs)?;
     // Modifiers the words describe replace the full-text guesses at modifiers.
     let mut suggestions = suggestions;
@@ -191,6 +192,7 @@ pub async fn gather(catalog: &Catalog, question: &Question, refs: &[CodeRef]) ->
         index,
         related,
         modifier_leads,
+        additional,
     })
 }
 
@@ -310,6 +312,64 @@ fn related_codes(
             if catalog.entry(CodeSystem::Icd10Cm, &root)?.is_some() {
                 out.push((r.code.clone(), codes_below(catalog, &root)?));
                 break;
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The "Use additional code" and "Code also" notes of the ICD-10-CM codes named (up to four),
+/// each with the billable codes at or below the codes it points to.
+fn additional_notes(
+    catalog: &Catalog,
+    entries: &[CodeEntry],
+    refs: &[CodeRef],
+) -> Result<Vec<answer::AdditionalNote>> {
+    use crate::codes::NoteKind;
+    let mut out = Vec::new();
+    for e in entries
+        .iter()
+        .filter(|e| e.system == CodeSystem::Icd10Cm && !e.versions.is_empty())
+        .filter(|e| {
+            refs.iter()
+                .any(|r| r.system == CodeSystem::Icd10Cm && r.code == e.code)
+        })
+        .take(4)
+    {
+        for n in e
+            .notes
+            .iter()
+            .filter(|n| matches!(n.kind, NoteKind::UseAdditionalCode | NoteKind::CodeAlso))
+        {
+            let targets = answer::note_targets(&n.text);
+            let mut candidates = Vec::new();
+            for t in targets.iter().take(4) {
+                let Some(code) =
+                    crate::codes::normalize(CodeSystem::Icd10Cm, t.trim_end_matches(['-', '.']))
+                else {
+                    continue;
+                };
+                let Some(target) = catalog.entry(CodeSystem::Icd10Cm, &code)? else {
+                    continue;
+                };
+                match target.latest() {
+                    Some(v) if v.billable => candidates.push(ChildCode {
+                        code: target.code.clone(),
+                        description: v.long_desc.clone(),
+                        billable: true,
+                    }),
+                    _ => candidates.extend(codes_below(catalog, &code)?),
+                }
+            }
+            if !candidates.is_empty() {
+                out.push(answer::AdditionalNote {
+                    code: e.code.clone(),
+                    label: n.kind.label().to_string(),
+                    text: n.text.clone(),
+                    at: n.at.clone(),
+                    targets,
+                    candidates,
+                });
             }
         }
     }
@@ -497,7 +557,7 @@ fn ranged_hits(
                 Some((answer::fit(&d, &question)?, h))
             })
             .collect();
-        fitting.sort_by(|a, b| b.0.cmp(&a.0));
+        fitting.sort_by_key(|f| std::cmp::Reverse(f.0));
         if let Some((_, h)) = fitting.into_iter().next() {
             out.push(h);
         }

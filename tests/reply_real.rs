@@ -246,7 +246,7 @@ async fn cpt_codes_get_mue_and_pairs_without_an_edit_are_said_so() {
         &[
             "CPT 0028U",
             "Status: known as a CPT code from the NCCI edit files (PTP/MUE) only; without a licensed CPT file its validity on 2026-06-01 cannot be confirmed here.",
-            "0001U (column 1) with 0028U (column 2): edit deleted on 2026-06-01; practitioner edit effective 2018-07-01, deletion date 2018-09-30.",
+            "0001U (column 1) with 0028U (column 2): a deleted edit, not in force on 2026-06-01; practitioner edit effective 2018-07-01, deletion date 2018-09-30.",
             "0028U with 99213: not covered by the loaded PTP edits.",
             // Only the sets used: no CPT file, so the NCCI tables, and the HCPCS modifier list
             // modifier 25 was looked for in.
@@ -254,6 +254,8 @@ async fn cpt_codes_get_mue_and_pairs_without_an_edit_are_said_so() {
         ],
     );
     assert!(!r.text.contains("Not found") && !r.text.contains("Units in your question"));
+    // The edit ended in 2018: the date of service is not the day it was deleted.
+    assert!(!r.text.contains("edit deleted on 2026"), "{}", r.text);
 }
 
 #[tokio::test]

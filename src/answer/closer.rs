@@ -80,8 +80,8 @@ const ATTRIBUTES: &[&str] = &[
 
 fn synonym(w: &str) -> &str {
     match w {
-        "rt" => "right",
-        "lt" => "left",
+        "rt" | "r" => "right",
+        "lt" | "l" => "left",
         "both" | "bilat" | "bilaterally" | "bil" => "bilateral",
         "pt" => "patient",
         "dm" => "diabetes",

@@ -3,6 +3,7 @@
 //! and a confidence with its reasons. Pure: it judges [`Findings`] the shell gathered from the
 //! catalog; it never looks anything up itself and takes its dates as arguments.
 
+mod additional;
 pub mod asks;
 pub mod caps;
 mod closer;
@@ -18,6 +19,7 @@ mod pairs;
 mod settle;
 mod units;
 
+pub use additional::{AdditionalFit, AdditionalNote, note_targets};
 pub use asks::{Answered, Ask, AskKind};
 pub use closer::{CloserCode, fit, numbered_words, polar_words, range_holds};
 pub use code_sets::{CodeSetRelease, ReleaseGap};
@@ -63,6 +65,9 @@ pub struct Findings {
     pub related: Vec<(String, Vec<ChildCode>)>,
     /// Modifiers the question describes in words, or the family of one it names.
     pub modifier_leads: Vec<ModifierLead>,
+    /// The "Use additional code" and "Code also" notes of the ICD-10-CM codes named, with the
+    /// codes below the codes they point to.
+    pub additional: Vec<AdditionalNote>,
 }
 
 impl Findings {
@@ -113,6 +118,8 @@ pub struct Answer {
     pub index: Vec<IndexFinding>,
     /// Codes the question's words describe better than the ICD-10-CM codes it names.
     pub closer: Vec<CloserCode>,
+    /// Codes a named code's "Use additional code" note points to that the words fit.
+    pub additional: Vec<AdditionalFit>,
     /// Codes not found, with what was consulted.
     pub unknown: Vec<UnknownCode>,
     /// What the loaded tabular holds near the ICD-10-CM codes not found.
@@ -459,9 +466,14 @@ pub fn answer(text: &str, refs: &[CodeRef], findings: &Findings, today: Date) ->
         })
         .collect();
     let closer = closer::closer_codes(text, &named, &findings.related);
+    let additional = additional::additional_fits(text, &findings.additional);
     let mut kinds = asks::detect(text, refs);
     if !closer.is_empty() && !kinds.contains(&AskKind::WhichCode) {
         kinds.insert(0, AskKind::WhichCode);
+    }
+    // "E11.621 + ?": the code a note of the named code points to, and its place after it.
+    if !additional.is_empty() && !kinds.contains(&AskKind::Sequencing) {
+        kinds.insert(0, AskKind::Sequencing);
     }
     // A newer release can change a code that is valid now, an MUE or a PTP edit; a code deleted
     // years ago, a modifier's wording or the final GEMs it does not.
@@ -553,6 +565,7 @@ pub fn answer(text: &str, refs: &[CodeRef], findings: &Findings, today: Date) ->
             replacements: &replacements,
             fee_loaded: findings.code_sets.iter().any(|r| r.set == "MPFS"),
             closer: &closer,
+            additional: &additional,
             near: &near,
             modifier_leads: &findings.modifier_leads,
         },
@@ -581,6 +594,7 @@ pub fn answer(text: &str, refs: &[CodeRef], findings: &Findings, today: Date) ->
         suggestions,
         index,
         closer,
+        additional,
         unknown,
         near,
         asks,

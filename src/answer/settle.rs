@@ -37,6 +37,8 @@ pub struct Facts<'a> {
     pub fee_loaded: bool,
     /// Codes the question's words describe better than the codes it names.
     pub closer: &'a [super::CloserCode],
+    /// Codes a named code's "Use additional code" note points to that the words fit.
+    pub additional: &'a [super::AdditionalFit],
     /// What the loaded tabular holds near the ICD-10-CM codes not found.
     pub near: &'a [super::NearCode],
     /// Modifiers the question describes in words, or the family of one it names.
@@ -724,6 +726,17 @@ fn sequencing(f: &Facts) -> Ask {
                     n.text.trim_end_matches('.')
                 ));
             }
+        }
+    }
+    let fits: Vec<String> = f
+        .additional
+        .iter()
+        .map(super::additional::sentence)
+        .collect();
+    a.answer.splice(0..0, fits);
+    for x in f.additional {
+        if !a.codes.contains(&x.code) {
+            a.codes.push(x.code.clone());
         }
     }
     let to = if a.answer.is_empty() {

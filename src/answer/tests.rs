@@ -138,6 +138,7 @@ fn findings() -> Findings {
         index: Vec::new(),
         related: Vec::new(),
         modifier_leads: Vec::new(),
+        additional: Vec::new(),
     }
 }
 

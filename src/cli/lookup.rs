@@ -394,7 +394,7 @@ pub fn render(v: &LookupView) -> String {
             continue;
         }
         let basis = if r.inferred {
-            "; inferred: added the day after, for the same drug or item and unit"
+            "; inferred: added the day after, naming the same drug or item"
         } else {
             ""
         };
