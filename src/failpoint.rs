@@ -1,5 +1,6 @@
 //! Named fail points for crash-recovery tests. With `CODEDESK_FAILPOINT=NAME` in the environment
-//! the process aborts (no cleanup, as under SIGKILL) the first time it reaches the point NAME;
+//! the process kills itself with SIGKILL (no cleanup, no core file) the first time it reaches the
+//! point NAME;
 //! a test then restarts the worker without the variable and checks what recovery makes of it.
 //! Unset (always, outside tests), a check is one read of a value cached at the first check.
 //!
@@ -32,10 +33,15 @@ pub fn armed(point: &str) -> bool {
     chosen() == Some(point)
 }
 
-/// Aborts the process here when `CODEDESK_FAILPOINT` names `point`; does nothing otherwise.
+/// Kills the process here (SIGKILL) when `CODEDESK_FAILPOINT` names `point`; does nothing
+/// otherwise.
 pub fn hit(point: &str) {
     if armed(point) {
         eprintln!("{ENV}={point}: stopping the process at this fail point");
-        std::process::abort();
+        // SAFETY: signals this very process; nothing is borrowed.
+        unsafe {
+            libc::kill(libc::getpid(), libc::SIGKILL);
+        }
+        std::process::abort(); // not reached
     }
 }

@@ -365,7 +365,7 @@ impl SmtpOutbox {
 /// final dot and reads the reply in one call, so the body goes as the only item of an iterator
 /// whose end marks it written; the first time the call waits after that, the five bytes of the
 /// final dot are written (unless the socket's buffer was full) and the reply is not read: the
-/// process aborts there (or when the call ends, whichever comes first).
+/// process stops there (or when the call ends, whichever comes first).
 async fn stop_after_data(conn: &mut AsyncSmtpConnection, raw: &[u8]) {
     use std::sync::atomic::{AtomicBool, Ordering};
     let body_written = AtomicBool::new(false);
