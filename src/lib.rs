@@ -16,10 +16,10 @@ pub mod consult;
 pub mod date;
 /// The files the binary carries: reply templates, the demo sample, the version.
 pub mod embedded;
-/// Named fail points that stop the process at a chosen step of a send (crash-recovery tests).
-pub mod failpoint;
 /// Code references in a question's text (CPT, HCPCS, ICD-10-CM/PCS, ICD-9-CM, modifiers); pure.
 pub mod extract;
+/// Named fail points that stop the process at a chosen step of a send (crash-recovery tests).
+pub mod failpoint;
 pub mod mailbox;
 pub mod oauth2;
 pub mod outbox;

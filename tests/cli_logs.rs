@@ -55,7 +55,9 @@ async fn json_logs_are_one_object_per_line_without_mail_contents() {
         "the message was answered:\n{stderr}"
     );
     assert_eq!(case.subject.as_deref(), Some("Patient Jane Roe"));
-    let replies = std::fs::read_dir(dir.path().join("mail/outbox")).unwrap().count();
+    let replies = std::fs::read_dir(dir.path().join("mail/outbox"))
+        .unwrap()
+        .count();
     assert_eq!(replies, 1, "one reply file");
     store.close().await;
     for secret in ["pat.secret", "Jane Roe", "99213 billable"] {

@@ -1,7 +1,8 @@
 //! Replies to fixture questions (tests/fixtures/answers) answered from the real CMS files
 //! (CODEDESK_CODESETS, imported once per run with the real binary): the official facts a coder
-//! needs, the right headers, text snapshots (tests/snapshots, `UPDATE_SNAPSHOTS=1` rewrites them),
-//! the `codedesk answer` command, and the HTML reply rendered by headless Chromium.
+//! needs, the right headers, text snapshots (tests/snapshots, compared with a line diff;
+//! `UPDATE_SNAPSHOTS=1` rewrites them, refused when `CI` is set), the `codedesk answer` command,
+//! and the HTML reply rendered by headless Chromium.
 
 mod common;
 mod real_catalog;
@@ -456,6 +457,33 @@ fn line_diff(want: &str, got: &str) -> String {
         last_shown = Some(k);
     }
     out
+}
+
+/// This test binary run again for the snapshot test alone, with `CI` and `UPDATE_SNAPSHOTS`
+/// set: it must fail, naming why. (Without CODEDESK_CODESETS, so a broken refusal could not
+/// rewrite anything: the test would pass, which fails this one.)
+#[test]
+fn update_snapshots_is_refused_in_ci() {
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "text_replies_match_their_snapshots"])
+        .env("CI", "true")
+        .env("UPDATE_SNAPSHOTS", "1")
+        .env_remove("CODEDESK_CODESETS")
+        .output()
+        .unwrap();
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        !out.status.success(),
+        "the snapshot test passed in CI with UPDATE_SNAPSHOTS:\n{said}"
+    );
+    assert!(
+        said.contains("UPDATE_SNAPSHOTS is set in CI"),
+        "the refusal says why:\n{said}"
+    );
 }
 
 #[test]

@@ -788,7 +788,12 @@ async fn claims_are_found_by_their_exact_holder_prefix() {
         // Released claims are no longer found; a release by someone else changes nothing.
         cases::release(s, ids[0], "worker@dbx1:200").await.unwrap();
         assert_eq!(
-            cases::get(s, ids[0]).await.unwrap().unwrap().claimed_by.as_deref(),
+            cases::get(s, ids[0])
+                .await
+                .unwrap()
+                .unwrap()
+                .claimed_by
+                .as_deref(),
             Some(holders[0]),
             "{engine:?}: only the holder releases"
         );

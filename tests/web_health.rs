@@ -96,7 +96,8 @@ async fn healthz_is_ok_when_everything_is_reachable_and_names_what_is_not() {
         }
         let first = started.elapsed();
         assert!(
-            first >= std::time::Duration::from_millis(1400) && first < std::time::Duration::from_secs(10),
+            first >= std::time::Duration::from_millis(1400)
+                && first < std::time::Duration::from_secs(10),
             "{engine:?}: the first check waits for the slow server: {first:?}"
         );
         let checks = connections.load(std::sync::atomic::Ordering::SeqCst);

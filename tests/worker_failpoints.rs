@@ -50,9 +50,17 @@ async fn stopped_at(desk: &mut Desk, point: &str) -> (String, Case) {
         .await
         .unwrap()
         .unwrap_or_else(|| panic!("the question {qid} was stored"));
-    assert_eq!(case.state, CaseState::Sending, "{}", desk.case_story(&qid).await);
+    assert_eq!(
+        case.state,
+        CaseState::Sending,
+        "{}",
+        desk.case_story(&qid).await
+    );
     assert_eq!(case.attempts, 1);
-    assert!(case.reply_message_id.is_some(), "the Message-ID is stored before the send");
+    assert!(
+        case.reply_message_id.is_some(),
+        "the Message-ID is stored before the send"
+    );
     (qid, case)
 }
 
@@ -116,20 +124,33 @@ async fn one_reply_after_a_stop_at(engine: Engine, point: &str, late: bool) {
         postfix_log_of(r, &mid)
     );
     let got = inbox(&desk.asker).await;
-    assert_eq!(got.len(), 1, "{engine:?} {point}: one reply: {got:?}\n{story}");
-    assert_eq!(got[0].message_id, mid, "{engine:?} {point}: the stored Message-ID");
+    assert_eq!(
+        got.len(),
+        1,
+        "{engine:?} {point}: one reply: {got:?}\n{story}"
+    );
+    assert_eq!(
+        got[0].message_id, mid,
+        "{engine:?} {point}: the stored Message-ID"
+    );
     assert_eq!(got[0].in_reply_to, qid, "{engine:?} {point}");
     let settled = cases::get(&desk.db.store, case.id).await.unwrap().unwrap();
     let events = cases::events(&desk.db.store, case.id).await.unwrap();
     let details: Vec<&str> = events.iter().filter_map(|e| e.detail.as_deref()).collect();
     if accepted_before {
-        assert_eq!(settled.attempts, 1, "{engine:?} {point}: not sent again\n{story}");
+        assert_eq!(
+            settled.attempts, 1,
+            "{engine:?} {point}: not sent again\n{story}"
+        );
         assert!(
             details.contains(&"a copy of the reply came back: delivered"),
             "{engine:?} {point}: settled by its copy\n{story}"
         );
     } else {
-        assert_eq!(settled.attempts, 2, "{engine:?} {point}: sent again\n{story}");
+        assert_eq!(
+            settled.attempts, 2,
+            "{engine:?} {point}: sent again\n{story}"
+        );
         assert!(
             details.iter().any(|d| d.starts_with(
                 "interrupted send: no copy of the reply came back within the grace period"
@@ -175,7 +196,10 @@ async fn a_copy_that_came_back_while_every_worker_was_down_is_not_answered_by_a_
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn with_a_file_outbox_the_reply_file_decides() {
     for engine in common::ENGINES {
-        for (point, written) in [(failpoint::AFTER_250, true), (failpoint::BEFORE_SEND, false)] {
+        for (point, written) in [
+            (failpoint::AFTER_250, true),
+            (failpoint::BEFORE_SEND, false),
+        ] {
             let out = TempDir::new("fp-outbox");
             let options = DeskOptions {
                 outbox: Some(format!(
@@ -203,7 +227,10 @@ async fn with_a_file_outbox_the_reply_file_decides() {
             assert_eq!(eml.len(), 1, "{engine:?} {point}: one reply file: {eml:?}");
             let raw = std::fs::read(&eml[0]).unwrap();
             let parsed = codedesk::question::parse(&raw, &codedesk::question::Limits::default());
-            assert_eq!(parsed.message_id, case.reply_message_id, "{engine:?} {point}");
+            assert_eq!(
+                parsed.message_id, case.reply_message_id,
+                "{engine:?} {point}"
+            );
             let settled = cases::get(&desk.db.store, case.id).await.unwrap().unwrap();
             let events = cases::events(&desk.db.store, case.id).await.unwrap();
             let details: Vec<&str> = events.iter().filter_map(|e| e.detail.as_deref()).collect();

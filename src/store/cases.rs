@@ -1458,12 +1458,11 @@ pub async fn cursor_read_at(store: &Store, mailbox: &str) -> Result<Option<i64>>
 /// Whether any case of `mailbox` is `sending` (its reader then waits less between reads, so an
 /// interrupted send is settled within about two grace periods).
 pub async fn has_sending(store: &Store, mailbox: &str) -> Result<bool> {
-    let (n,): (i64,) = sqlx::query_as(
-        "SELECT COUNT(*) FROM mail_case WHERE state = 'sending' AND mailbox = $1",
-    )
-    .bind(mailbox)
-    .fetch_one(store.pool())
-    .await?;
+    let (n,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM mail_case WHERE state = 'sending' AND mailbox = $1")
+            .bind(mailbox)
+            .fetch_one(store.pool())
+            .await?;
     Ok(n > 0)
 }
 
