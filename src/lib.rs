@@ -18,6 +18,8 @@ pub mod date;
 pub mod embedded;
 /// Code references in a question's text (CPT, HCPCS, ICD-10-CM/PCS, ICD-9-CM, modifiers); pure.
 pub mod extract;
+/// Named fail points that stop the process at a chosen step of a send (crash-recovery tests).
+pub mod failpoint;
 pub mod mailbox;
 pub mod oauth2;
 pub mod outbox;

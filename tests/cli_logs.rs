@@ -5,8 +5,8 @@ mod common;
 
 use std::process::{Command, Stdio};
 
-#[test]
-fn json_logs_are_one_object_per_line_without_mail_contents() {
+#[tokio::test]
+async fn json_logs_are_one_object_per_line_without_mail_contents() {
     let dir = common::TempDir::new("json-logs");
     let inbox = dir.path().join("mail/inbox");
     for sub in ["new", "cur", "tmp"] {
@@ -40,6 +40,24 @@ fn json_logs_are_one_object_per_line_without_mail_contents() {
             serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"));
         assert!(v["level"].is_string() && v["message"].is_string(), "{line}");
     }
+    // The mail was read and answered (the reply held for review, the default policy): the
+    // log had the mail to leak.
+    assert!(out.status.success(), "{stderr}");
+    let store = codedesk::store::Store::connect(&format!("sqlite://{}/c.db", dir.path().display()))
+        .await
+        .unwrap();
+    let case = codedesk::store::cases::find_by_message_id(&store, "q1@clinic.example")
+        .await
+        .unwrap()
+        .unwrap_or_else(|| panic!("the message was not stored:\n{stderr}"));
+    assert_eq!(
+        case.state,
+        codedesk::store::cases::CaseState::Held,
+        "the message was answered:\n{stderr}"
+    );
+    assert_eq!(case.subject.as_deref(), Some("Patient Jane Roe"));
+    assert_eq!(case.reply_kind.as_deref(), Some("answer"));
+    store.close().await;
     for secret in ["pat.secret", "Jane Roe", "99213 billable"] {
         assert!(!stderr.contains(secret), "{secret} in the logs:\n{stderr}");
     }

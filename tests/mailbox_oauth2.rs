@@ -440,7 +440,7 @@ async fn device_login_then_every_question_answered_once_over_xoauth2_through_tok
     )
     .await;
     let answered = started.elapsed();
-    tokio::time::sleep(Duration::from_secs(3)).await;
+    desk.wait_delivered(Duration::from_secs(120)).await;
     let replies = inbox_with(rig, &desk.asker).await;
     let mut per_question = std::collections::HashMap::new();
     for r in &replies {

@@ -1,7 +1,8 @@
 //! Replies to fixture questions (tests/fixtures/answers) answered from the real CMS files
 //! (CODEDESK_CODESETS, imported once per run with the real binary): the official facts a coder
-//! needs, the right headers, text snapshots (tests/snapshots, `UPDATE_SNAPSHOTS=1` rewrites them),
-//! the `codedesk answer` command, and the HTML reply rendered by headless Chromium.
+//! needs, the right headers, text snapshots (tests/snapshots, compared with a line diff;
+//! `UPDATE_SNAPSHOTS=1` rewrites them, refused when `CI` is set), the `codedesk answer` command,
+//! and the HTML reply rendered by headless Chromium.
 
 mod common;
 mod real_catalog;
@@ -398,11 +399,112 @@ const SNAPSHOTS: &[&str] = &[
     "past-release",
 ];
 
+/// Whether this run may rewrite the snapshots: `UPDATE_SNAPSHOTS` set, never in CI (a snapshot
+/// is reviewed truth; CI must compare, not write).
+fn may_update_snapshots() -> bool {
+    let update = std::env::var_os("UPDATE_SNAPSHOTS").is_some();
+    assert!(
+        !(update && std::env::var_os("CI").is_some()),
+        "UPDATE_SNAPSHOTS is set in CI (the CI variable is set): snapshots are reviewed truth and \
+         CI only compares them. Unset UPDATE_SNAPSHOTS in the CI job; rewrite snapshots locally, \
+         read their diff and commit them."
+    );
+    update
+}
+
+/// A line diff of `want` (the snapshot) against `got`: changed lines with `-`/`+`, two lines of
+/// context around each change, `@@ line N` before each hunk (longest common subsequence).
+fn line_diff(want: &str, got: &str) -> String {
+    let a: Vec<&str> = want.lines().collect();
+    let b: Vec<&str> = got.lines().collect();
+    // lcs[i][j]: the longest common subsequence of a[i..] and b[j..].
+    let mut lcs = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for i in (0..a.len()).rev() {
+        for j in (0..b.len()).rev() {
+            lcs[i][j] = if a[i] == b[j] {
+                lcs[i + 1][j + 1] + 1
+            } else {
+                lcs[i + 1][j].max(lcs[i][j + 1])
+            };
+        }
+    }
+    // Each line of the edit script: (kind, line number in `want`, text).
+    let mut script: Vec<(char, usize, &str)> = Vec::new();
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() || j < b.len() {
+        if i < a.len() && j < b.len() && a[i] == b[j] {
+            script.push((' ', i + 1, a[i]));
+            i += 1;
+            j += 1;
+        } else if i < a.len() && (j == b.len() || lcs[i + 1][j] >= lcs[i][j + 1]) {
+            script.push(('-', i + 1, a[i]));
+            i += 1;
+        } else {
+            script.push(('+', i + 1, b[j]));
+            j += 1;
+        }
+    }
+    let changed: Vec<usize> = (0..script.len()).filter(|&k| script[k].0 != ' ').collect();
+    let near = |k: usize| changed.iter().any(|&c| c.abs_diff(k) <= 2);
+    let mut out = String::new();
+    let mut last_shown: Option<usize> = None;
+    for (k, (kind, line, text)) in script.iter().enumerate() {
+        if !near(k) {
+            continue;
+        }
+        if last_shown.is_none_or(|l| l + 1 != k) {
+            out.push_str(&format!("@@ line {line}\n"));
+        }
+        out.push_str(&format!("{kind} {text}\n"));
+        last_shown = Some(k);
+    }
+    out
+}
+
+/// This test binary run again for the snapshot test alone, with `CI` and `UPDATE_SNAPSHOTS`
+/// set: it must fail, naming why. (Without CODEDESK_CODESETS, so a broken refusal could not
+/// rewrite anything: the test would pass, which fails this one.)
+#[test]
+fn update_snapshots_is_refused_in_ci() {
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "text_replies_match_their_snapshots"])
+        .env("CI", "true")
+        .env("UPDATE_SNAPSHOTS", "1")
+        .env_remove("CODEDESK_CODESETS")
+        .output()
+        .unwrap();
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        !out.status.success(),
+        "the snapshot test passed in CI with UPDATE_SNAPSHOTS:\n{said}"
+    );
+    assert!(
+        said.contains("UPDATE_SNAPSHOTS is set in CI"),
+        "the refusal says why:\n{said}"
+    );
+}
+
+#[test]
+fn a_snapshot_diff_shows_the_changed_lines_in_context() {
+    let want = "Subject: Re: J1030\n\na\nb\nc\nd\ne\nf\ng\nh\ni\nj\nk\nl\n";
+    let got = "Subject: Re: J1030\n\na\nb\nc\nD\ne\nf\ng\nh\ni\nj\nk\nl\nm\n";
+    assert_eq!(
+        line_diff(want, got),
+        "@@ line 4\n  b\n  c\n- d\n+ D\n  e\n  f\n@@ line 13\n  k\n  l\n+ m\n"
+    );
+    assert_eq!(line_diff(want, want), "", "no difference, no diff");
+    assert_eq!(line_diff("", "x\n"), "@@ line 1\n+ x\n");
+}
+
 #[tokio::test]
 async fn text_replies_match_their_snapshots() {
+    let update = may_update_snapshots();
     let Some(root) = codesets() else { return };
     let catalog = open_catalog(&root).await;
-    let update = std::env::var_os("UPDATE_SNAPSHOTS").is_some();
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots");
     let mut failures = Vec::new();
     for name in SNAPSHOTS {
@@ -416,6 +518,14 @@ async fn text_replies_match_their_snapshots() {
         let path = dir.join(format!("{name}.txt"));
         if update {
             std::fs::create_dir_all(&dir).unwrap();
+            let before = std::fs::read_to_string(&path).unwrap_or_default();
+            if before != got {
+                eprintln!(
+                    "rewrote {}; read the change before committing it:\n{}",
+                    path.display(),
+                    line_diff(&before, &got)
+                );
+            }
             std::fs::write(&path, &got).unwrap();
             continue;
         }
@@ -426,7 +536,11 @@ async fn text_replies_match_their_snapshots() {
             )
         });
         if want != got {
-            failures.push(format!("{}:\n{got}", path.display()));
+            failures.push(format!(
+                "{} (- snapshot, + reply now):\n{}",
+                path.display(),
+                line_diff(&want, &got)
+            ));
         }
     }
     assert!(

@@ -249,7 +249,7 @@ async fn three_workers_answer_a_1000_question_burst_once_each_through_a_kill_and
         },
     )
     .await;
-    tokio::time::sleep(Duration::from_secs(3)).await;
+    desk.wait_delivered(Duration::from_secs(120)).await;
 
     let got = worker_support::inbox(&desk.asker).await;
     let mut per_question: HashMap<&str, Vec<&str>> = HashMap::new();

@@ -749,3 +749,193 @@ async fn staff_can_have_a_case_ignored_as_automatic_mail_answered_and_only_such_
         assert!(err.contains("does not exist"), "{err}");
     }
 }
+
+/// Recovery's reads: the claims of this host's processes by their holder's prefix, matched
+/// exactly (a `_` or `%` in a host name is no wildcard, and case counts).
+#[tokio::test]
+async fn claims_are_found_by_their_exact_holder_prefix() {
+    for engine in ENGINES {
+        let db = TestDb::new(engine).await;
+        let s = &db.store;
+        let holders = [
+            "worker@db_1:100",  // this host
+            "worker@dbx1:200",  // `_` as a wildcard would take this one
+            "worker@db_1x:300", // another host whose name only starts the same way
+            "worker@DB_1:400",  // SQLite's LIKE ignores ASCII case
+            "worker@db%1:500",
+        ];
+        let mut ids = Vec::new();
+        for (i, holder) in holders.iter().enumerate() {
+            let id = case_support::case_in(s, i as u32 + 1, CaseState::Received, 10).await;
+            let claimed = cases::claim(s, CaseState::Received, holder, 11, 60, 1)
+                .await
+                .unwrap();
+            assert_eq!(claimed, vec![id], "{engine:?}: {holder} claims its case");
+            ids.push(id);
+        }
+        let found = cases::claims_with_prefix(s, "worker@db_1:").await.unwrap();
+        assert_eq!(
+            found,
+            vec![(ids[0], holders[0].to_string(), CaseState::Received)],
+            "{engine:?}: only this host's claim"
+        );
+        let found = cases::claims_with_prefix(s, "worker@db%").await.unwrap();
+        assert_eq!(
+            found,
+            vec![(ids[4], holders[4].to_string(), CaseState::Received)],
+            "{engine:?}: `%` is a plain character"
+        );
+        // Released claims are no longer found; a release by someone else changes nothing.
+        cases::release(s, ids[0], "worker@dbx1:200").await.unwrap();
+        assert_eq!(
+            cases::get(s, ids[0])
+                .await
+                .unwrap()
+                .unwrap()
+                .claimed_by
+                .as_deref(),
+            Some(holders[0]),
+            "{engine:?}: only the holder releases"
+        );
+        cases::release(s, ids[0], holders[0]).await.unwrap();
+        let case = cases::get(s, ids[0]).await.unwrap().unwrap();
+        assert_eq!(
+            (case.state, case.claimed_by, case.claim_expires_at),
+            (CaseState::Received, None, None),
+            "{engine:?}: released, state kept"
+        );
+        assert!(
+            cases::claims_with_prefix(s, "worker@db_1:")
+                .await
+                .unwrap()
+                .is_empty(),
+            "{engine:?}"
+        );
+    }
+}
+
+/// The settling of an interrupted send: a copy of the reply found by its Message-ID, then
+/// `sending → sent` (evidence) or `sending → approved` (resend with the same Message-ID), each
+/// recorded, each only from `sending`.
+#[tokio::test]
+async fn interrupted_sends_are_settled_sent_or_unsent_only_from_sending() {
+    for engine in ENGINES {
+        let db = TestDb::new(engine).await;
+        let s = &db.store;
+        let delivered = case_support::case_in(s, 1, CaseState::Sending, 20).await;
+        let lost = case_support::case_in(s, 2, CaseState::Sending, 20).await;
+        let reply_mid = case_support::reply(delivered).message_id;
+        assert_eq!(
+            cases::case_by_reply_message_id(s, &reply_mid)
+                .await
+                .unwrap(),
+            Some((delivered, CaseState::Sending)),
+            "{engine:?}: the copy finds its case"
+        );
+        assert_eq!(
+            cases::case_by_reply_message_id(s, "reply-999@codedesk.test")
+                .await
+                .unwrap(),
+            None,
+            "{engine:?}: a message that is no reply of ours"
+        );
+        // The holder died: anyone may settle it.
+        assert!(
+            cases::resolve_sent(s, delivered, "worker-b", "a copy came back", 30)
+                .await
+                .unwrap()
+        );
+        let case = cases::get(s, delivered).await.unwrap().unwrap();
+        assert_eq!(case.state, CaseState::Sent, "{engine:?}");
+        assert_eq!(case.sent_at, Some(30), "{engine:?}");
+        assert_eq!(case.claimed_by, None, "{engine:?}");
+        let last = cases::events(s, delivered).await.unwrap().pop().unwrap();
+        assert_eq!(
+            (
+                last.actor.as_str(),
+                last.from_state,
+                last.to_state,
+                last.detail.as_deref()
+            ),
+            (
+                "worker-b",
+                Some(CaseState::Sending),
+                CaseState::Sent,
+                Some("a copy came back")
+            ),
+            "{engine:?}"
+        );
+        assert_eq!(
+            cases::case_by_reply_message_id(s, &reply_mid)
+                .await
+                .unwrap(),
+            Some((delivered, CaseState::Sent)),
+            "{engine:?}: a late second copy finds it sent"
+        );
+        for settle in [true, false] {
+            let again = if settle {
+                cases::resolve_sent(s, delivered, "worker-b", "again", 31).await
+            } else {
+                cases::resolve_unsent(s, delivered, "worker-b", "again", 31).await
+            };
+            assert!(!again.unwrap(), "{engine:?}: a sent case stays sent");
+        }
+        assert!(
+            cases::resolve_unsent(s, lost, "worker-b", "no copy came back", 40)
+                .await
+                .unwrap()
+        );
+        let case = cases::get(s, lost).await.unwrap().unwrap();
+        assert_eq!(
+            (case.state, case.claimed_by.as_deref(), case.sent_at),
+            (CaseState::Approved, None, None),
+            "{engine:?}"
+        );
+        assert_eq!(
+            case.reply_message_id.as_deref(),
+            Some(case_support::reply(lost).message_id.as_str()),
+            "{engine:?}: the resend keeps the Message-ID"
+        );
+        assert!(
+            !cases::resolve_sent(s, lost, "worker-b", "late", 41)
+                .await
+                .unwrap(),
+            "{engine:?}: only a sending case is settled"
+        );
+        // The resend: claimed and sent again like any approved case, attempt 2.
+        assert_eq!(
+            cases::claim(s, CaseState::Approved, "worker-b", 42, 60, 5)
+                .await
+                .unwrap(),
+            vec![lost]
+        );
+        assert!(cases::begin_sending(s, lost, "worker-b", 43).await.unwrap());
+        assert_eq!(
+            cases::get(s, lost).await.unwrap().unwrap().attempts,
+            2,
+            "{engine:?}"
+        );
+    }
+}
+
+/// The mailbox's last read time, which recovery waits on before resending.
+#[tokio::test]
+async fn the_cursor_says_when_the_mailbox_was_last_read() {
+    for engine in ENGINES {
+        let db = TestDb::new(engine).await;
+        let s = &db.store;
+        let mailbox = "imap://consult@rig/INBOX";
+        assert_eq!(cases::cursor_read_at(s, mailbox).await.unwrap(), None);
+        cases::save_cursor(s, mailbox, 7, 3, 100).await.unwrap();
+        cases::save_cursor(s, mailbox, 7, 3, 160).await.unwrap();
+        assert_eq!(
+            cases::cursor_read_at(s, mailbox).await.unwrap(),
+            Some(160),
+            "{engine:?}: a read that found nothing new counts"
+        );
+        assert!(!cases::has_sending(s, mailbox).await.unwrap());
+        case_support::case_in(s, 1, CaseState::Sending, 20).await;
+        assert!(cases::has_sending(s, mailbox).await.unwrap(), "{engine:?}");
+        assert!(!cases::has_sending(s, "other").await.unwrap(), "{engine:?}");
+    }
+}

@@ -121,7 +121,7 @@ async fn approved_on_the_page(engine: Engine) {
         inbox(&asker).await.len() >= 2
     })
     .await;
-    tokio::time::sleep(Duration::from_secs(2)).await;
+    desk.wait_delivered(MINUTE).await;
     let got = inbox(&desk.asker).await;
     assert_eq!(got.len(), 2, "one reply each: {got:?}");
     let to_edit = got

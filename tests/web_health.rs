@@ -56,13 +56,28 @@ async fn healthz_is_ok_when_everything_is_reachable_and_names_what_is_not() {
         assert_eq!(json["outbox"], true);
         assert_eq!(json["failed"], serde_json::json!([]));
 
-        // An IMAP server that refuses connections.
+        // An IMAP server that takes the connection, answers only after 1.5 s, and then not
+        // with a greeting: each check of it is slow, so the kept result below shows.
+        let slow = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let slow_port = slow.local_addr().unwrap().port();
+        let connections = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counted = connections.clone();
+        tokio::spawn(async move {
+            while let Ok((mut conn, _)) = slow.accept().await {
+                counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                tokio::spawn(async move {
+                    use tokio::io::AsyncWriteExt;
+                    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+                    let _ = conn.write_all(b"* BYE not today\r\n").await;
+                });
+            }
+        });
         let password = dir.path().join("password");
         std::fs::write(&password, "secret-pw-123\n").unwrap();
         let mut bad = config.clone();
         bad.mailbox.kind = "imap".into();
         bad.mailbox.server.host = "127.0.0.1".into();
-        bad.mailbox.server.port = 1;
+        bad.mailbox.server.port = slow_port;
         bad.mailbox.server.tls = TlsMode::None;
         bad.mailbox.server.username = "consult@clinic.example".into();
         bad.mailbox.server.password_file = Some(password);
@@ -79,15 +94,32 @@ async fn healthz_is_ok_when_everything_is_reachable_and_names_what_is_not() {
         for secret in ["127.0.0.1", "consult@", "secret-pw", "refused"] {
             assert!(!body.contains(secret), "{body}");
         }
-        assert!(started.elapsed() < std::time::Duration::from_secs(10));
+        let first = started.elapsed();
+        assert!(
+            first >= std::time::Duration::from_millis(1400)
+                && first < std::time::Duration::from_secs(10),
+            "{engine:?}: the first check waits for the slow server: {first:?}"
+        );
+        let checks = connections.load(std::sync::atomic::Ordering::SeqCst);
+        assert!(checks >= 1, "{engine:?}: the check reached the server");
 
-        // A burst of requests is answered from the kept result, at once.
+        // A burst of requests is answered from the kept result, at once, without asking the
+        // server again (each new check would take 1.5 s and one more connection).
         let burst = std::time::Instant::now();
         for _ in 0..5 {
             let (code, again) = get(addr, "/healthz").await;
             assert_eq!((code, again), (503, body.clone()));
         }
-        assert!(burst.elapsed() < std::time::Duration::from_secs(2));
+        assert!(
+            burst.elapsed() < std::time::Duration::from_secs(1),
+            "{engine:?}: five kept answers took {:?}",
+            burst.elapsed()
+        );
+        assert_eq!(
+            connections.load(std::sync::atomic::Ordering::SeqCst),
+            checks,
+            "{engine:?}: the burst did not check again"
+        );
 
         // A second consult mailbox ([mailboxes.north]) that cannot be reached fails the check
         // although [mailbox] itself is fine.

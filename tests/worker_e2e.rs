@@ -50,8 +50,8 @@ async fn one_question_one_reply(engine: Engine) {
         !inbox(&asker).await.is_empty()
     })
     .await;
-    // Give a duplicate every chance to show up.
-    tokio::time::sleep(Duration::from_secs(2)).await;
+    // Evidence, not time: every submission Postfix took is in the INBOX before counting.
+    desk.wait_delivered(MINUTE).await;
     let got = inbox(&desk.asker).await;
     assert_eq!(got.len(), 1, "{engine:?}: exactly one reply: {got:?}");
     let reply = &got[0];
@@ -203,7 +203,23 @@ async fn held_cases_are_not_sent_and_the_queue_lists_them() {
             desk.count(CaseState::Held).await == 1
         })
         .await;
-        tokio::time::sleep(Duration::from_secs(3)).await;
+        // Held is where the worker stops: no send began (no `sending` event), Postfix took
+        // nothing with the reply's Message-ID, and the (error-checked) INBOX is empty.
+        let case = cases::find_by_message_id(&desk.db.store, &qid)
+            .await
+            .unwrap()
+            .unwrap();
+        let history = cases::events(&desk.db.store, case.id).await.unwrap();
+        assert!(
+            history.iter().all(|e| e.to_state != CaseState::Sending),
+            "{engine:?}: a held reply went to sending: {history:?}"
+        );
+        let mid = case.reply_message_id.expect("the held reply is stored");
+        assert_eq!(
+            worker_support::accepted_by_postfix(desk.rig, &mid),
+            0,
+            "{engine:?}: a held reply was submitted"
+        );
         assert!(
             inbox(&desk.asker).await.is_empty(),
             "{engine:?}: a held reply was sent"
@@ -383,14 +399,43 @@ async fn malformed_huge_and_code_stuffed_messages_end_in_a_recorded_state() {
     }
 }
 
+/// Which window a kill hit, from the cases as the killed worker left them.
+async fn kill_window(desk: &Desk, kill: usize, waited_ms: u64) -> String {
+    let c: HashMap<CaseState, i64> = desk.counts().await.into_iter().collect();
+    let window = if c[&CaseState::Sending] > 0 {
+        "mid-send"
+    } else if c[&CaseState::Received] + c[&CaseState::Answered] > 0 {
+        "processing"
+    } else if c[&CaseState::Approved] > 0 {
+        "between processing and sending"
+    } else {
+        "idle"
+    };
+    format!(
+        "kill {kill} after {waited_ms} ms: {window} (received {}, answered {}, approved {}, sending {}, sent {})",
+        c[&CaseState::Received],
+        c[&CaseState::Answered],
+        c[&CaseState::Approved],
+        c[&CaseState::Sending],
+        c[&CaseState::Sent]
+    )
+}
+
 /// SIGKILL at pseudo-random moments while 200 questions go through, restart each time: every
-/// question ends with exactly one reply.
+/// question ends with exactly one reply. The seed and the window each kill hit are printed;
+/// `CODEDESK_KILL_SEED=N` replays a run's timings.
 async fn killed_and_restarted(engine: Engine) {
     let mut desk = Desk::new(engine, "kill", DeskOptions::default()).await;
     desk.start();
     let total = 200;
     let mut ids = Vec::new();
-    let mut seed = std::process::id() as u64 ^ 0x9e37_79b9;
+    let first_seed = std::env::var("CODEDESK_KILL_SEED")
+        .ok()
+        .and_then(|s| s.parse::<u64>().ok())
+        .unwrap_or(std::process::id() as u64 ^ 0x9e37_79b9)
+        .max(1);
+    eprintln!("{engine:?}: kill seed {first_seed} (replay with CODEDESK_KILL_SEED={first_seed})");
+    let mut seed = first_seed;
     let mut next = || {
         seed ^= seed << 13;
         seed ^= seed >> 7;
@@ -398,6 +443,7 @@ async fn killed_and_restarted(engine: Engine) {
         seed
     };
     let mut kills = 0;
+    let mut windows = Vec::new();
     for i in 0..total {
         let id = format!("q-kill-{i}-{}@asker.example.test", std::process::id());
         desk.deliver(&desk.question(
@@ -408,16 +454,22 @@ async fn killed_and_restarted(engine: Engine) {
         .await;
         ids.push(id);
         if i % 40 == 20 {
-            tokio::time::sleep(Duration::from_millis(next() % 700)).await;
+            let wait = next() % 700;
+            tokio::time::sleep(Duration::from_millis(wait)).await;
             desk.kill();
             kills += 1;
+            windows.push(kill_window(&desk, kills, wait).await);
+            eprintln!("{engine:?}: {}", windows.last().unwrap());
             desk.start();
         }
     }
     for _ in 0..2 {
-        tokio::time::sleep(Duration::from_millis(200 + next() % 800)).await;
+        let wait = 200 + next() % 800;
+        tokio::time::sleep(Duration::from_millis(wait)).await;
         desk.kill();
         kills += 1;
+        windows.push(kill_window(&desk, kills, wait).await);
+        eprintln!("{engine:?}: {}", windows.last().unwrap());
         desk.start();
     }
     let asker = desk.asker.clone();
@@ -433,7 +485,7 @@ async fn killed_and_restarted(engine: Engine) {
         settled(&desk).await
     })
     .await;
-    tokio::time::sleep(Duration::from_secs(3)).await;
+    desk.wait_delivered(MINUTE).await;
     let got = inbox(&desk.asker).await;
     let mut per_question: HashMap<&str, usize> = HashMap::new();
     for s in &got {
@@ -442,13 +494,15 @@ async fn killed_and_restarted(engine: Engine) {
     let twice: Vec<_> = per_question.iter().filter(|(_, n)| **n > 1).collect();
     assert!(
         twice.is_empty(),
-        "{engine:?}: answered twice after {kills} kills: {twice:?}"
+        "{engine:?}: answered twice after {kills} kills (seed {first_seed}): {twice:?}\n{}",
+        windows.join("\n")
     );
     for id in &ids {
         assert_eq!(
             per_question.get(id.as_str()),
             Some(&1),
-            "{engine:?}: {id} has no reply"
+            "{engine:?}: {id} has no reply (seed {first_seed})\n{}",
+            windows.join("\n")
         );
     }
     assert_eq!(desk.count(CaseState::Sent).await, total as i64);
@@ -559,7 +613,7 @@ async fn dovecot_restart_and_a_30_second_smtp_outage_lose_nothing_and_send_once(
             settled(&desk).await
         })
         .await;
-        tokio::time::sleep(Duration::from_secs(2)).await;
+        desk.wait_delivered(MINUTE).await;
         let got = desk.replies().await;
         ids.extend(later);
         // Answered once means one reply, handed to Postfix once. Postfix retries an LMTP

@@ -152,6 +152,9 @@ impl SmtpOutbox {
             conn.command(Data).await
         })
         .await?;
+        if crate::failpoint::armed(crate::failpoint::AFTER_DATA) {
+            stop_after_data(&mut conn, raw).await;
+        }
         match tokio::time::timeout(self.timeout, conn.message(raw)).await {
             Ok(Ok(response)) => {
                 let words: Vec<&str> = response.message().collect();
@@ -358,6 +361,29 @@ impl SmtpOutbox {
 }
 
 /// An OAuth2 failure as the outbox reports it.
+/// The [`crate::failpoint::AFTER_DATA`] stop; never returns. lettre writes the body, writes the
+/// final dot and reads the reply in one call, so the body goes as the only item of an iterator
+/// whose end marks it written; the first time the call waits after that, the five bytes of the
+/// final dot are written (unless the socket's buffer was full) and the reply is not read: the
+/// process stops there (or when the call ends, whichever comes first).
+async fn stop_after_data(conn: &mut AsyncSmtpConnection, raw: &[u8]) {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let body_written = AtomicBool::new(false);
+    let parts = std::iter::once(raw).chain(std::iter::from_fn(|| {
+        body_written.store(true, Ordering::SeqCst);
+        None
+    }));
+    let mut call = std::pin::pin!(conn.message_iter(parts));
+    std::future::poll_fn(|cx| {
+        let ended = call.as_mut().poll(cx).is_ready();
+        if ended || body_written.load(Ordering::SeqCst) {
+            crate::failpoint::hit(crate::failpoint::AFTER_DATA);
+        }
+        std::task::Poll::<()>::Pending
+    })
+    .await;
+}
+
 fn from_oauth2(e: OAuth2Error) -> SendError {
     match e {
         e @ OAuth2Error::NeedsSignIn { .. } => SendError::NeedsSignIn(e.to_string()),

@@ -1285,16 +1285,20 @@ pub async fn in_state(store: &Store, state: CaseState) -> Result<Vec<CaseId>> {
     Ok(rows.into_iter().map(|r| CaseId(r.0)).collect())
 }
 
-/// Cases whose claim holder's name starts with `prefix`, with the holder and state: start-up
-/// recovery finds the claims of this host's dead processes with it.
+/// Cases whose claim holder's name starts with `prefix` (exactly: `_` and `%` are plain
+/// characters, and case counts), with the holder and state: start-up recovery finds the claims
+/// of this host's dead processes with it.
 pub async fn claims_with_prefix(
     store: &Store,
     prefix: &str,
 ) -> Result<Vec<(CaseId, String, CaseState)>> {
+    // Not LIKE: a host name's `_` would match any character there, so another host's claims
+    // (whose processes this host cannot see) would be taken for dead ones.
     let rows: Vec<(i64, String, String)> = sqlx::query_as(
-        "SELECT id, claimed_by, state FROM mail_case WHERE claimed_by IS NOT NULL AND claimed_by LIKE $1 ORDER BY id",
+        "SELECT id, claimed_by, state FROM mail_case WHERE claimed_by IS NOT NULL \
+         AND substr(claimed_by, 1, length($1)) = $1 ORDER BY id",
     )
-    .bind(format!("{prefix}%"))
+    .bind(prefix)
     .fetch_all(store.pool())
     .await?;
     rows.into_iter()
@@ -1438,6 +1442,28 @@ pub async fn cursor(store: &Store, mailbox: &str) -> Result<Option<(u32, u32)>> 
             .fetch_optional(store.pool())
             .await?;
     Ok(row.map(|(v, u)| (v as u32, u as u32)))
+}
+
+/// When the mailbox was last read (its cursor saved by an ingest pass, even one that found
+/// nothing), if ever: recovery waits for a read after a receipt copy's grace period.
+pub async fn cursor_read_at(store: &Store, mailbox: &str) -> Result<Option<i64>> {
+    let row: Option<(i64,)> =
+        sqlx::query_as("SELECT updated_at FROM mailbox_cursor WHERE mailbox = $1")
+            .bind(mailbox)
+            .fetch_optional(store.pool())
+            .await?;
+    Ok(row.map(|r| r.0))
+}
+
+/// Whether any case of `mailbox` is `sending` (its reader then waits less between reads, so an
+/// interrupted send is settled within about two grace periods).
+pub async fn has_sending(store: &Store, mailbox: &str) -> Result<bool> {
+    let (n,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM mail_case WHERE state = 'sending' AND mailbox = $1")
+            .bind(mailbox)
+            .fetch_one(store.pool())
+            .await?;
+    Ok(n > 0)
 }
 
 /// Records the last UID seen in a mailbox folder (after the messages up to it are stored).

@@ -1,9 +1,9 @@
 //! Recovery: claims left by dead workers on this host are released at once (others when their
 //! lease runs out), and cases left `sending` are resolved deliberately, never blindly resent: a
 //! file outbox is checked for the file; with SMTP the copy of the reply sent to our own address
-//! is the evidence (it marks the case sent when it comes back); no copy within the grace period
-//! means the send never completed, so it goes again with the same Message-ID; without any way to
-//! tell, the case becomes `failed` for staff.
+//! is the evidence (it marks the case sent when it comes back); no copy within the grace period,
+//! in a mailbox read after that period ran out, means the send never completed, so it goes again
+//! with the same Message-ID; without any way to tell, the case becomes `failed` for staff.
 
 use super::{Worker, now_unix};
 use crate::outbox::Outbox;
@@ -80,8 +80,16 @@ impl Worker {
                     }
                 }
                 Outbox::Smtp(_) if self.desk_for(&case.mailbox).receipt_copy_to.is_some() => {
-                    if now < since + self.settings.receipt_grace.as_secs() as i64 {
+                    let grace_end = since + self.settings.receipt_grace.as_secs() as i64;
+                    if now < grace_end {
                         continue; // its copy may still be on its way
+                    }
+                    // The copy may be waiting unread (every worker was down through the grace
+                    // period, or the reader is reconnecting): only a read of the mailbox after
+                    // the period ran out shows that none came back.
+                    let read_at = cases::cursor_read_at(&self.store, &case.mailbox).await?;
+                    if read_at.is_none_or(|at| at < grace_end) {
+                        continue;
                     }
                     cases::resolve_unsent(
                         &self.store,

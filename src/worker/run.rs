@@ -5,6 +5,7 @@
 use super::Worker;
 use super::send::SendOutcome;
 use crate::mailbox::{Mailbox, Wake};
+use crate::store::cases;
 use crate::store::lease::IngestLease;
 use crate::store::workers::ImapState;
 use anyhow::Result;
@@ -278,7 +279,14 @@ async fn read_while_held(
             if got.new > 0 {
                 wake.notify_one();
             }
-            let woke = mailbox.wait_for_mail(options.max_wait, shutdown).await?;
+            // A send waiting for its receipt copy is settled only after a read that follows
+            // its grace period: read at least that often meanwhile.
+            let max_wait = if cases::has_sending(&worker.store, key).await? {
+                options.max_wait.min(worker.settings.receipt_grace)
+            } else {
+                options.max_wait
+            };
+            let woke = mailbox.wait_for_mail(max_wait, shutdown).await?;
             anyhow::Ok(woke)
         };
         let step = {

@@ -105,6 +105,7 @@ impl Worker {
         }
         let result = match Envelope::new(Some(&desk.envelope_from), &recipients) {
             Ok(envelope) => {
+                crate::failpoint::hit(crate::failpoint::BEFORE_SEND);
                 self.outbox
                     .send_as(&raw, &envelope, desk.tokens.as_deref())
                     .await
@@ -114,6 +115,7 @@ impl Worker {
         let now = now_unix();
         match result {
             Ok(delivered) => {
+                crate::failpoint::hit(crate::failpoint::AFTER_250);
                 let detail = format!("accepted: {}", delivered.receipt);
                 if !cases::mark_sent(&self.store, id, owner, &detail, now).await? {
                     return Ok(SendOutcome::Lost);

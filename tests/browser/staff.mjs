@@ -226,12 +226,23 @@ scenarios.hostile = async (browser) => {
   await page.click('details summary >> text=As HTML');
   const frame = page.frameLocator('iframe.reply-html');
   assert.match(await frame.locator('p').textContent(), /99213/);
-  await page.waitForTimeout(300);
-  found.pwned = await page.evaluate(() => window.__pwned ?? null);
   const frameEl = await page.$('iframe.reply-html');
+  assert.ok(frameEl, 'the reply frame is on the page');
   const inner = await frameEl.contentFrame();
-  const framePwned = await inner.evaluate(() => window.__pwned ?? null).catch(() => null);
+  assert.ok(inner, 'the reply frame has a document');
+  // Evidence, not time: every image of the frame has finished (failed) loading, so an onerror
+  // handler would have been queued by now. An evaluation that fails fails the check: it must
+  // not read as "nothing ran".
+  let framePwned;
+  try {
+    await inner.waitForFunction(() => [...document.images].every((i) => i.complete), null, { timeout: 10000 });
+    await inner.evaluate(() => new Promise((r) => setTimeout(r, 50)));
+    framePwned = await inner.evaluate(() => window.__pwned ?? null);
+  } catch (e) {
+    throw new Error(`cannot look inside the reply frame, so whether a script ran there is unknown: ${e.message}`);
+  }
   assert.equal(framePwned, null, 'no script ran in the reply frame');
+  found.pwned = await page.evaluate(() => window.__pwned ?? null);
   found.dialogs = seen.dialogs.length;
   await shot(page, 'case-hostile');
   await context.close();

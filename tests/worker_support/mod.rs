@@ -42,6 +42,8 @@ pub struct DeskOptions {
     pub rate_per_hour: u32,
     /// More lines of `[senders]` (members, guest_quota, blocked).
     pub senders: String,
+    /// An `[outbox]` section instead of the rig's SMTP submission (e.g. a file outbox).
+    pub outbox: Option<String>,
 }
 
 impl Default for DeskOptions {
@@ -52,6 +54,7 @@ impl Default for DeskOptions {
             extra_config: String::new(),
             rate_per_hour: 100_000,
             senders: String::new(),
+            outbox: None,
         }
     }
 }
@@ -81,6 +84,23 @@ impl Desk {
         std::fs::write(&password, format!("{}\n", r.password)).unwrap();
         let ca = r.ca_cert.clone();
         let config = dir.path().join("codedesk.toml");
+        let outbox = options.outbox.clone().unwrap_or_else(|| {
+            format!(
+                r#"[outbox]
+kind = "smtp"
+host = "{HOST}"
+port = {smtp}
+tls = "starttls"
+ca_file = "{ca}"
+username = "{consult}"
+password_file = "{password}"
+from = "Coding Desk <{consult}>"
+"#,
+                smtp = r.submission_port,
+                ca = ca.display(),
+                password = password.display(),
+            )
+        });
         let toml = format!(
             r#"[database]
 url = "{url}"
@@ -95,16 +115,7 @@ ca_file = "{ca}"
 username = "{consult}"
 password_file = "{password}"
 address = "{consult}"
-[outbox]
-kind = "smtp"
-host = "{HOST}"
-port = {smtp}
-tls = "starttls"
-ca_file = "{ca}"
-username = "{consult}"
-password_file = "{password}"
-from = "Coding Desk <{consult}>"
-[policy]
+{outbox}[policy]
 review = "{review}"
 [senders]
 rate_per_hour = {rate}
@@ -119,7 +130,6 @@ templates = "{templates}"
             url = db.url,
             index = index.display(),
             imap = r.imap_port,
-            smtp = r.submission_port,
             ca = ca.display(),
             password = password.display(),
             review = options.review,
@@ -151,6 +161,37 @@ templates = "{templates}"
     /// Starts one more `codedesk worker` process on this desk's config, logging to `log`
     /// (appended); the caller owns it (several workers on one database).
     pub fn spawn_worker(&self, log: &Path) -> Child {
+        self.spawn_worker_with(log, &[])
+    }
+
+    /// [`Desk::start`] with more environment variables (e.g. `CODEDESK_FAILPOINT`).
+    pub fn start_with(&mut self, env: &[(&str, &str)]) {
+        assert!(self.worker.is_none(), "the worker runs already");
+        self.starts += 1;
+        self.worker = Some(self.spawn_worker_with(&self.log, env));
+    }
+
+    /// Waits until the worker started by [`Desk::start_with`] exits on its own, and returns how.
+    pub async fn exited(&mut self, within: Duration) -> std::process::ExitStatus {
+        let deadline = Instant::now() + within;
+        loop {
+            let child = self.worker.as_mut().expect("a started worker");
+            if let Some(status) = child.try_wait().unwrap() {
+                self.worker = None;
+                return status;
+            }
+            if Instant::now() > deadline {
+                panic!(
+                    "the worker did not exit within {within:?}; log:\n{}",
+                    tail(&self.log_text(), 60)
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// [`Desk::spawn_worker`] with more environment variables.
+    pub fn spawn_worker_with(&self, log: &Path, env: &[(&str, &str)]) -> Child {
         let log = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
@@ -161,6 +202,7 @@ templates = "{templates}"
             .arg(&self.config)
             .arg("worker")
             .env("CODEDESK_LOG", "info,sqlx=error")
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(log.try_clone().unwrap())
             .stderr(log)
@@ -284,6 +326,49 @@ templates = "{templates}"
         .unwrap()
     }
 
+    /// Waits until every reply of a `sent` case is in the asker's INBOX at least as many times
+    /// as Postfix accepted it (and nothing is left `approved` or `sending`): the INBOX then holds
+    /// all that was sent so far, so counting it needs no sleep to "give a duplicate a chance".
+    pub async fn wait_delivered(&self, timeout: Duration) {
+        let all = || async {
+            cases::list(
+                &self.db.store,
+                &CaseFilter {
+                    limit: 100_000,
+                    ..CaseFilter::default()
+                },
+            )
+            .await
+            .unwrap()
+        };
+        self.wait_until(
+            "every accepted reply in the asker's INBOX",
+            timeout,
+            || async {
+                let list = all().await;
+                if list
+                    .iter()
+                    .any(|c| matches!(c.state, CaseState::Approved | CaseState::Sending))
+                {
+                    return false;
+                }
+                let accepted = accepted_counts(self.rig);
+                let mut have = std::collections::HashMap::new();
+                for m in self.replies().await {
+                    *have.entry(m.message_id).or_insert(0usize) += 1;
+                }
+                list.iter()
+                    .filter(|c| c.state == CaseState::Sent)
+                    .filter_map(|c| c.reply_message_id.as_ref())
+                    .all(|mid| {
+                        let want = accepted.get(mid).copied().unwrap_or(0).max(1);
+                        have.get(mid).copied().unwrap_or(0) >= want
+                    })
+            },
+        )
+        .await;
+    }
+
     /// Waits until `check` holds, or fails with the worker's log.
     pub async fn wait_until<F, Fut>(&self, what: &str, timeout: Duration, mut check: F)
     where
@@ -324,20 +409,35 @@ pub struct Seen {
     pub raw: Vec<u8>,
 }
 
-/// Every message in `user`'s INBOX (a fresh session each time), via `rig`'s IMAPS port.
+/// Every message in `user`'s INBOX (a fresh session each time), via `rig`'s IMAPS port. Any
+/// IMAP error fails the test: an empty answer must mean an empty INBOX.
 pub async fn inbox_with(r: &Rig, user: &str) -> Vec<Seen> {
     let mut session = r.peek(user).await;
-    session.select("INBOX").await.unwrap();
+    let folder = session
+        .select("INBOX")
+        .await
+        .unwrap_or_else(|e| panic!("cannot select {user}'s INBOX on the rig: {e}"));
+    if folder.exists == 0 {
+        session.logout().await.ok();
+        return Vec::new();
+    }
     let fetched: Vec<_> = session
         .uid_fetch("1:*", "BODY.PEEK[]")
         .await
-        .unwrap()
+        .unwrap_or_else(|e| panic!("cannot fetch {user}'s INBOX on the rig: {e}"))
         .try_collect()
         .await
-        .unwrap_or_default();
+        .unwrap_or_else(|e| panic!("reading {user}'s INBOX on the rig failed: {e}"));
+    assert_eq!(
+        fetched.len(),
+        folder.exists as usize,
+        "{user}'s INBOX: every message fetched"
+    );
     let mut out = Vec::new();
     for f in &fetched {
-        let Some(body) = f.body() else { continue };
+        let body = f
+            .body()
+            .unwrap_or_else(|| panic!("a message of {user}'s INBOX came without its body"));
         let parsed = codedesk::question::parse(body, &codedesk::question::Limits::default());
         out.push(Seen {
             message_id: parsed.message_id.unwrap_or_default(),
