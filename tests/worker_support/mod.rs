@@ -42,6 +42,11 @@ pub struct DeskOptions {
     pub rate_per_hour: u32,
     /// More lines of `[senders]` (members, guest_quota, blocked).
     pub senders: String,
+    /// `[desk] acknowledge`: off unless a test is about acknowledgements, so the other tests'
+    /// counts of the asker's mail are of replies only.
+    pub acknowledge: bool,
+    /// More lines of `[desk]` (timezone, answer_expected).
+    pub desk: String,
 }
 
 impl Default for DeskOptions {
@@ -52,6 +57,8 @@ impl Default for DeskOptions {
             extra_config: String::new(),
             rate_per_hour: 100_000,
             senders: String::new(),
+            acknowledge: false,
+            desk: String::new(),
         }
     }
 }
@@ -112,6 +119,9 @@ rate_per_hour = {rate}
 [reply]
 message_id_domain = "desk.example.test"
 templates = "{templates}"
+[desk]
+acknowledge = {acknowledge}
+{desk}
 "#,
             templates = Path::new(env!("CARGO_MANIFEST_DIR"))
                 .join("templates")
@@ -125,6 +135,8 @@ templates = "{templates}"
             review = options.review,
             rate = options.rate_per_hour,
             senders = options.senders,
+            acknowledge = options.acknowledge,
+            desk = options.desk,
         );
         std::fs::write(&config, toml + &options.extra_config).unwrap();
         let log = dir.path().join("worker.log");
