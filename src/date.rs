@@ -307,8 +307,14 @@ mod tests {
         let winter = i64::from(Date::from_ymd(2026, 1, 13).unwrap().days()) * 86_400;
         assert_eq!(chicago().time_label(winter), "2026-01-12 18:00 CST");
         let day = Date::from_ymd(2026, 9, 30).unwrap();
-        assert_eq!(chicago().start_of_day(day), i64::from(day.days()) * 86_400 + 5 * 3600);
-        assert_eq!(Zone::utc().start_of_day(day), i64::from(day.days()) * 86_400);
+        assert_eq!(
+            chicago().start_of_day(day),
+            i64::from(day.days()) * 86_400 + 5 * 3600
+        );
+        assert_eq!(
+            Zone::utc().start_of_day(day),
+            i64::from(day.days()) * 86_400
+        );
     }
 
     #[test]

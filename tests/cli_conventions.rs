@@ -174,7 +174,10 @@ fn check_config_names_the_desk_zone_and_refuses_a_wrong_one() {
         printed.contains("ok      time zone: America/Chicago ([desk] timezone); now "),
         "{printed}"
     );
-    assert!(printed.contains(" CST") || printed.contains(" CDT"), "{printed}");
+    assert!(
+        printed.contains(" CST") || printed.contains(" CDT"),
+        "{printed}"
+    );
     let out = codedesk(dir.path())
         .env("CODEDESK_DESK_TIMEZONE", "Chicago time")
         .arg("check-config")

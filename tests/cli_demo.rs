@@ -40,7 +40,11 @@ fn the_demo_answers_its_example_questions_from_an_empty_folder() {
         stdout.contains("(7 .eml files: 5 replies, 2 acknowledgements of held cases)"),
         "{stdout}"
     );
-    assert_eq!(replies.len(), 7, "one .eml per reply sent or acknowledgement");
+    assert_eq!(
+        replies.len(),
+        7,
+        "one .eml per reply sent or acknowledgement"
+    );
     let mut acknowledgements = 0;
     for r in replies {
         let raw = std::fs::read_to_string(r.path()).unwrap();

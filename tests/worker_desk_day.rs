@@ -33,9 +33,11 @@ async fn acknowledged_once(engine: Engine) {
     desk.deliver(&desk.question(&qid, "Spine", "Is M54.16 right for lumbar radiculopathy?"))
         .await;
     let asker = desk.asker.clone();
-    desk.wait_until("the acknowledgement in the asker's INBOX", MINUTE, || async {
-        !inbox(&asker).await.is_empty()
-    })
+    desk.wait_until(
+        "the acknowledgement in the asker's INBOX",
+        MINUTE,
+        || async { !inbox(&asker).await.is_empty() },
+    )
     .await;
     let case = cases::find_by_message_id(&desk.db.store, &qid)
         .await
@@ -51,9 +53,14 @@ async fn acknowledged_once(engine: Engine) {
 
     // Automatic mail from the same asker: ignored, and no acknowledgement.
     let auto_id = format!("q-ack-auto-{pid}@asker.example.test");
-    let auto = String::from_utf8(desk.question(&auto_id, "Out of office", "Back on Monday: 99213."))
-        .unwrap()
-        .replacen("MIME-Version", "Auto-Submitted: auto-replied\r\nMIME-Version", 1);
+    let auto =
+        String::from_utf8(desk.question(&auto_id, "Out of office", "Back on Monday: 99213."))
+            .unwrap()
+            .replacen(
+                "MIME-Version",
+                "Auto-Submitted: auto-replied\r\nMIME-Version",
+                1,
+            );
     desk.deliver(auto.as_bytes()).await;
     desk.wait_until("the automatic mail ignored", MINUTE, || async {
         desk.count(CaseState::Ignored).await == 1
@@ -80,8 +87,8 @@ async fn acknowledged_once(engine: Engine) {
             "lead@test",
             codedesk::worker::now_unix_pub(),
         )
-            .await
-            .unwrap()
+        .await
+        .unwrap()
     );
     desk.start();
     desk.wait_until("the case held again", MINUTE, || async {
@@ -100,13 +107,20 @@ async fn acknowledged_once(engine: Engine) {
     );
     let mail = &got[0];
     assert_eq!(mail.message_id, ack.message_id, "{engine:?}");
-    assert_eq!(mail.in_reply_to, qid, "{engine:?}: threaded to the question");
+    assert_eq!(
+        mail.in_reply_to, qid,
+        "{engine:?}: threaded to the question"
+    );
     let text = String::from_utf8_lossy(&mail.raw);
     assert!(text.contains(&format!("References: <{qid}>")), "{text}");
     assert!(text.contains("Auto-Submitted: auto-replied"), "{text}");
     assert!(mail.subject.contains(&case_ref), "{}", mail.subject);
     let parsed = codedesk::question::parse(&mail.raw, &codedesk::question::Limits::default());
-    let body = parsed.full_text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let body = parsed
+        .full_text
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     assert!(body.contains("received"), "{body}");
     assert!(
         body.contains(&format!("Case reference: {case_ref}")),
@@ -126,7 +140,10 @@ async fn acknowledged_once(engine: Engine) {
     desk.terminate(Duration::from_secs(15));
     let log = desk.log_text();
     assert!(log.contains("acknowledgement sent"), "{log}");
-    assert!(!log.contains(&desk.asker), "no addresses in the log:\n{log}");
+    assert!(
+        !log.contains(&desk.asker),
+        "no addresses in the log:\n{log}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -172,7 +189,11 @@ async fn reply_dated_in(zone: &str) -> String {
     let got = inbox(&desk.asker).await;
     desk.terminate(Duration::from_secs(15));
     let parsed = codedesk::question::parse(&got[0].raw, &codedesk::question::Limits::default());
-    parsed.full_text.split_whitespace().collect::<Vec<_>>().join(" ")
+    parsed
+        .full_text
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

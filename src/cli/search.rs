@@ -3,7 +3,6 @@
 
 use crate::codes::{Catalog, CodeSystem};
 use crate::config::Config;
-use crate::date::Date;
 use crate::store::Store;
 use anyhow::Result;
 use serde::Serialize;

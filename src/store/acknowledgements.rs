@@ -61,12 +61,12 @@ pub async fn get(store: &Store, id: CaseId) -> Result<Option<Acknowledgement>> {
     .fetch_optional(store.pool())
     .await
     .context("cannot read a case's acknowledgement")?;
-    Ok(row.map(
-        |(message_id, state, detail, created_at)| Acknowledgement {
+    Ok(
+        row.map(|(message_id, state, detail, created_at)| Acknowledgement {
             message_id,
             state,
             detail,
             created_at,
-        },
-    ))
+        }),
+    )
 }

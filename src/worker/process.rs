@@ -119,16 +119,16 @@ impl Worker {
         )
         .await
         {
-                Ok(c) => c,
-                Err(e) => {
-                    let why = format!("cannot answer the message: {e:#}");
-                    tracing::warn!(case = %id, "processing failed");
-                    return self.finish(
-                        cases::fail(&self.store, id, Some(owner), owner, &why, now_unix()).await?,
-                        Processed::Failed,
-                    );
-                }
-            };
+            Ok(c) => c,
+            Err(e) => {
+                let why = format!("cannot answer the message: {e:#}");
+                tracing::warn!(case = %id, "processing failed");
+                return self.finish(
+                    cases::fail(&self.store, id, Some(owner), owner, &why, now_unix()).await?,
+                    Processed::Failed,
+                );
+            }
+        };
         // Staff looked at it and said a person wrote it: its automatic signs no longer count.
         if consultation.question.automatic.is_some()
             && cases::answer_automatic_ordered(&self.store, id).await?
