@@ -98,7 +98,7 @@ impl Templates {
                         name: format!("built-in {optional}"),
                         reason: "missing from the binary".into(),
                     })?;
-                env.add_template(*optional, source)
+                env.add_template(optional, source)
                     .map_err(|e| template_error(Path::new(""), &e))?;
             }
         }
