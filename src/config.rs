@@ -1,10 +1,12 @@
 //! One validated [`Config`] from a TOML file and `CODEDESK_*` variables. Secrets are read from a
 //! variable or a file named in the config, never stored in it and never printed.
 
+mod desk_section;
 mod desks;
 mod oauth2;
 mod web;
 
+pub use desk_section::DeskSection;
 pub use desks::{DeskConfig, ExtraMailbox};
 pub use oauth2::{AuthMethod, OAuth2Config, OAuth2Endpoints, Provider, ServerPreset};
 pub use web::{WebConfig, WebLimits};
@@ -36,6 +38,8 @@ pub struct Config {
     pub web: WebConfig,
     /// How long message bodies are kept.
     pub retention: RetentionConfig,
+    /// The desk's time zone and acknowledgements.
+    pub desk: DeskSection,
     /// More consult mailboxes beside `[mailbox]`, by name (`[mailboxes.NAME]`).
     pub mailboxes: BTreeMap<String, ExtraMailbox>,
 }
@@ -360,6 +364,7 @@ const SECTIONS: &[&str] = &[
     "reply",
     "web",
     "retention",
+    "desk",
 ];
 
 const SERVER_KEYS: &[&str] = &[
@@ -558,6 +563,7 @@ impl Config {
             .context("[retention] purge_after")?;
         self.outbox.timeout().context("[outbox] timeout")?;
         self.web.limits()?;
+        self.desk.validate()?;
         self.validate_desks()?;
         self.validate_oauth2()?;
         Ok(())
@@ -671,6 +677,31 @@ mod tests {
         assert_eq!(
             unknown_variables(names, &c),
             ["CODEDESK_DATABSE_URL", "CODEDESK_IMAP_PASSWORD"]
+        );
+    }
+
+    #[test]
+    fn the_desk_zone_is_an_iana_name_and_a_wrong_one_says_so() {
+        let c = load("[desk]\ntimezone = \"America/Chicago\"\n", &[]).unwrap();
+        assert_eq!(c.desk.zone().unwrap().name(), "America/Chicago");
+        assert!(c.desk.acknowledge);
+        let c = load(
+            "",
+            &[
+                ("CODEDESK_DESK_TIMEZONE", "Europe/Berlin"),
+                ("CODEDESK_DESK_ACKNOWLEDGE", "false"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(c.desk.zone().unwrap().name(), "Europe/Berlin");
+        assert!(!c.desk.acknowledge);
+        let e = format!(
+            "{:#}",
+            load("[desk]\ntimezone = \"Central Time\"\n", &[]).unwrap_err()
+        );
+        assert!(
+            e.contains("[desk] timezone") && e.contains("America/Chicago"),
+            "{e}"
         );
     }
 

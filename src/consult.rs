@@ -54,18 +54,20 @@ pub async fn consult(
 }
 
 /// As [`consult`], dated by the message: a question is answered as of the day it was written
-/// (its Date header, in the sender's zone) when that is not after `today`, else as of `today`.
-/// A question sent on September 30 is answered from that fiscal year's code set however late it
-/// is processed.
+/// (its Date header) in the desk's `zone` when that is not after `today`, else as of `today`.
+/// A question sent on the evening of September 30 where the desk is, whatever offset its Date
+/// header was written in, is answered from that fiscal year's code set however late it is
+/// processed.
 pub async fn consult_as_written(
     catalog: &Catalog,
     raw: &[u8],
     limits: &Limits,
     today: Date,
+    zone: &crate::date::Zone,
 ) -> Result<Consultation> {
     let written = question::parse(raw, limits)
         .date
-        .map(question::MailDate::local_date)
+        .map(|d| zone.date_of(d.timestamp))
         .filter(|d| *d <= today);
     consult(catalog, raw, limits, written.unwrap_or(today)).await
 }

@@ -1,5 +1,6 @@
-//! Calendar dates (days since 1970-01-01) for code validity and dates of service; no clock here
-//! except [`Date::today`], which only the shell calls.
+//! Calendar dates (days since 1970-01-01) for code validity and dates of service, and the desk's
+//! time [`Zone`] that turns an instant into a local date and time; no clock here except
+//! [`Date::today`], which only the shell calls, and no tzdb look-up (the shell finds the zone).
 
 use std::fmt;
 use std::str::FromStr;
@@ -129,6 +130,91 @@ impl<'de> serde::Deserialize<'de> for Date {
     }
 }
 
+/// A time zone (the desk's `[desk] timezone`): an instant's local date and wall-clock time.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Zone(jiff::tz::TimeZone);
+
+impl Default for Zone {
+    fn default() -> Self {
+        Zone::utc()
+    }
+}
+
+impl Zone {
+    /// UTC.
+    pub fn utc() -> Zone {
+        Zone(jiff::tz::TimeZone::UTC)
+    }
+
+    /// A zone the shell looked up (in the system tzdb).
+    pub fn new(tz: jiff::tz::TimeZone) -> Zone {
+        Zone(tz)
+    }
+
+    /// Its IANA name (`America/Chicago`), or `UTC`/the fixed offset when it has none.
+    pub fn name(&self) -> String {
+        match self.0.iana_name() {
+            Some(name) => name.to_string(),
+            None => format!("UTC{}", self.offset_label(0)),
+        }
+    }
+
+    /// The offset from UTC, in seconds, at Unix second `unix`.
+    pub fn offset_secs(&self, unix: i64) -> i64 {
+        match jiff::Timestamp::from_second(unix) {
+            Ok(ts) => i64::from(self.0.to_offset(ts).seconds()),
+            Err(_) => 0,
+        }
+    }
+
+    /// The local date at Unix second `unix`.
+    pub fn date_of(&self, unix: i64) -> Date {
+        let local = unix + self.offset_secs(unix);
+        Date::from_days(local.div_euclid(86_400) as i32)
+    }
+
+    /// The first second of `date` here (the day's start, after a gap if one falls at midnight).
+    pub fn start_of_day(&self, date: Date) -> i64 {
+        let (y, m, d) = date.ymd();
+        jiff::civil::Date::new(y as i16, m as i8, d as i8)
+            .and_then(|day| day.to_zoned(self.0.clone()))
+            .map(|z| z.timestamp().as_second())
+            .unwrap_or_else(|_| i64::from(date.days()) * 86_400)
+    }
+
+    /// `2026-09-30 21:00 CDT`: the local date and time at Unix second `unix`, with the zone's
+    /// abbreviation (or its offset, `+0530`, where the tzdb gives none but a number).
+    pub fn time_label(&self, unix: i64) -> String {
+        let local = unix + self.offset_secs(unix);
+        let date = Date::from_days(local.div_euclid(86_400) as i32);
+        let rem = local.rem_euclid(86_400);
+        let abbreviation = jiff::Timestamp::from_second(unix)
+            .map(|ts| self.0.to_offset_info(ts).abbreviation().to_string())
+            .unwrap_or_default();
+        let zone = if abbreviation.is_empty()
+            || abbreviation.starts_with(['+', '-'])
+            || abbreviation.bytes().all(|b| b.is_ascii_digit())
+        {
+            match self.offset_secs(unix) {
+                0 => "UTC".to_string(),
+                off => self.offset_label(off),
+            }
+        } else {
+            abbreviation
+        };
+        format!("{date} {:02}:{:02} {zone}", rem / 3600, (rem % 3600) / 60)
+    }
+
+    fn offset_label(&self, off: i64) -> String {
+        if off == 0 {
+            return String::new();
+        }
+        let sign = if off < 0 { '-' } else { '+' };
+        let off = off.abs();
+        format!("{sign}{:02}{:02}", off / 3600, off % 3600 / 60)
+    }
+}
+
 fn is_leap(y: i32) -> bool {
     (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
 }
@@ -202,6 +288,33 @@ mod tests {
             assert!(bad.parse::<Date>().is_err(), "{bad}");
         }
         assert_eq!(Date::parse_compact("        "), None);
+    }
+
+    fn chicago() -> Zone {
+        Zone::new(jiff::tz::TimeZone::get("America/Chicago").expect("the system tzdb"))
+    }
+
+    #[test]
+    fn a_zone_gives_the_local_date_and_time_of_an_instant() {
+        // 2026-10-01 02:00 UTC is 21:00 on September 30 in Chicago (CDT, -5).
+        let at = i64::from(Date::from_ymd(2026, 10, 1).unwrap().days()) * 86_400 + 2 * 3600;
+        assert_eq!(Zone::utc().date_of(at).to_string(), "2026-10-01");
+        assert_eq!(chicago().date_of(at).to_string(), "2026-09-30");
+        assert_eq!(chicago().time_label(at), "2026-09-30 21:00 CDT");
+        assert_eq!(Zone::utc().time_label(at), "2026-10-01 02:00 UTC");
+        assert_eq!(chicago().name(), "America/Chicago");
+        // In January Chicago is CST, -6.
+        let winter = i64::from(Date::from_ymd(2026, 1, 13).unwrap().days()) * 86_400;
+        assert_eq!(chicago().time_label(winter), "2026-01-12 18:00 CST");
+        let day = Date::from_ymd(2026, 9, 30).unwrap();
+        assert_eq!(
+            chicago().start_of_day(day),
+            i64::from(day.days()) * 86_400 + 5 * 3600
+        );
+        assert_eq!(
+            Zone::utc().start_of_day(day),
+            i64::from(day.days()) * 86_400
+        );
     }
 
     #[test]

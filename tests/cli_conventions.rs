@@ -162,6 +162,37 @@ fn check_config_changes_nothing() {
 }
 
 #[test]
+fn check_config_names_the_desk_zone_and_refuses_a_wrong_one() {
+    let dir = TempDir::new("check-zone");
+    let out = codedesk(dir.path())
+        .env("CODEDESK_DESK_TIMEZONE", "America/Chicago")
+        .arg("check-config")
+        .output()
+        .unwrap();
+    let printed = text(&out);
+    assert!(
+        printed.contains("ok      time zone: America/Chicago ([desk] timezone); now "),
+        "{printed}"
+    );
+    assert!(
+        printed.contains(" CST") || printed.contains(" CDT"),
+        "{printed}"
+    );
+    let out = codedesk(dir.path())
+        .env("CODEDESK_DESK_TIMEZONE", "Chicago time")
+        .arg("check-config")
+        .output()
+        .unwrap();
+    let printed = text(&out);
+    assert!(!out.status.success(), "{printed}");
+    assert!(
+        printed.contains("[desk] timezone = \"Chicago time\"")
+            && printed.contains("\"America/Chicago\""),
+        "the error names the key and an example: {printed}"
+    );
+}
+
+#[test]
 fn check_config_does_not_migrate_a_postgres_database() {
     use sqlx::Connection;
     let rt = tokio::runtime::Runtime::new().unwrap();

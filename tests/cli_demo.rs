@@ -35,10 +35,24 @@ fn the_demo_answers_its_example_questions_from_an_empty_folder() {
         .filter_map(|e| e.ok())
         .filter(|e| e.path().extension().is_some_and(|x| x == "eml"))
         .collect();
-    assert_eq!(replies.len(), 5, "one .eml per reply sent");
+    // One .eml per reply sent, and one acknowledgement for each of the two held cases.
+    assert!(
+        stdout.contains("(7 .eml files: 5 replies, 2 acknowledgements of held cases)"),
+        "{stdout}"
+    );
+    assert_eq!(
+        replies.len(),
+        7,
+        "one .eml per reply sent or acknowledgement"
+    );
+    let mut acknowledgements = 0;
     for r in replies {
         let raw = std::fs::read_to_string(r.path()).unwrap();
         assert!(raw.contains("Auto-Submitted: auto-replied"), "{raw}");
         assert!(!raw.contains("{{"), "no template syntax in a reply");
+        if raw.contains("the coding desk has received it") {
+            acknowledgements += 1;
+        }
     }
+    assert_eq!(acknowledgements, 2);
 }

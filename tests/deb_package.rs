@@ -113,6 +113,8 @@ fn the_deb_holds_the_binary_units_config_and_data_folder() {
         .unwrap_or_else(|| panic!("no Depends: {info}"));
     assert!(depends.contains("libc6 (>= 2."), "{depends}");
     assert!(depends.contains("adduser"), "{depends}");
+    // [desk] timezone reads the system's time zone database.
+    assert!(depends.contains("tzdata"), "{depends}");
     // The control members: maintainer scripts (executable: `*`), conffiles, md5sums.
     for member in ["postinst", "prerm", "postrm", "conffiles", "md5sums"] {
         let line = info

@@ -148,9 +148,13 @@ async fn seed_reply(
 
 /// Serves the page on 127.0.0.1 (any free port) in this test's runtime; returns its base URL.
 async fn start(store: &Store) -> String {
+    start_with(store, Config::default()).await
+}
+
+/// As [`start`], with this configuration (its `[web] listen` is set here).
+async fn start_with(store: &Store, mut config: Config) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let mut config = Config::default();
     config.web.listen = addr.to_string();
     let app = router(AppState::new(store.clone(), config));
     tokio::spawn(async move {
@@ -260,6 +264,39 @@ async fn staff_cannot_open_admin_pages_and_admins_change_accounts_and_senders() 
         audit.contains("user.add") && audit.contains("senders.update"),
         "{audit}"
     );
+}
+
+/// `[desk] timezone`: the queue, the case page and its history show local times with the
+/// zone, not UTC.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_page_shows_times_in_the_desk_zone() {
+    let db = TestDb::new(Engine::Sqlite).await;
+    accounts(&db.store).await;
+    let id = seed(
+        &db.store,
+        1,
+        "Is 99213 right?",
+        "Billed 99213.",
+        CaseState::Held,
+    )
+    .await;
+    let mut config = Config::default();
+    config.desk.timezone = Some("America/Chicago".into());
+    let zone = config.desk.zone().unwrap();
+    let url = start_with(&db.store, config).await;
+    let found = browser("localtime", &url, serde_json::json!({ "case": id })).await;
+    let case = cases::get(&db.store, CaseId(id)).await.unwrap().unwrap();
+    let local = zone.time_label(case.received_at);
+    let utc = codedesk::date::Zone::utc().time_label(case.received_at);
+    assert!(
+        local.ends_with(" CST") || local.ends_with(" CDT"),
+        "{local}"
+    );
+    assert_ne!(local, utc);
+    assert_eq!(found["queue_time"], local, "{found}");
+    assert_eq!(found["case_time"], local, "{found}");
+    let first = cases::events(&db.store, CaseId(id)).await.unwrap()[0].at;
+    assert_eq!(found["history_first"], zone.time_label(first), "{found}");
 }
 
 async fn state_of(store: &Store, id: i64) -> CaseState {

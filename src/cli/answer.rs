@@ -40,7 +40,11 @@ pub async fn run(config: &Config, args: Args) -> Result<ExitCode> {
     }
     let store = Store::connect(&config.database.url).await?;
     let catalog = Catalog::open(store, &config.index.dir).await?;
-    let today = args.date.unwrap_or_else(Date::today);
+    // Today where the desk is (`[desk] timezone`).
+    let today = match args.date {
+        Some(d) => d,
+        None => config.desk.zone()?.date_of(crate::worker::now_unix_pub()),
+    };
     let consultation = consult(&catalog, &raw, &Limits::default(), today).await?;
     let mut out = std::io::stdout().lock();
     if args.json {

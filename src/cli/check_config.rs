@@ -31,6 +31,19 @@ fn report(what: &str, result: Result<String>) -> bool {
 pub async fn run(config: &Config) -> Result<ExitCode> {
     println!("ok      configuration: every key is known and every value valid");
     let mut all_ok = true;
+    // Loading checked the name; this says which zone the desk's dates are in.
+    all_ok &= report(
+        "time zone",
+        config.desk.zone().map(|zone| {
+            let source = if config.desk.timezone.is_some() {
+                "[desk] timezone"
+            } else {
+                "the machine's zone; set [desk] timezone to change it"
+            };
+            let now = crate::worker::now_unix_pub();
+            format!("{} ({source}); now {}", zone.name(), zone.time_label(now))
+        }),
+    );
     let store = Store::connect_unchanged(&config.database.url).await;
     let mut pending = Vec::new();
     let database = match &store {

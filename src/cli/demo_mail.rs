@@ -104,6 +104,7 @@ pub async fn run(config: &Config, dir: &Path) -> Result<()> {
 
     println!("\n{:<44} {:<9} what happened", "question", "state");
     let (mut held, mut ignored, mut replies, mut failed) = (0, 0, 0, 0);
+    let mut acknowledged = 0;
     for (name, mid) in &asked {
         let case: Option<Case> = match mid {
             Some(mid) => cases::find_by_message_id(&store, mid).await?,
@@ -141,6 +142,13 @@ pub async fn run(config: &Config, dir: &Path) -> Result<()> {
                 }
                 if state == cases::CaseState::Held {
                     what.push_str(", waiting for staff");
+                    if crate::store::acknowledgements::get(&store, case.id)
+                        .await?
+                        .is_some_and(|a| a.state == "sent")
+                    {
+                        acknowledged += 1;
+                        what.push_str(" (acknowledged)");
+                    }
                 }
                 what
             }
@@ -154,7 +162,10 @@ pub async fn run(config: &Config, dir: &Path) -> Result<()> {
         "\n{} questions, {stored} stored: {replies} replies sent, {held} held for staff, {ignored} ignored, {failed} failed.",
         asked.len()
     );
-    println!("Replies: {} ({written} .eml files)", outbox.display());
+    println!(
+        "Replies: {} ({written} .eml files: {replies} replies, {acknowledged} acknowledgements of held cases)",
+        outbox.display()
+    );
     println!(
         "Held and failed cases: codedesk queue   Database: {}",
         demo.database.url

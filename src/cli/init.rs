@@ -156,6 +156,11 @@ listen = "127.0.0.1:8025"      # the staff page; keep it on loopback behind a TL
 
 [retention]
 # purge_after = "90d"          # delete message bodies of closed cases after this age
+
+[desk]
+# timezone = "America/Chicago" # the desk's day: dates of service, the staff page (default: the machine's zone)
+# acknowledge = true           # tell the asker, once, that a question held for staff was received
+# answer_expected = "within one working day"   # when the acknowledgement says an answer comes
 "#,
         note = s.note,
         data_dir_arg = match &args.data_dir {

@@ -276,7 +276,11 @@ pub async fn consulted(catalog: &Catalog) -> Result<String> {
 pub async fn run(config: &Config, args: Args) -> Result<ExitCode> {
     let store = Store::connect(&config.database.url).await?;
     let catalog = Catalog::open(store.clone(), &config.index.dir).await?;
-    let date = args.date.unwrap_or_else(Date::today);
+    // Today where the desk is (`[desk] timezone`).
+    let date = match args.date {
+        Some(d) => d,
+        None => config.desk.zone()?.date_of(crate::worker::now_unix_pub()),
+    };
     let mut views = Vec::new();
     let mut unknown = Vec::new();
     for raw in &args.codes {

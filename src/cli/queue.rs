@@ -1,5 +1,5 @@
 //! `codedesk queue`: the cases waiting for staff (held) or in trouble (failed), until the staff
-//! page shows them.
+//! page shows them; times in the desk's zone (`[desk] timezone`).
 
 use crate::config::Config;
 use crate::store::Store;
@@ -28,6 +28,7 @@ pub async fn run(config: &Config, args: Args) -> Result<ExitCode> {
             .map(|s| s.parse())
             .collect::<Result<Vec<CaseState>>>()?
     };
+    let zone = config.desk.zone()?;
     let store = Store::connect(&config.database.url).await?;
     let filter = CaseFilter {
         states: states.clone(),
@@ -48,7 +49,7 @@ pub async fn run(config: &Config, args: Args) -> Result<ExitCode> {
             "{:>7}  {:<7}  {}  {:<30}  {}  {}",
             c.id.to_string(),
             c.state.as_str(),
-            crate::store::rfc3339(c.received_at),
+            zone.time_label(c.received_at),
             c.sender.as_deref().unwrap_or("-"),
             c.subject.as_deref().unwrap_or(""),
             why

@@ -3,7 +3,6 @@
 
 use crate::codes::{Catalog, CodeSystem};
 use crate::config::Config;
-use crate::date::Date;
 use crate::store::Store;
 use anyhow::Result;
 use serde::Serialize;
@@ -42,7 +41,7 @@ pub async fn run(config: &Config, args: Args) -> Result<ExitCode> {
     let store = Store::connect(&config.database.url).await?;
     let catalog = Catalog::open(store.clone(), &config.index.dir).await?;
     let words = args.words.join(" ");
-    let today = Date::today();
+    let today = config.desk.zone()?.date_of(crate::worker::now_unix_pub());
     let hits = catalog.search(&words, args.system, args.limit)?;
     let leads = if args.system.is_none_or(|s| s == CodeSystem::Icd10Cm) {
         catalog.index_leads(&words)

@@ -10,7 +10,8 @@ use serde::Serialize;
 /// The context every reply template renders with.
 #[derive(Debug, Serialize)]
 pub struct ReplyContext<'a> {
-    /// The template pair used: `answer`, `no_code`, `not_registered`, `over_quota`, `unprocessable`.
+    /// The template pair used: `answer`, `no_code`, `not_registered`, `over_quota`,
+    /// `unprocessable`, `acknowledgement`.
     pub kind: &'static str,
     /// The asker's display name, when the message gave one.
     pub name: Option<&'a str>,
@@ -26,6 +27,8 @@ pub struct ReplyContext<'a> {
     pub quota: Option<u32>,
     /// Why the message could not be processed (`unprocessable`).
     pub reason: Option<&'a str>,
+    /// When to expect an answer (`acknowledgement`).
+    pub expected: Option<&'a str>,
 }
 
 /// The longest display name a greeting repeats.
@@ -68,6 +71,7 @@ impl<'a> ReplyContext<'a> {
             code_sets: &[],
             quota: None,
             reason: None,
+            expected: None,
         };
         match kind {
             ReplyKind::Answer(answer) => {
@@ -87,6 +91,10 @@ impl<'a> ReplyContext<'a> {
             ReplyKind::Unprocessable(why) => {
                 ctx.kind = "unprocessable";
                 ctx.reason = Some(why);
+            }
+            ReplyKind::Acknowledgement { expected } => {
+                ctx.kind = "acknowledgement";
+                ctx.expected = Some(expected);
             }
         }
         ctx

@@ -9,7 +9,7 @@ mod render;
 mod subject;
 mod wrap;
 
-pub use render::{REQUIRED_TEMPLATES, TEMPLATE_FUEL};
+pub use render::{OPTIONAL_TEMPLATES, REQUIRED_TEMPLATES, TEMPLATE_FUEL};
 pub use subject::reply_subject;
 
 use crate::answer::Answer;
@@ -29,6 +29,11 @@ pub enum ReplyKind<'a> {
     },
     /// The message could not be processed (too large, unreadable); the reason in plain words.
     Unprocessable(&'a str),
+    /// "Received; a coder looks at it first; expect an answer ...": sent once when a case is held.
+    Acknowledgement {
+        /// When to expect the answer, as the sentence ends: "within one working day".
+        expected: &'a str,
+    },
 }
 
 /// What the reply needs besides the question: who sends it and how it is signed.

@@ -30,6 +30,10 @@ pub const REQUIRED_TEMPLATES: &[&str] = &[
     "layout.html",
 ];
 
+/// Templates a folder may leave out: the built-in copy is used (a folder made before they
+/// existed keeps working).
+pub const OPTIONAL_TEMPLATES: &[&str] = &["acknowledgement.txt", "acknowledgement.html"];
+
 /// Instructions one render may run: far above what the largest answer needs (25 codes with
 /// every note), low enough that a runaway loop in an edited template stops at once.
 pub const TEMPLATE_FUEL: u64 = 2_000_000;
@@ -85,6 +89,17 @@ impl Templates {
                 })?;
                 env.add_template_owned(name, source)
                     .map_err(|e| template_error(dir, &e))?;
+            }
+        }
+        for optional in OPTIONAL_TEMPLATES {
+            if env.get_template(optional).is_err() {
+                let source = crate::embedded::text(crate::embedded::REPLY_TEMPLATES, optional)
+                    .ok_or_else(|| ReplyError::Template {
+                        name: format!("built-in {optional}"),
+                        reason: "missing from the binary".into(),
+                    })?;
+                env.add_template(optional, source)
+                    .map_err(|e| template_error(Path::new(""), &e))?;
             }
         }
         for required in REQUIRED_TEMPLATES {

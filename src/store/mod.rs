@@ -1,6 +1,7 @@
 //! The database: connect (SQLite or PostgreSQL by the URL), migrate, and all SQL. Nothing else in
 //! the crate writes SQL.
 
+pub mod acknowledgements;
 pub mod cases;
 pub mod catalog;
 pub mod lease;
@@ -130,6 +131,12 @@ const MIGRATIONS: &[Migration] = &[
         name: "question_codes",
         sqlite: include_str!("../../migrations/sqlite/0016_question_codes.sql"),
         postgres: include_str!("../../migrations/postgres/0016_question_codes.sql"),
+    },
+    Migration {
+        version: 17,
+        name: "acknowledgements",
+        sqlite: include_str!("../../migrations/sqlite/0017_acknowledgements.sql"),
+        postgres: include_str!("../../migrations/postgres/0017_acknowledgements.sql"),
     },
 ];
 

@@ -123,12 +123,12 @@ async fn show_with(
             can_edit => matches!(s, CaseState::Held | CaseState::Approved | CaseState::Failed),
             can_reject => matches!(s, CaseState::Held | CaseState::Approved | CaseState::Failed),
             can_resend => matches!(s, CaseState::Failed | CaseState::Sent) && purged_at.is_none(),
-            purged => purged_at.map(format::time),
+            purged => purged_at.map(|t| state.zone.time_label(t)),
             can_reanswer => matches!(s, CaseState::Held | CaseState::Failed) && case.sent_at.is_none(),
             can_answer_anyway => s == CaseState::Ignored
                 && case.reason.as_deref().is_some_and(|r| r.starts_with(cases::AUTOMATIC_MAIL))
                 && purged_at.is_none(),
-            received => format::time(case.received_at),
+            received => state.zone.time_label(case.received_at),
         },
     )
 }
@@ -182,7 +182,7 @@ async fn check_version(
                 e.to_state,
                 e.detail.as_deref().unwrap_or("a change"),
                 e.actor,
-                format::time(e.at)
+                state.zone.time_label(e.at)
             )
         })
         .unwrap_or_default();

@@ -60,6 +60,8 @@ pub struct AppState {
     metrics: Arc<metrics::MetricsCache>,
     /// Each desk's mailbox key (as cases store it) and its name, for staff limited to desks.
     desk_names: Arc<Vec<(String, String)>>,
+    /// The desk's zone (`[desk] timezone`): "today" and every time shown are in it.
+    pub zone: crate::date::Zone,
 }
 
 /// Each configured desk's mailbox key and name (a desk whose mailbox cannot be described is
@@ -90,9 +92,18 @@ impl AppState {
                 .limits()
                 .expect("the default [web] limits parse")
         });
+        // A loaded config was validated; one built in code falls back to UTC.
+        let zone = config.desk.zone().unwrap_or_else(|e| {
+            tracing::warn!("{e:#}; times are shown in UTC");
+            crate::date::Zone::utc()
+        });
         AppState {
             store,
-            templates: Arc::new(render::environment(dir.is_dir().then_some(dir))),
+            templates: Arc::new(render::environment(
+                dir.is_dir().then_some(dir),
+                zone.clone(),
+            )),
+            zone,
             login_gate: Arc::new(login_gate::LoginGate::new(
                 limits.password_checks,
                 limits.password_check_queue,

@@ -67,7 +67,9 @@ pub async fn queue(
     let (rows, more) = staff_cases::queue(&state.store, &query).await?;
     let counts = cases::counts_by_state(&state.store).await?;
     let now = format::now();
-    let dash = staff_cases::dashboard(&state.store, now - now.rem_euclid(86_400)).await?;
+    // Today's figures count from the desk's midnight.
+    let today_start = state.zone.start_of_day(state.zone.date_of(now));
+    let dash = staff_cases::dashboard(&state.store, today_start).await?;
     let total: i64 = counts.iter().map(|(_, n)| n).sum();
     let tabs: Vec<minijinja::Value> = TAB_ORDER
         .iter()

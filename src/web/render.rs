@@ -31,10 +31,11 @@ fn embedded(name: &str) -> Option<String> {
         .map(|(_, s)| s.to_string())
 }
 
-/// The template environment: a file in `dir` (if given) wins over the built-in copy.
-pub fn environment(dir: Option<PathBuf>) -> Environment<'static> {
+/// The template environment: a file in `dir` (if given) wins over the built-in copy; the `time`
+/// filter shows Unix seconds in `zone`, with the zone's abbreviation.
+pub fn environment(dir: Option<PathBuf>, zone: crate::date::Zone) -> Environment<'static> {
     let mut env = Environment::new();
-    env.add_filter("time", super::format::time);
+    env.add_filter("time", move |secs: i64| zone.time_label(secs));
     env.add_filter("age", super::format::age);
     env.set_loader(move |name| {
         if let Some(dir) = &dir {
@@ -52,7 +53,7 @@ pub fn environment(dir: Option<PathBuf>) -> Environment<'static> {
 /// The error page, from the built-in templates (it must render even when the folder is broken).
 pub fn error_page(status: u16, title: &str, message: &str) -> String {
     static ENV: OnceLock<Environment<'static>> = OnceLock::new();
-    let env = ENV.get_or_init(|| environment(None));
+    let env = ENV.get_or_init(|| environment(None, crate::date::Zone::utc()));
     env.get_template("error.html")
         .and_then(|t| {
             t.render(minijinja::context! { status => status, title => title, message => message })

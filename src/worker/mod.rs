@@ -3,6 +3,7 @@
 //! lose one, and never hold a database transaction across network I/O. Logs at info and above
 //! carry case ids and counts, never message text, addresses or secrets.
 
+mod acknowledge;
 mod caught;
 mod desks;
 mod ingest;
@@ -45,6 +46,19 @@ pub struct Worker {
     last_purge: std::sync::Mutex<Option<std::time::Instant>>,
     /// The database URL, for the ingest lease's own connection (never logged).
     database_url: String,
+    /// `[desk]`: the zone of the desk's days and the acknowledgement of held cases.
+    desk_day: DeskDay,
+}
+
+/// `[desk]` as the worker uses it.
+#[derive(Clone, Debug)]
+struct DeskDay {
+    /// The zone dates of service, "today" and purge days are taken in.
+    zone: crate::date::Zone,
+    /// Acknowledge held cases.
+    acknowledge: bool,
+    /// When the acknowledgement says to expect an answer.
+    answer_expected: String,
 }
 
 /// Tuning that is not configuration.
@@ -149,6 +163,11 @@ impl Worker {
             purge_after: config.retention.purge_after_secs()?,
             last_purge: std::sync::Mutex::new(None),
             database_url: config.database.url.clone(),
+            desk_day: DeskDay {
+                zone: config.desk.zone()?,
+                acknowledge: config.desk.acknowledge,
+                answer_expected: config.desk.answer_expected.clone(),
+            },
         })
     }
 

@@ -6,7 +6,6 @@ use super::caught::{PROCESSING_PANICKED, Panicked, caught};
 use super::policy::{Decision, ReplyChoice, SenderHistory, log_reason};
 use super::{Worker, now_unix};
 use crate::consult::consult_as_written;
-use crate::date::Date;
 use crate::question::address_key;
 use crate::reply::{self, ReplyKind};
 use crate::store::cases::{self, Body, CaseId, CaseState, StoredReply};
@@ -109,19 +108,27 @@ impl Worker {
         }
         let raw = raw.unwrap_or_default();
         let truncated = case.raw_size > raw.len() as i64;
-        let today = Date::from_days((now_unix() / 86_400) as i32);
-        let mut consultation =
-            match consult_as_written(&self.catalog, &raw, &self.settings.limits, today).await {
-                Ok(c) => c,
-                Err(e) => {
-                    let why = format!("cannot answer the message: {e:#}");
-                    tracing::warn!(case = %id, "processing failed");
-                    return self.finish(
-                        cases::fail(&self.store, id, Some(owner), owner, &why, now_unix()).await?,
-                        Processed::Failed,
-                    );
-                }
-            };
+        // "Today" and the question's own date are the desk's, in its zone, not UTC's.
+        let today = self.desk_day.zone.date_of(now_unix());
+        let mut consultation = match consult_as_written(
+            &self.catalog,
+            &raw,
+            &self.settings.limits,
+            today,
+            &self.desk_day.zone,
+        )
+        .await
+        {
+            Ok(c) => c,
+            Err(e) => {
+                let why = format!("cannot answer the message: {e:#}");
+                tracing::warn!(case = %id, "processing failed");
+                return self.finish(
+                    cases::fail(&self.store, id, Some(owner), owner, &why, now_unix()).await?,
+                    Processed::Failed,
+                );
+            }
+        };
         // Staff looked at it and said a person wrote it: its automatic signs no longer count.
         if consultation.question.automatic.is_some()
             && cases::answer_automatic_ordered(&self.store, id).await?
@@ -281,6 +288,21 @@ impl Worker {
         }
         if !cases::record_reply_and_route(&self.store, id, owner, &stored, to, &why, now).await? {
             return Ok(Processed::Lost);
+        }
+        // The case is held whatever happens to its acknowledgement.
+        if to == CaseState::Held
+            && let Err(e) = self
+                .acknowledge(
+                    id,
+                    &case.mailbox,
+                    question,
+                    &stored.case_ref,
+                    choice,
+                    hold_anyway.as_deref(),
+                )
+                .await
+        {
+            tracing::warn!(case = %id, error = %format!("{e:#}"), "cannot record the acknowledgement");
         }
         self.routed(id, to)
     }

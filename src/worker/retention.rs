@@ -47,7 +47,8 @@ impl Worker {
                 }
             }
         }
-        let cutoff_day = crate::date::Date::from_days(((now - age).max(0) / 86_400) as i32);
+        // IMAP's SEARCH BEFORE takes a day: the desk's day of the cutoff.
+        let cutoff_day = self.desk_day.zone.date_of((now - age).max(0));
         for desk in &self.desks {
             if let Some(config) = &desk.imap {
                 let tokens = desk.tokens.clone();

@@ -354,6 +354,20 @@ scenarios.search = async (browser) => {
   await context.close();
 };
 
+// Times in the desk's zone: the queue's Received column, the case page's and its history's.
+scenarios.localtime = async (browser) => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await login(page, params.staff.email, params.staff.password);
+  found.queue_time = (await page.locator('#queue td.received .time').first().textContent()).trim();
+  await shot(page, 'localtime-queue');
+  await openCase(page, params.case);
+  found.case_time = (await page.textContent('#received')).trim();
+  found.history_first = (await page.locator('#history tbody tr td').first().textContent()).trim();
+  await shot(page, 'localtime-case');
+  await context.close();
+};
+
 const run = scenarios[scenario];
 if (!run) {
   console.error(`unknown scenario ${scenario}: known are ${Object.keys(scenarios).join(', ')}`);

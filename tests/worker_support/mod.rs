@@ -44,6 +44,11 @@ pub struct DeskOptions {
     pub senders: String,
     /// An `[outbox]` section instead of the rig's SMTP submission (e.g. a file outbox).
     pub outbox: Option<String>,
+    /// `[desk] acknowledge`: off unless a test is about acknowledgements, so the other tests'
+    /// counts of the asker's mail are of replies only.
+    pub acknowledge: bool,
+    /// More lines of `[desk]` (timezone, answer_expected).
+    pub desk: String,
 }
 
 impl Default for DeskOptions {
@@ -55,6 +60,8 @@ impl Default for DeskOptions {
             rate_per_hour: 100_000,
             senders: String::new(),
             outbox: None,
+            acknowledge: false,
+            desk: String::new(),
         }
     }
 }
@@ -123,6 +130,9 @@ rate_per_hour = {rate}
 [reply]
 message_id_domain = "desk.example.test"
 templates = "{templates}"
+[desk]
+acknowledge = {acknowledge}
+{desk}
 "#,
             templates = Path::new(env!("CARGO_MANIFEST_DIR"))
                 .join("templates")
@@ -135,6 +145,8 @@ templates = "{templates}"
             review = options.review,
             rate = options.rate_per_hour,
             senders = options.senders,
+            acknowledge = options.acknowledge,
+            desk = options.desk,
         );
         std::fs::write(&config, toml + &options.extra_config).unwrap();
         let log = dir.path().join("worker.log");
