@@ -236,7 +236,8 @@ scenarios.hostile = async (browser) => {
   let framePwned;
   try {
     await inner.waitForFunction(() => [...document.images].every((i) => i.complete), null, { timeout: 10000 });
-    await inner.evaluate(() => new Promise((r) => setTimeout(r, 50)));
+    // One turn of the page's own event loop (the frame is sandboxed: its timers need not run).
+    await page.evaluate(() => new Promise((r) => setTimeout(r, 50)));
     framePwned = await inner.evaluate(() => window.__pwned ?? null);
   } catch (e) {
     throw new Error(`cannot look inside the reply frame, so whether a script ran there is unknown: ${e.message}`);
