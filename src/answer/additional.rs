@@ -45,12 +45,23 @@ pub struct AdditionalFit {
     pub words: Vec<String>,
 }
 
+/// Words every such note has.
+const NOTE_WORDS: &[&str] = &["code", "identify", "use", "additional", "any", "associated"];
+
 /// For each note, the one candidate the words fit clearly best, sharing at least three terms
 /// with the question and at least one beyond the note's own words.
 pub fn additional_fits(text: &str, notes: &[AdditionalNote]) -> Vec<AdditionalFit> {
     let question = polar_words(text);
     let mut out: Vec<AdditionalFit> = Vec::new();
     for n in notes {
+        // A note about something the question does not mention is not read further.
+        let note_terms = polar_words(&n.text);
+        if !note_terms
+            .iter()
+            .any(|t| question.contains(t) && !NOTE_WORDS.contains(&t.as_str()))
+        {
+            continue;
+        }
         let mut scored: Vec<(i32, &ChildCode)> = n
             .candidates
             .iter()
@@ -65,7 +76,6 @@ pub fn additional_fits(text: &str, notes: &[AdditionalNote]) -> Vec<AdditionalFi
             continue;
         }
         let shared = shared_terms(&pick.description, &question);
-        let note_terms = polar_words(&n.text);
         if shared.len() < 3
             || shared.iter().all(|t| note_terms.contains(t))
             || out.iter().any(|o| o.code == pick.code)

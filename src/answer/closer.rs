@@ -209,12 +209,35 @@ pub fn polar_words(text: &str) -> BTreeSet<String> {
 /// severity" reads as no severity stated, and a range of numbers is one term.
 fn description_terms(description: &str) -> BTreeSet<String> {
     let t = description.to_lowercase();
-    let mut out: BTreeSet<String> = ranges(&t).into_iter().collect();
-    let spaced = without_ranges(&t).replace(',', " , ");
-    let tokens: Vec<&str> = spaced
-        .split(|c: char| !(c.is_alphanumeric() || c == ','))
-        .filter(|w| !w.is_empty())
-        .collect();
+    let has_range = t
+        .as_bytes()
+        .windows(2)
+        .any(|w| w[0].is_ascii_digit() && w[1] == b'-');
+    let mut out: BTreeSet<String> = BTreeSet::new();
+    let plain;
+    let text = if has_range {
+        out.extend(ranges(&t));
+        plain = without_ranges(&t);
+        plain.as_str()
+    } else {
+        t.as_str()
+    };
+    // Words, and each comma as a token of its own.
+    let mut tokens: Vec<&str> = Vec::new();
+    for piece in text.split_inclusive(',') {
+        let (words, comma) = match piece.strip_suffix(',') {
+            Some(w) => (w, true),
+            None => (piece, false),
+        };
+        tokens.extend(
+            words
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty()),
+        );
+        if comma {
+            tokens.push(",");
+        }
+    }
     let mut negate = false;
     let mut list = false;
     let mut next_negated = false;
