@@ -139,13 +139,7 @@ pub fn note_targets(text: &str) -> Vec<String> {
 mod tests {
     use super::*;
 
-    fn kid(code: &str, d: &str) -> ChildCode {
-        ChildCode {
-            code: code.into(),
-            description: d.into(),
-            billable: true,
-        }
-    }
+    use crate::answer::tests::billable_child as kid;
 
     #[test]
     fn the_site_of_the_ulcer_is_chosen_among_the_codes_the_note_points_to() {

@@ -521,13 +521,7 @@ pub fn sentence(c: &CloserCode) -> String {
 mod tests {
     use super::*;
 
-    fn kid(code: &str, d: &str) -> ChildCode {
-        ChildCode {
-            code: code.into(),
-            description: d.into(),
-            billable: true,
-        }
-    }
+    use crate::answer::tests::billable_child as kid;
 
     #[test]
     fn negation_is_kept_apart_from_the_word() {

@@ -178,13 +178,7 @@ pub fn sentences(n: &NearCode) -> Vec<String> {
 mod tests {
     use super::*;
 
-    fn kid(code: &str, d: &str) -> ChildCode {
-        ChildCode {
-            code: code.into(),
-            description: d.into(),
-            billable: true,
-        }
-    }
+    use crate::answer::tests::billable_child as kid;
 
     #[test]
     fn the_placeholder_x_is_put_in() {

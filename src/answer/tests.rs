@@ -3,6 +3,15 @@
 use super::*;
 use crate::codes::{CodeVersion, MueLimit};
 
+/// A billable code below another, as the catalog lists it (the unit tests of the fits share it).
+pub(crate) fn billable_child(code: &str, description: &str) -> ChildCode {
+    ChildCode {
+        code: code.into(),
+        description: description.into(),
+        billable: true,
+    }
+}
+
 fn d(s: &str) -> Date {
     s.parse().unwrap()
 }
