@@ -178,7 +178,9 @@ pub fn skipped(needs: &str, how: &str) {
             .append(true)
             .open(report)
         {
-            let _ = writeln!(f, "{line}");
+            // One write of the whole line: tests skip on parallel threads, and `writeln!` writes
+            // the line and its newline apart, so two reports could interleave.
+            let _ = f.write_all(format!("{line}\n").as_bytes());
         }
     }
 }
