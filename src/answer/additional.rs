@@ -3,7 +3,7 @@
 //! L97.5-)", and "ulcer R heel, fat layer exposed" fits L97.412 among the codes below L97.4 and
 //! L97.5. A suggestion from the official descriptions, never a coding decision. Pure.
 
-use super::closer::{fit, polar_words, shared_terms, term_words};
+use super::closer::{fit, polar_words, quoted, shared_terms, term_words};
 use crate::codes::ChildCode;
 use serde::Serialize;
 
@@ -99,12 +99,7 @@ pub fn additional_fits(text: &str, notes: &[AdditionalNote]) -> Vec<AdditionalFi
 
 /// The sentence an answer gives for a fit.
 pub fn sentence(f: &AdditionalFit) -> String {
-    let said = f
-        .words
-        .iter()
-        .map(|w| format!("\"{w}\""))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let said = quoted(&f.words);
     format!(
         "{} has the note \"{}: {}\" (at {}): of the codes below {}, the words of your question ({said}) fit {} ({}) best; the note puts it after {}.",
         f.named,

@@ -487,14 +487,18 @@ pub fn term_words(t: &str, question: &BTreeSet<String>) -> String {
     }
 }
 
-/// The sentence the reply opens with for a closer code.
-pub fn sentence(c: &CloserCode) -> String {
-    let said = c
-        .words
+/// Words as a reply quotes them: "right", "heel".
+pub fn quoted(words: &[String]) -> String {
+    words
         .iter()
         .map(|w| format!("\"{w}\""))
         .collect::<Vec<_>>()
-        .join(", ");
+        .join(", ")
+}
+
+/// The sentence the reply opens with for a closer code.
+pub fn sentence(c: &CloserCode) -> String {
+    let said = quoted(&c.words);
     if c.asked_header {
         format!(
             "Of the billable codes below {}, the words of your question ({said}) fit {} ({}) best.",
