@@ -168,7 +168,7 @@ pub async fn gather(catalog: &Catalog, question: &Question, refs: &[CodeRef]) ->
         index_entries(catalog, code, &mut have, &mut entries)?;
     }
     let related = related_codes(catalog, &entries, refs)?;
-    let additional = additional_notes(catalog, &entries, refs)?;
+    let additional = additional_notes(catalog, &question.text, &entries, refs)?;
     let modifier_leads = modifier_leads(catalog, &question.text, refs)?;
     // Modifiers the words describe replace the full-text guesses at modifiers.
     let mut suggestions = suggestions;
@@ -320,14 +320,16 @@ fn related_codes(
     Ok(out)
 }
 
-/// The "Use additional code" and "Code also" notes of the ICD-10-CM codes named (up to four),
-/// each with the billable codes at or below the codes it points to.
+/// The "Use additional code" and "Code also" notes of the ICD-10-CM codes named (up to four)
+/// that share a word with the question, each with the billable codes at or below its targets.
 fn additional_notes(
     catalog: &Catalog,
+    text: &str,
     entries: &[CodeEntry],
     refs: &[CodeRef],
 ) -> Result<Vec<answer::AdditionalNote>> {
     use crate::codes::NoteKind;
+    let question = answer::polar_words(text);
     let mut out = Vec::new();
     for e in entries
         .iter()
@@ -342,6 +344,7 @@ fn additional_notes(
             .notes
             .iter()
             .filter(|n| matches!(n.kind, NoteKind::UseAdditionalCode | NoteKind::CodeAlso))
+            .filter(|n| answer::note_mentioned(&question, &n.text))
         {
             let targets = answer::note_targets(&n.text);
             let mut candidates = Vec::new();

@@ -48,20 +48,24 @@ pub struct AdditionalFit {
 /// Words every such note has.
 const NOTE_WORDS: &[&str] = &["code", "identify", "use", "additional", "any", "associated"];
 
+/// Whether the question's words (from [`polar_words`]) share a word with a note beyond the words
+/// every note has: a note about something the question does not mention is not read further.
+pub fn mentions(question: &std::collections::BTreeSet<String>, note: &str) -> bool {
+    polar_words(note)
+        .iter()
+        .any(|t| question.contains(t) && !NOTE_WORDS.contains(&t.as_str()))
+}
+
 /// For each note, the one candidate the words fit clearly best, sharing at least three terms
 /// with the question and at least one beyond the note's own words.
 pub fn additional_fits(text: &str, notes: &[AdditionalNote]) -> Vec<AdditionalFit> {
     let question = polar_words(text);
     let mut out: Vec<AdditionalFit> = Vec::new();
     for n in notes {
-        // A note about something the question does not mention is not read further.
-        let note_terms = polar_words(&n.text);
-        if !note_terms
-            .iter()
-            .any(|t| question.contains(t) && !NOTE_WORDS.contains(&t.as_str()))
-        {
+        if !mentions(&question, &n.text) {
             continue;
         }
+        let note_terms = polar_words(&n.text);
         let mut scored: Vec<(i32, &ChildCode)> = n
             .candidates
             .iter()

@@ -19,7 +19,7 @@ mod pairs;
 mod settle;
 mod units;
 
-pub use additional::{AdditionalFit, AdditionalNote, note_targets};
+pub use additional::{AdditionalFit, AdditionalNote, mentions as note_mentioned, note_targets};
 pub use asks::{Answered, Ask, AskKind};
 pub use closer::{CloserCode, fit, numbered_words, polar_words, range_holds};
 pub use code_sets::{CodeSetRelease, ReleaseGap};
