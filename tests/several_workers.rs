@@ -223,9 +223,9 @@ async fn three_workers_answer_a_1000_question_burst_once_each_through_a_kill_and
         let status = stopping.wait().unwrap();
         assert!(status.success(), "a stopped worker exits cleanly: {status}");
         fleet[other].child = Some(desk.spawn_worker(&fleet[other].log));
-        (killed_pid, takeover)
+        (killed_pid, killed_at, takeover)
     };
-    let ((), (killed_pid, takeover)) = tokio::join!(deliver, chaos);
+    let ((), (killed_pid, killed_at, takeover)) = tokio::join!(deliver, chaos);
 
     wait_for(
         &desk,
@@ -286,13 +286,31 @@ async fn three_workers_answer_a_1000_question_burst_once_each_through_a_kill_and
     ] {
         assert!(text.lines().any(|l| l == line), "no {line:?} in\n{text}");
     }
-    // The killed worker stays counted until it has been silent for 30 s.
-    let live = figures
+    // The two running workers are counted; the stopped one removed its row; the killed one stays
+    // counted until it has been silent for ALIVE_WINDOW seconds (a heartbeat's margin either way).
+    let pid_of = |owner: &str| owner.rsplit(':').next().and_then(|p| p.parse::<u32>().ok());
+    let live: std::collections::HashSet<u32> = figures
         .workers
         .iter()
-        .map(|w| &w.owner)
-        .collect::<std::collections::HashSet<_>>();
-    assert!((3..=4).contains(&live.len()), "{:?}", figures.workers);
+        .filter_map(|w| pid_of(&w.owner))
+        .collect();
+    let running: std::collections::HashSet<u32> = fleet
+        .iter()
+        .filter_map(|m| m.child.as_ref().map(|c| c.id()))
+        .collect();
+    assert!(live.is_superset(&running), "{:?}", figures.workers);
+    let since_kill = killed_at.elapsed().as_secs() as i64;
+    let window = codedesk::store::metrics::ALIVE_WINDOW;
+    if since_kill < window - 5 {
+        assert!(live.contains(&killed_pid), "{:?}", figures.workers);
+    } else if since_kill > window + 5 {
+        assert!(!live.contains(&killed_pid), "{:?}", figures.workers);
+    }
+    assert!(
+        live.len() <= running.len() + 1,
+        "only the killed worker beside the running ones: {:?}",
+        figures.workers
+    );
 
     // Every live worker took part, and the killed one's claims were taken over.
     let pg = sqlx::PgPool::connect(&desk.db.url).await.unwrap();
