@@ -3,6 +3,8 @@
 use super::*;
 use crate::codes::{CodeVersion, MueLimit};
 
+mod edit_advice;
+
 /// A billable code below another, as the catalog lists it (the unit tests of the fits share it).
 pub(crate) fn billable_child(code: &str, description: &str) -> ChildCode {
     ChildCode {
