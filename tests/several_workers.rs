@@ -345,3 +345,111 @@ async fn three_workers_answer_a_1000_question_burst_once_each_through_a_kill_and
         }
     }
 }
+
+/// The lease holder's lease connection is ended by the server (a restart, a network cut, an
+/// administrator's `pg_terminate_backend`): the holder notices within its check interval, stops
+/// reading and stands by, a worker takes the lease again, and questions after it get one reply
+/// each.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_holder_that_loses_its_database_connection_stands_by_and_the_lease_is_taken_again() {
+    let desk = Desk::new(Engine::Postgres, "cut", DeskOptions::default()).await;
+    let fleet: Vec<Member> = (0..2)
+        .map(|i| {
+            let log = desk.dir.path().join(format!("worker-{i}.log"));
+            Member {
+                child: Some(desk.spawn_worker(&log)),
+                log,
+            }
+        })
+        .collect();
+    let mut ready = || async {
+        holder(&desk, &fleet).await.is_some()
+            && status(&desk)
+                .await
+                .iter()
+                .any(|w| w.imap_state == "standby" && !w.ingest_lease)
+    };
+    wait_for(
+        &desk,
+        &fleet,
+        "a holder and a standby",
+        Duration::from_secs(60),
+        &mut ready,
+    )
+    .await;
+    let first = holder(&desk, &fleet).await.unwrap();
+
+    // End the lease connection from the server's side: the one session of this database that
+    // holds an advisory lock.
+    let pg = sqlx::PgPool::connect(&desk.db.url).await.unwrap();
+    let (ended,): (i64,) = sqlx::query_as(
+        "SELECT count(pg_terminate_backend(l.pid)) FROM pg_locks l \
+         JOIN pg_stat_activity a ON a.pid = l.pid \
+         WHERE l.locktype = 'advisory' AND l.granted AND a.datname = current_database() \
+         AND l.pid <> pg_backend_pid()",
+    )
+    .fetch_one(&pg)
+    .await
+    .unwrap();
+    pg.close().await;
+    assert_eq!(ended, 1, "exactly one session held the lease");
+    let lost = || async {
+        std::fs::read_to_string(&fleet[first].log)
+            .unwrap_or_default()
+            .contains("lost the ingest lease")
+    };
+    wait_for(
+        &desk,
+        &fleet,
+        "the holder to notice",
+        Duration::from_secs(30),
+        lost,
+    )
+    .await;
+    wait_for(
+        &desk,
+        &fleet,
+        "the lease held again",
+        Duration::from_secs(30),
+        || async { holder(&desk, &fleet).await.is_some() },
+    )
+    .await;
+
+    let n = 20;
+    let ids: Vec<String> = (0..n)
+        .map(|i| format!("q-cut-{i}-{}@asker.example.test", std::process::id()))
+        .collect();
+    for (i, id) in ids.iter().enumerate() {
+        let raw = desk.question(
+            id,
+            &format!("Cut {i}"),
+            &format!("Is 99213 with 36415 fine? ({i})"),
+        );
+        desk.deliver(&raw).await;
+    }
+    wait_for(
+        &desk,
+        &fleet,
+        "every case sent",
+        Duration::from_secs(120),
+        || async { desk.count(CaseState::Sent).await >= n as i64 },
+    )
+    .await;
+    desk.wait_delivered(Duration::from_secs(60)).await;
+    let got = worker_support::inbox(&desk.asker).await;
+    let accepted = worker_support::accepted_counts(desk.rig);
+    for id in &ids {
+        let replies: Vec<&str> = got
+            .iter()
+            .filter(|s| s.in_reply_to == *id)
+            .map(|s| s.message_id.as_str())
+            .collect();
+        assert_eq!(replies.len(), 1, "{id} got {} replies", replies.len());
+        assert_eq!(accepted.get(replies[0]).copied().unwrap_or(0), 1);
+    }
+    assert_eq!(
+        desk.count(CaseState::Sent).await,
+        n as i64,
+        "no case sent twice"
+    );
+}
