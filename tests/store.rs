@@ -87,3 +87,62 @@ async fn a_new_sqlite_database_is_readable_by_its_owner_only() {
     }
     store.close().await;
 }
+
+/// Six processes' worth of connections migrating one empty database at once (several workers
+/// started together after an upgrade): every one succeeds and each migration is applied once.
+/// PostgreSQL serialises them with its advisory lock (without it, concurrent `CREATE TABLE`s
+/// fail on the catalog's unique index); SQLite with its write lock.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_migrations_of_an_empty_database_all_succeed_once() {
+    for engine in ENGINES {
+        let db = TestDb::new(engine).await;
+        let url = match engine {
+            common::Engine::Postgres => {
+                let pool = sqlx::AnyPool::connect(&db.url).await.unwrap();
+                sqlx::Executor::execute(&pool, "DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+                    .await
+                    .unwrap();
+                pool.close().await;
+                db.url.clone()
+            }
+            common::Engine::Sqlite => {
+                let dir = db.url.trim_start_matches("sqlite://");
+                let dir = std::path::Path::new(dir).parent().unwrap();
+                format!("sqlite://{}/fresh.db", dir.display())
+            }
+        };
+        let migrations =
+            std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations/postgres"))
+                .unwrap()
+                .count();
+        if engine == common::Engine::Postgres {
+            let empty = Store::connect_unchanged(&url).await.unwrap();
+            assert_eq!(
+                empty.pending_migrations().await.unwrap().len(),
+                migrations,
+                "the database starts empty"
+            );
+            empty.close().await;
+        }
+        let all = futures::future::join_all((0..6).map(|_| Store::connect(&url))).await;
+        for r in all {
+            match r {
+                Ok(store) => store.close().await,
+                Err(e) => panic!("{engine:?}: a concurrent migration failed: {e:#}"),
+            }
+        }
+        let store = Store::connect_unchanged(&url).await.unwrap();
+        assert!(
+            store.pending_migrations().await.unwrap().is_empty(),
+            "{engine:?}"
+        );
+        store.close().await;
+        let pool = sqlx::AnyPool::connect(&url).await.unwrap();
+        let (rows,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM schema_migration")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        pool.close().await;
+        assert_eq!(rows as usize, migrations, "{engine:?}");
+    }
+}
