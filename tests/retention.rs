@@ -254,3 +254,55 @@ async fn purged_text_is_not_left_in_the_sqlite_files() {
     );
     store.close().await;
 }
+
+/// The edges: a case closed exactly at the cut-off stays and one closed a second earlier goes;
+/// a case received long ago but closed after the cut-off stays (the age counts from its last
+/// step, not its arrival); more closed cases than one batch are all purged in one call.
+#[tokio::test]
+async fn purge_edges_cutoff_second_last_step_and_more_than_one_batch() {
+    for engine in ENGINES {
+        let db = TestDb::new(engine).await;
+        let s = &db.store;
+        let at_cutoff = case_in(s, 1, CaseState::Sent, CUTOFF).await;
+        let just_before = case_in(s, 2, CaseState::Sent, CUTOFF - 1).await;
+        let old_but_closed_late =
+            case_support::case_at(s, 3, CaseState::Sent, OLD, CUTOFF + 1).await;
+        let mut many = Vec::new();
+        for uid in 10..(10 + 250) {
+            many.push(case_in(s, uid, CaseState::Ignored, OLD).await);
+        }
+        let n = retention::purge_closed_before(s, CUTOFF, "purge", NOW)
+            .await
+            .unwrap();
+        assert_eq!(
+            n, 451,
+            "{engine:?}: the second-early case and all 450 old ones"
+        );
+        assert_eq!(
+            retention::purged_at(s, at_cutoff).await.unwrap(),
+            None,
+            "{engine:?}"
+        );
+        assert_eq!(
+            cases::raw_message(s, at_cutoff).await.unwrap(),
+            Some(raw(1))
+        );
+        assert_eq!(
+            retention::purged_at(s, just_before).await.unwrap(),
+            Some(NOW)
+        );
+        assert_eq!(
+            retention::purged_at(s, old_but_closed_late).await.unwrap(),
+            None,
+            "{engine:?}: closed after the cut-off"
+        );
+        for id in [many[0], many[199], many[200], many[249]] {
+            assert_eq!(
+                retention::purged_at(s, id).await.unwrap(),
+                Some(NOW),
+                "{engine:?}"
+            );
+            assert_eq!(cases::raw_message(s, id).await.unwrap(), Some(Vec::new()));
+        }
+    }
+}
