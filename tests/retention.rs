@@ -275,8 +275,8 @@ async fn purge_edges_cutoff_second_last_step_and_more_than_one_batch() {
             .await
             .unwrap();
         assert_eq!(
-            n, 451,
-            "{engine:?}: the second-early case and all 450 old ones"
+            n, 251,
+            "{engine:?}: the second-early case and all 250 old ones"
         );
         assert_eq!(
             retention::purged_at(s, at_cutoff).await.unwrap(),
