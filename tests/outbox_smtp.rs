@@ -144,7 +144,8 @@ async fn a_server_that_is_down_is_transient() {
         .await
         .unwrap_err();
     assert!(err.is_transient(), "{err:?}");
-    assert!(started.elapsed() < Duration::from_secs(2));
+    // Refused at once and not retried inside `send` (a hang guard, not a speed check).
+    assert!(started.elapsed() < Duration::from_secs(20));
 }
 
 #[tokio::test]
