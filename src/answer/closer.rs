@@ -25,41 +25,44 @@ pub struct CloserCode {
     pub words: Vec<String>,
 }
 
-/// Words that say nothing about which code fits.
-const NEUTRAL: &[&str] = &[
-    "a",
-    "an",
-    "and",
-    "or",
-    "of",
-    "the",
-    "in",
-    "on",
-    "at",
-    "to",
-    "for",
-    "by",
-    "as",
-    "with",
-    "due",
-    "other",
-    "unspecified",
-    "specified",
-    "nos",
-    "nec",
-    "elsewhere",
-    "classified",
-    "site",
-    "type",
-    "i",
-    "is",
-    "it",
-    "this",
-    "that",
-    "which",
-    "what",
-    "code",
-];
+/// Words that say nothing about which code fits (a `match`: it runs for every word of every
+/// description fitted).
+fn is_neutral(w: &str) -> bool {
+    matches!(
+        w,
+        "a" | "an"
+            | "and"
+            | "or"
+            | "of"
+            | "the"
+            | "in"
+            | "on"
+            | "at"
+            | "to"
+            | "for"
+            | "by"
+            | "as"
+            | "with"
+            | "due"
+            | "other"
+            | "unspecified"
+            | "specified"
+            | "nos"
+            | "nec"
+            | "elsewhere"
+            | "classified"
+            | "site"
+            | "type"
+            | "i"
+            | "is"
+            | "it"
+            | "this"
+            | "that"
+            | "which"
+            | "what"
+            | "code"
+    )
+}
 
 /// Words that turn the next word into its absence ("without aura", "not intractable").
 const NEGATIONS: &[&str] = &["without", "not", "no", "non", "wo"];
@@ -101,7 +104,7 @@ fn expansion(w: &str) -> &'static [&'static str] {
     }
 }
 
-fn stem(w: &str) -> String {
+fn stem(w: &str) -> &str {
     let w = synonym(w);
     if w.len() > 4
         && w.ends_with('s')
@@ -109,9 +112,9 @@ fn stem(w: &str) -> String {
         && !w.ends_with("us")
         && !w.ends_with("is")
     {
-        w[..w.len() - 1].to_string()
+        &w[..w.len() - 1]
     } else {
-        w.to_string()
+        w
     }
 }
 
@@ -138,8 +141,8 @@ fn numbers(text: &str) -> Vec<f64> {
     out
 }
 
-/// The ranges a description gives ("score 13-15", "40.0-44.9"), each as a term `#r:13:15`.
-fn ranges(description: &str) -> Vec<String> {
+/// The ranges a description gives ("score 13-15", "40.0-44.9"), as (low, high).
+fn ranges(description: &str) -> Vec<(f64, f64)> {
     let mut out = Vec::new();
     for (i, _) in description.match_indices('-') {
         let before = description[..i]
@@ -152,7 +155,7 @@ fn ranges(description: &str) -> Vec<String> {
             .unwrap_or("");
         if let (Ok(lo), Ok(hi)) = (before.parse::<f64>(), after.parse::<f64>()) {
             if lo < hi {
-                out.push(format!("#r:{lo}:{hi}"));
+                out.push((lo, hi));
             }
         }
     }
@@ -182,7 +185,7 @@ pub fn polar_words(text: &str) -> BTreeSet<String> {
             if matches!(*raw, "with" | "but" | "and" | "or") {
                 negate = false;
             }
-            if NEUTRAL.contains(raw) {
+            if is_neutral(raw) {
                 continue;
             }
             let undocumented = tokens.get(i + 1) == Some(&"not")
@@ -193,7 +196,7 @@ pub fn polar_words(text: &str) -> BTreeSet<String> {
             out.insert(if negate || undocumented {
                 format!("-{w}")
             } else {
-                w
+                w.to_string()
             });
             if !negate {
                 out.extend(expansion(raw).iter().map(|x| x.to_string()));
@@ -204,19 +207,38 @@ pub fn polar_words(text: &str) -> BTreeSet<String> {
     out
 }
 
-/// The terms of an official description: "without" denies every term after it up to a "with"
-/// ("without behavioral disturbance, psychotic disturbance, ... and anxiety"), "unspecified
-/// severity" reads as no severity stated, and a range of numbers is one term.
-fn description_terms(description: &str) -> BTreeSet<String> {
+/// One term of a description: a word (denied or not) or a range of numbers.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Term<'a> {
+    Word { word: &'a str, denied: bool },
+    Range(f64, f64),
+}
+
+impl Term<'_> {
+    /// The term as a string: `word`, `-word` (denied), `#r:lo:hi`.
+    fn key(&self) -> String {
+        match self {
+            Term::Word { word, denied: true } => format!("-{word}"),
+            Term::Word { word, .. } => word.to_string(),
+            Term::Range(lo, hi) => format!("#r:{lo}:{hi}"),
+        }
+    }
+}
+
+/// Calls `f` with the terms of an official description, each once: "without" denies every term
+/// after it up to a "with" ("without behavioral disturbance, psychotic disturbance, ... and
+/// anxiety"), "unspecified severity" reads as no severity stated, and a range of numbers is one
+/// term. Borrows the words instead of copying them: fitting runs over every code of a category.
+fn with_terms<R>(description: &str, f: impl FnOnce(&[Term<'_>]) -> R) -> R {
     let t = description.to_lowercase();
     let has_range = t
         .as_bytes()
         .windows(2)
         .any(|w| w[0].is_ascii_digit() && w[1] == b'-');
-    let mut out: BTreeSet<String> = BTreeSet::new();
+    let mut out: Vec<Term<'_>> = Vec::new();
     let plain;
     let text = if has_range {
-        out.extend(ranges(&t));
+        out.extend(ranges(&t).into_iter().map(|(lo, hi)| Term::Range(lo, hi)));
         plain = without_ranges(&t);
         plain.as_str()
     } else {
@@ -271,18 +293,24 @@ fn description_terms(description: &str) -> BTreeSet<String> {
             }
             _ => {}
         }
-        if NEUTRAL.contains(raw) {
+        if is_neutral(raw) {
             continue;
         }
-        let w = stem(raw);
-        out.insert(if negate || next_negated {
-            format!("-{w}")
-        } else {
-            w
-        });
+        let term = Term::Word {
+            word: stem(raw),
+            denied: negate || next_negated,
+        };
+        if !out.contains(&term) {
+            out.push(term);
+        }
         next_negated = false;
     }
-    out
+    f(&out)
+}
+
+/// The terms of an official description as strings (`word`, `-word`, `#r:lo:hi`).
+fn description_terms(description: &str) -> BTreeSet<String> {
+    with_terms(description, |terms| terms.iter().map(Term::key).collect())
 }
 
 /// The text with its ranges of numbers ("13-15", "40.0-44.9") blanked out.
@@ -307,13 +335,6 @@ fn without_ranges(t: &str) -> String {
     chars.into_iter().collect()
 }
 
-fn opposite(w: &str) -> String {
-    match w.strip_prefix('-') {
-        Some(rest) => rest.to_string(),
-        None => format!("-{w}"),
-    }
-}
-
 /// The numbers a question gives right after a word ("BMI 41", "GCS 14"), with that word.
 pub fn numbered_words(text: &str) -> Vec<(String, f64)> {
     let lower = text.to_lowercase();
@@ -330,10 +351,9 @@ pub fn numbered_words(text: &str) -> Vec<(String, f64)> {
 
 /// Whether a description gives a range of numbers holding `n` ("40.0-44.9" holds 41).
 pub fn range_holds(description: &str, n: f64) -> bool {
-    let q = BTreeSet::from([format!("#n:{n}")]);
     ranges(&description.to_lowercase())
         .iter()
-        .any(|r| in_range(r, &q))
+        .any(|(lo, hi)| (*lo..=*hi).contains(&n))
 }
 
 /// Whether a question's numbers fall in a range term `#r:lo:hi`.
@@ -351,24 +371,51 @@ fn in_range(term: &str, question: &BTreeSet<String>) -> bool {
         .any(|n| (lo..=hi).contains(&n))
 }
 
+/// The numbers of a question's words (its `#n:` terms, which sort first).
+fn question_numbers(question: &BTreeSet<String>) -> impl Iterator<Item = f64> + '_ {
+    question
+        .iter()
+        .take_while(|q| q.as_str() < "#o")
+        .filter_map(|q| q.strip_prefix("#n:")?.parse::<f64>().ok())
+}
+
 /// How well an official description fits the question's words: None when the words deny one
 /// of its terms, else the terms present less the positive terms missing (a condition the
 /// description rules out and the question does not mention costs nothing: "without" is what
 /// an undocumented condition is coded as).
 pub fn fit(description: &str, question: &BTreeSet<String>) -> Option<i32> {
-    let mut score = 0;
-    for t in &description_terms(description) {
-        if t.starts_with("#r:") {
-            score += if in_range(t, question) { 1 } else { -1 };
-        } else if question.contains(t) {
-            score += 1;
-        } else if question.contains(&opposite(t)) {
-            return None;
-        } else if !t.starts_with('-') {
-            score -= 1;
+    let mut denied = String::new();
+    let mut has = |word: &str, negative: bool| {
+        if negative {
+            denied.clear();
+            denied.push('-');
+            denied.push_str(word);
+            question.contains(denied.as_str())
+        } else {
+            question.contains(word)
         }
-    }
-    Some(score)
+    };
+    with_terms(description, |terms| {
+        let mut score = 0;
+        for t in terms {
+            match *t {
+                Term::Range(lo, hi) => {
+                    let held = question_numbers(question).any(|n| (lo..=hi).contains(&n));
+                    score += if held { 1 } else { -1 };
+                }
+                Term::Word { word, denied } => {
+                    if has(word, denied) {
+                        score += 1;
+                    } else if has(word, !denied) {
+                        return None;
+                    } else if !denied {
+                        score -= 1;
+                    }
+                }
+            }
+        }
+        Some(score)
+    })
 }
 
 /// The terms of a description that the question has.
