@@ -84,7 +84,7 @@ async fn attachments_are_listed_and_download_as_files_until_the_purge() {
         let p = &page.1;
         for listed in [
             "op-note.pdf</a>",
-            "application/pdf",
+            "<td class=\"attachment-type\">application&#x2f;pdf</td>",
             &format!("{} bytes", PDF.len()),
             "codes from the attachment op-note.pdf: <mark class=\"code\">64483</mark>, <mark class=\"code\">E11.9</mark>",
             "scan.pdf</a>",
