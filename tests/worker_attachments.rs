@@ -48,7 +48,7 @@ async fn pdf_codes_answered(engine: Engine) {
     let got = inbox(&desk.asker).await;
     desk.terminate(Duration::from_secs(15));
     let parsed = codedesk::question::parse(&got[0].raw, &codedesk::question::Limits::default());
-    let text = &parsed.full_text;
+    let text = &parsed.full_text.replace("\r\n", "\n");
     // Each code's section: from its heading line to the next blank line.
     let section = |heading: &str| -> String {
         let at = text
