@@ -4,10 +4,10 @@
 //! catalog knows of them and hands it to the pure `answer`. The only I/O is catalog reads.
 
 use crate::answer::{self, Answer, CodeSetRelease, Findings, ModifierLead, Suggestion};
+use crate::attachment_text;
 use crate::codes::{Catalog, ChildCode, CodeEntry, CodeSystem, SevenChr};
 use crate::date::Date;
 use crate::extract::{self, CodeOracle, CodeRef};
-use crate::attachment_text;
 use crate::question::{self, Attachment, Limits, Question};
 use anyhow::Result;
 use std::collections::BTreeSet;
@@ -93,12 +93,9 @@ pub async fn read_attachments(
     {
         let label = attachment_text::safe_name(attachment.name.as_deref())
             .unwrap_or_else(|| format!("#{} ({})", n + 1, attachment.content_type));
-        let readable = attachment_text::Kind::of(
-            &attachment.content_type,
-            attachment.name.as_deref(),
-            &bytes,
-        )
-        .is_some();
+        let readable =
+            attachment_text::Kind::of(&attachment.content_type, attachment.name.as_deref(), &bytes)
+                .is_some();
         let result = if !readable {
             // Says which type it is, at once.
             attachment_text::read(
@@ -163,9 +160,9 @@ pub fn add_attachment_refs(
             continue;
         };
         for mut r in extract::extract(text, oracle) {
-            let known = refs.iter().any(|k| {
-                k.system == r.system && k.code == r.code && k.range_end == r.range_end
-            });
+            let known = refs
+                .iter()
+                .any(|k| k.system == r.system && k.code == r.code && k.range_end == r.range_end);
             if !known {
                 r.origin = Some(a.label.clone());
                 refs.push(r);

@@ -39,7 +39,11 @@ async fn attachments_are_listed_and_download_as_files_until_the_purge() {
             "Is M54.16 right? See the note.",
             &[
                 ("op-note.pdf", "application/pdf", PDF),
-                ("../../x/<b>'evil'.html", "text/html", b"<b>J06.9</b><script>x</script>"),
+                (
+                    "../../x/<b>'evil'.html",
+                    "text/html",
+                    b"<b>J06.9</b><script>x</script>",
+                ),
                 ("scan.pdf", "application/pdf", CORRUPT_PDF),
             ],
         );
@@ -59,26 +63,25 @@ async fn attachments_are_listed_and_download_as_files_until_the_purge() {
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
 
         let cid = id.0;
-        let (page, pdf, html, none, anonymous, session) =
-            tokio::task::spawn_blocking(move || {
-                let session = login(addr, "reviewer@clinic.example", password);
-                let anonymous = http(
-                    addr,
-                    format!(
-                        "GET /case/{cid}/attachment/1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
-                    ),
-                );
-                (
-                    get(addr, &session, &format!("/case/{cid}")),
-                    get(addr, &session, &format!("/case/{cid}/attachment/1")),
-                    get(addr, &session, &format!("/case/{cid}/attachment/2")),
-                    get(addr, &session, &format!("/case/{cid}/attachment/4")),
-                    anonymous,
-                    session,
-                )
-            })
-            .await
-            .unwrap();
+        let (page, pdf, html, none, anonymous, session) = tokio::task::spawn_blocking(move || {
+            let session = login(addr, "reviewer@clinic.example", password);
+            let anonymous = http(
+                addr,
+                format!(
+                    "GET /case/{cid}/attachment/1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                ),
+            );
+            (
+                get(addr, &session, &format!("/case/{cid}")),
+                get(addr, &session, &format!("/case/{cid}/attachment/1")),
+                get(addr, &session, &format!("/case/{cid}/attachment/2")),
+                get(addr, &session, &format!("/case/{cid}/attachment/4")),
+                anonymous,
+                session,
+            )
+        })
+        .await
+        .unwrap();
 
         assert!(page.0.starts_with("HTTP/1.1 200"), "{engine:?}: {}", page.0);
         let p = &page.1;
@@ -98,7 +101,10 @@ async fn attachments_are_listed_and_download_as_files_until_the_purge() {
         assert!(!p.contains("<mark class=\"code\">M54.16</mark>,"), "{p}");
 
         assert!(pdf.0.starts_with("HTTP/1.1 200"), "{engine:?}: {}", pdf.0);
-        assert_eq!(header(&pdf.0, "content-type"), Some("application/octet-stream"));
+        assert_eq!(
+            header(&pdf.0, "content-type"),
+            Some("application/octet-stream")
+        );
         assert_eq!(
             header(&pdf.0, "content-disposition"),
             Some("attachment; filename=\"op-note.pdf\"; filename*=UTF-8''op-note.pdf")
@@ -106,12 +112,13 @@ async fn attachments_are_listed_and_download_as_files_until_the_purge() {
         assert_eq!(header(&pdf.0, "x-content-type-options"), Some("nosniff"));
         assert_eq!(pdf.1.as_bytes(), PDF, "{engine:?}: the file as attached");
         // A hostile name: no folders, quotes or markup characters that break the header.
-        assert_eq!(header(&html.0, "content-type"), Some("application/octet-stream"));
+        assert_eq!(
+            header(&html.0, "content-type"),
+            Some("application/octet-stream")
+        );
         assert_eq!(
             header(&html.0, "content-disposition"),
-            Some(
-                "attachment; filename=\"<b>evil.html\"; filename*=UTF-8''%3Cb%3Eevil.html"
-            ),
+            Some("attachment; filename=\"<b>evil.html\"; filename*=UTF-8''%3Cb%3Eevil.html"),
             "{engine:?}"
         );
         assert!(none.0.starts_with("HTTP/1.1 404"), "{}", none.0);

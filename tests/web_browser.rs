@@ -612,5 +612,9 @@ async fn the_case_page_lists_attachments_and_downloads_them_as_files() {
     );
     assert_eq!(found["download_name"], "op-note.pdf", "{found}");
     assert_eq!(found["download_size"], PDF.len(), "{found}");
-    assert_eq!(found["url_after"], format!("{url}/case/{}", id.0), "{found}");
+    assert_eq!(
+        found["url_after"],
+        format!("{url}/case/{}", id.0),
+        "{found}"
+    );
 }

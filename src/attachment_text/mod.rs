@@ -65,20 +65,21 @@ impl Kind {
             content_type,
             "application/octet-stream" | "application/binary" | "application/unknown"
         );
-        by_type.or_else(|| {
-            let ext = name?.rsplit_once('.')?.1.to_ascii_lowercase();
-            if !generic {
-                return None;
-            }
-            match ext.as_str() {
-                "pdf" => Some(Kind::Pdf),
-                "docx" => Some(Kind::Docx),
-                "htm" | "html" => Some(Kind::Html),
-                "txt" => Some(Kind::Text),
-                _ => None,
-            }
-        })
-        .or_else(|| (generic && bytes.starts_with(b"%PDF-")).then_some(Kind::Pdf))
+        by_type
+            .or_else(|| {
+                let ext = name?.rsplit_once('.')?.1.to_ascii_lowercase();
+                if !generic {
+                    return None;
+                }
+                match ext.as_str() {
+                    "pdf" => Some(Kind::Pdf),
+                    "docx" => Some(Kind::Docx),
+                    "htm" | "html" => Some(Kind::Html),
+                    "txt" => Some(Kind::Text),
+                    _ => None,
+                }
+            })
+            .or_else(|| (generic && bytes.starts_with(b"%PDF-")).then_some(Kind::Pdf))
     }
 }
 
@@ -113,7 +114,10 @@ pub fn read(
     match read {
         Ok(Ok(text)) => Ok(cut(text, limits.max_text_bytes)),
         Ok(Err(why)) => Err(why),
-        Err(_) => Err(format!("{} could not be read (the reader failed)", kind.name())),
+        Err(_) => Err(format!(
+            "{} could not be read (the reader failed)",
+            kind.name()
+        )),
     }
 }
 

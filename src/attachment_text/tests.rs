@@ -13,9 +13,18 @@ fn words(text: &str) -> String {
 
 #[test]
 fn a_pdf_gives_its_text_line_by_line() {
-    let text = read("application/pdf", Some("op-note.pdf"), PDF, &Limits::default()).unwrap();
+    let text = read(
+        "application/pdf",
+        Some("op-note.pdf"),
+        PDF,
+        &Limits::default(),
+    )
+    .unwrap();
     assert!(text.contains("CPT 64483.\n"), "{text:?}");
-    assert!(words(&text).contains("Diagnoses: E11.9 and M54.16."), "{text:?}");
+    assert!(
+        words(&text).contains("Diagnoses: E11.9 and M54.16."),
+        "{text:?}"
+    );
 }
 
 #[test]
@@ -46,7 +55,12 @@ fn an_html_attachment_is_read_as_the_body_is_without_styles_or_scripts() {
 
 #[test]
 fn plain_text_is_read_as_it_is() {
-    let text = read("text/plain", Some("n.txt"), "Dx M54.16".as_bytes(), &Limits::default());
+    let text = read(
+        "text/plain",
+        Some("n.txt"),
+        "Dx M54.16".as_bytes(),
+        &Limits::default(),
+    );
     assert_eq!(text.as_deref(), Ok("Dx M54.16"));
 }
 
@@ -55,7 +69,13 @@ fn broken_files_are_not_read_and_say_why() {
     let limits = Limits::default();
     let why = read("application/pdf", Some("c.pdf"), CORRUPT, &limits).unwrap_err();
     assert!(why.contains("damaged"), "{why}");
-    let why = read("application/pdf", Some("c.pdf"), b"%PDF-1.4 garbage", &limits).unwrap_err();
+    let why = read(
+        "application/pdf",
+        Some("c.pdf"),
+        b"%PDF-1.4 garbage",
+        &limits,
+    )
+    .unwrap_err();
     assert!(why.contains("damaged"), "{why}");
     let why = read(DOCX_TYPE, Some("x.docx"), b"PK\x03\x04 not a zip", &limits).unwrap_err();
     assert!(why.contains("damaged"), "{why}");
@@ -71,8 +91,13 @@ fn limits_stop_large_files_and_long_pdfs() {
     };
     let why = read("application/pdf", Some("big.pdf"), &[b' '; 501], &limits).unwrap_err();
     assert!(why.contains("501 bytes"), "{why}");
-    let why = read("application/pdf", Some("long.pdf"), MANY_PAGES, &Limits::default())
-        .unwrap_err();
+    let why = read(
+        "application/pdf",
+        Some("long.pdf"),
+        MANY_PAGES,
+        &Limits::default(),
+    )
+    .unwrap_err();
     assert!(why.contains("60 pages, more than the 50"), "{why}");
     let cut = read(
         "text/plain",
@@ -89,8 +114,17 @@ fn limits_stop_large_files_and_long_pdfs() {
 
 #[test]
 fn other_types_are_only_listed() {
-    let why = read("image/png", Some("scan.png"), b"\x89PNG", &Limits::default()).unwrap_err();
-    assert!(why.contains("image/png is not a type whose text is read"), "{why}");
+    let why = read(
+        "image/png",
+        Some("scan.png"),
+        b"\x89PNG",
+        &Limits::default(),
+    )
+    .unwrap_err();
+    assert!(
+        why.contains("image/png is not a type whose text is read"),
+        "{why}"
+    );
 }
 
 #[test]
