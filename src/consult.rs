@@ -135,16 +135,26 @@ async fn read_one(
     let content_type = attachment.content_type.clone();
     let name = attachment.name.clone();
     let l = limits.clone();
-    let task = tokio::task::spawn_blocking(move || {
+    let read = within(limits.max_seconds, move || {
         attachment_text::read(&content_type, name.as_deref(), &bytes, &l)
-    });
-    match tokio::time::timeout(Duration::from_secs(limits.max_seconds), task).await {
+    })
+    .await;
+    if let Err(why) = &read {
+        tracing::debug!(content_type = %attachment.content_type, %why, "attachment text not read");
+    }
+    read
+}
+
+/// `read` on a blocking thread, given up after `seconds` (the thread finishes on its own).
+async fn within<F>(seconds: u64, read: F) -> Result<String, String>
+where
+    F: FnOnce() -> Result<String, String> + Send + 'static,
+{
+    let task = tokio::task::spawn_blocking(read);
+    match tokio::time::timeout(Duration::from_secs(seconds), task).await {
         Ok(Ok(read)) => read,
         Ok(Err(_)) => Err("the reader failed".to_string()),
-        Err(_) => Err(format!(
-            "reading it took longer than {} seconds",
-            limits.max_seconds
-        )),
+        Err(_) => Err(format!("reading it took more than {seconds} s")),
     }
 }
 
@@ -705,6 +715,21 @@ mod tests {
             text: Some(text.to_string()),
             not_read: None,
         }
+    }
+
+    #[tokio::test]
+    async fn a_reader_past_its_time_or_panicking_gives_a_reason() {
+        let (tx, rx) = std::sync::mpsc::channel::<()>();
+        let slow = within(1, move || {
+            let _ = rx.recv();
+            Ok("late".into())
+        })
+        .await;
+        assert_eq!(slow, Err("reading it took more than 1 s".to_string()));
+        drop(tx);
+        let broken = within(5, || panic!("a hostile file")).await;
+        assert_eq!(broken, Err("the reader failed".to_string()));
+        assert_eq!(within(5, || Ok("text".into())).await, Ok("text".into()));
     }
 
     #[test]
