@@ -1,14 +1,17 @@
 //! A consultation: from raw message bytes to the answer, with the catalog. Parses the question,
-//! finds its code references (the catalog confirming ambiguous ones), gathers what the catalog
-//! knows of them and hands it to the pure `answer`. The only I/O is catalog reads.
+//! reads the text of its attachments (each on a blocking thread, within a time limit), finds
+//! the code references of both (the catalog confirming ambiguous ones), gathers what the
+//! catalog knows of them and hands it to the pure `answer`. The only I/O is catalog reads.
 
 use crate::answer::{self, Answer, CodeSetRelease, Findings, ModifierLead, Suggestion};
+use crate::attachment_text;
 use crate::codes::{Catalog, ChildCode, CodeEntry, CodeSystem, SevenChr};
 use crate::date::Date;
 use crate::extract::{self, CodeOracle, CodeRef};
-use crate::question::{self, Limits, Question};
+use crate::question::{self, Attachment, Limits, Question};
 use anyhow::Result;
 use std::collections::BTreeSet;
+use std::time::Duration;
 
 impl CodeOracle for Catalog {
     fn is_known(&self, system: CodeSystem, code: &str) -> bool {
@@ -21,8 +24,11 @@ impl CodeOracle for Catalog {
 pub struct Consultation {
     /// The parsed message.
     pub question: Question,
-    /// The code references in its new text.
+    /// The code references in its new text, then those in its attachments' text (each with
+    /// its `origin`; a code the text names too is the text's).
     pub refs: Vec<CodeRef>,
+    /// What was read of each attachment.
+    pub attachments: Vec<AttachmentReading>,
     /// The answer (also given for automatic mail, which is never sent).
     pub answer: Answer,
 }
@@ -44,13 +50,135 @@ pub async fn consult(
         // offsets are into the subject, which the answer never quotes.
         refs = extract::extract(question.bare_subject(), catalog);
     }
+    let attachments = read_attachments(raw, limits, &attachment_text::Limits::default()).await;
+    add_attachment_refs(&mut refs, &attachments, catalog);
     let findings = gather(catalog, &question, &refs).await?;
     let answer = answer::answer(&question.text, &refs, &findings, today);
     Ok(Consultation {
         question,
         refs,
+        attachments,
         answer,
     })
+}
+
+/// One attachment of a question and what was read of it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct AttachmentReading {
+    /// Its name, type and size as listed.
+    pub attachment: Attachment,
+    /// How the reply and the page name it: its file name without folders or control
+    /// characters, else its number and type (`#2 (application/pdf)`).
+    pub label: String,
+    /// Its text, when read.
+    #[serde(skip)]
+    pub text: Option<String>,
+    /// Why its text was not read (a type whose text is not read, a limit, a damaged file).
+    pub not_read: Option<String>,
+}
+
+/// Reads the text of the attachments of `raw`: each on a blocking thread, given up after
+/// `limits.max_seconds` (the thread is left to finish on its own), a panic caught; at most
+/// `limits.max_files` files. Never fails: what is not read says why.
+pub async fn read_attachments(
+    raw: &[u8],
+    question_limits: &Limits,
+    limits: &attachment_text::Limits,
+) -> Vec<AttachmentReading> {
+    let mut out = Vec::new();
+    let mut tried = 0;
+    for (n, (attachment, bytes)) in question::attachments(raw, question_limits)
+        .into_iter()
+        .enumerate()
+    {
+        let label = attachment_text::safe_name(attachment.name.as_deref())
+            .unwrap_or_else(|| format!("#{} ({})", n + 1, attachment.content_type));
+        let readable =
+            attachment_text::Kind::of(&attachment.content_type, attachment.name.as_deref(), &bytes)
+                .is_some();
+        let result = if !readable {
+            // Says which type it is, at once.
+            attachment_text::read(
+                &attachment.content_type,
+                attachment.name.as_deref(),
+                &bytes,
+                limits,
+            )
+        } else if tried >= limits.max_files {
+            Err(format!(
+                "only the first {} attachments are read",
+                limits.max_files
+            ))
+        } else {
+            tried += 1;
+            read_one(&attachment, bytes, limits).await
+        };
+        let (text, not_read) = match result {
+            Ok(text) => (Some(text), None),
+            Err(why) => (None, Some(why)),
+        };
+        out.push(AttachmentReading {
+            attachment,
+            label,
+            text,
+            not_read,
+        });
+    }
+    out
+}
+
+async fn read_one(
+    attachment: &Attachment,
+    bytes: Vec<u8>,
+    limits: &attachment_text::Limits,
+) -> Result<String, String> {
+    let content_type = attachment.content_type.clone();
+    let name = attachment.name.clone();
+    let l = limits.clone();
+    let read = within(limits.max_seconds, move || {
+        attachment_text::read(&content_type, name.as_deref(), &bytes, &l)
+    })
+    .await;
+    if let Err(why) = &read {
+        tracing::debug!(content_type = %attachment.content_type, %why, "attachment text not read");
+    }
+    read
+}
+
+/// `read` on a blocking thread, given up after `seconds` (the thread finishes on its own).
+async fn within<F>(seconds: u64, read: F) -> Result<String, String>
+where
+    F: FnOnce() -> Result<String, String> + Send + 'static,
+{
+    let task = tokio::task::spawn_blocking(read);
+    match tokio::time::timeout(Duration::from_secs(seconds), task).await {
+        Ok(Ok(read)) => read,
+        Ok(Err(_)) => Err("the reader failed".to_string()),
+        Err(_) => Err(format!("reading it took more than {seconds} s")),
+    }
+}
+
+/// Adds the code references of the attachments' text to `refs`, each marked with its
+/// attachment; a code already referred to (by the text or an earlier attachment) is left out.
+pub fn add_attachment_refs(
+    refs: &mut Vec<CodeRef>,
+    attachments: &[AttachmentReading],
+    oracle: &dyn extract::CodeOracle,
+) {
+    for a in attachments {
+        let Some(text) = &a.text else {
+            continue;
+        };
+        for mut r in extract::extract(text, oracle) {
+            let known = refs
+                .iter()
+                .any(|k| k.system == r.system && k.code == r.code && k.range_end == r.range_end);
+            if !known {
+                r.origin = Some(a.label.clone());
+                refs.push(r);
+            }
+        }
+    }
 }
 
 /// As [`consult`], dated by the message: a question is answered as of the day it was written
@@ -568,4 +696,67 @@ fn ranged_hits(
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::NoCatalog;
+
+    fn reading(label: &str, text: &str) -> AttachmentReading {
+        AttachmentReading {
+            attachment: Attachment {
+                name: Some(label.to_string()),
+                content_type: "application/pdf".into(),
+                size: text.len(),
+                inline: false,
+            },
+            label: label.to_string(),
+            text: Some(text.to_string()),
+            not_read: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn a_reader_past_its_time_or_panicking_gives_a_reason() {
+        let (tx, rx) = std::sync::mpsc::channel::<()>();
+        let slow = within(1, move || {
+            let _ = rx.recv();
+            Ok("late".into())
+        })
+        .await;
+        assert_eq!(slow, Err("reading it took more than 1 s".to_string()));
+        drop(tx);
+        let broken = within(5, || panic!("a hostile file")).await;
+        assert_eq!(broken, Err("the reader failed".to_string()));
+        assert_eq!(within(5, || Ok("text".into())).await, Ok("text".into()));
+    }
+
+    #[test]
+    fn attachment_codes_follow_the_text_and_a_code_counts_once() {
+        let mut refs = extract::extract("Is M54.16 right?", &NoCatalog);
+        let readings = [
+            reading("a.pdf", "Dx M54.16 and E11.9, CPT 64483."),
+            reading("b.pdf", "Dx E11.9 and I10."),
+            AttachmentReading {
+                text: None,
+                not_read: Some("damaged".into()),
+                ..reading("c.pdf", "")
+            },
+        ];
+        add_attachment_refs(&mut refs, &readings, &NoCatalog);
+        let got: Vec<(&str, Option<&str>)> = refs
+            .iter()
+            .map(|r| (r.code.as_str(), r.origin.as_deref()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("M54.16", None),
+                ("E11.9", Some("a.pdf")),
+                ("64483", Some("a.pdf")),
+                ("I10", Some("b.pdf")),
+            ]
+        );
+    }
 }

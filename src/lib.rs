@@ -1,11 +1,13 @@
 //! codedesk answers medical-coding questions that arrive by email, from the official code sets.
 //!
-//! The pure core (`question`, `extract`, `answer`, `reply`) turns bytes into values without I/O;
+//! The pure core (`question`, `attachment_text`, `extract`, `answer`, `reply`) turns bytes into values without I/O;
 //! the shell (`store`, `codes` import and index, `mailbox`, `outbox`, `worker`, `web`) does the I/O
 //! around it. See DESIGN.md in the shared folder for the architecture.
 
 /// What a reply says: each code's facts, NCCI pair edits, suggestions, a confidence; pure.
 pub mod answer;
+/// The text of a question's PDF, DOCX, HTML and plain-text attachments, within limits; pure.
+pub mod attachment_text;
 /// What staff search the queue for (a case reference, a code, words) and a question's codes; pure.
 pub mod case_search;
 pub mod cli;

@@ -3,6 +3,7 @@
 //! free loopback port over a fresh database, runs one scenario of tests/browser/staff.mjs, then
 //! checks the database. Screenshots land in the target folder's tmp/browser-artifacts.
 
+mod attachment_support;
 mod common;
 use codedesk::config::Config;
 use codedesk::store::Store;
@@ -560,4 +561,60 @@ async fn search_and_references(engine: Engine) {
     assert_eq!(found["follow_up_ref"], "CD-11", "{found}");
     let audit = staff::recent_audit(&db.store, 5).await.unwrap();
     assert_eq!(audit[0].case_ref.as_deref(), Some("CD-1"), "{audit:?}");
+}
+
+/// A question with a PDF (codes in it) and a damaged PDF attached: the case page lists both
+/// with type, size and what was read; the link downloads the file under its name, the page stays.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_case_page_lists_attachments_and_downloads_them_as_files() {
+    use attachment_support::{CORRUPT_PDF, PDF, with_attachments};
+    let db = TestDb::new(Engine::Sqlite).await;
+    accounts(&db.store).await;
+    let raw = with_attachments(
+        "From: Pat Coder <pat1@clinic.example>\r\nTo: desk@codedesk.example\r\n\
+         Subject: op note\r\nMessage-ID: <q1@clinic.example>\r\n",
+        "Is M54.16 right? The note is attached.",
+        &[
+            ("op-note.pdf", "application/pdf", PDF),
+            ("scan.pdf", "application/pdf", CORRUPT_PDF),
+        ],
+    );
+    let new = NewCase {
+        mailbox: "test",
+        uidvalidity: 1,
+        uid: 1,
+        message_id: Some("q1@clinic.example"),
+        raw: &raw,
+        full_size: raw.len() as u64,
+        sender: Some("pat1@clinic.example"),
+        recipient: None,
+        subject: Some("op note"),
+    };
+    let id = cases::insert_received(&db.store, &new, "worker", codedesk::web::now_unix())
+        .await
+        .unwrap()
+        .id();
+    let url = start(&db.store).await;
+    let found = browser("attachments", &url, serde_json::json!({ "case": id.0 })).await;
+    let rows = found["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 2, "{found}");
+    assert_eq!(rows[0]["name"], "op-note.pdf", "{found}");
+    assert_eq!(rows[0]["type"], "application/pdf", "{found}");
+    assert_eq!(rows[0]["size"], format!("{} bytes", PDF.len()), "{found}");
+    assert_eq!(
+        rows[0]["text"], "codes from the attachment op-note.pdf: 64483, E11.9",
+        "{found}"
+    );
+    assert_eq!(rows[1]["name"], "scan.pdf", "{found}");
+    assert_eq!(
+        rows[1]["text"], "text not read: damaged or unreadable PDF",
+        "{found}"
+    );
+    assert_eq!(found["download_name"], "op-note.pdf", "{found}");
+    assert_eq!(found["download_size"], PDF.len(), "{found}");
+    assert_eq!(
+        found["url_after"],
+        format!("{url}/case/{}", id.0),
+        "{found}"
+    );
 }

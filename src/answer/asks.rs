@@ -470,6 +470,7 @@ mod tests {
             end: 0,
             text: code.into(),
             modifiers: modifiers.iter().map(|m| m.to_string()).collect(),
+            origin: None,
         }
     }
 

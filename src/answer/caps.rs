@@ -85,6 +85,7 @@ mod tests {
             end: at + code.len(),
             text: code.into(),
             modifiers: vec![],
+            origin: None,
         }
     }
 

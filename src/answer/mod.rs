@@ -198,6 +198,8 @@ pub struct CodeFinding {
     pub code: String,
     /// How the question wrote it.
     pub as_written: String,
+    /// The attachment it was read from ("from the attachment NAME"), if not the question's text.
+    pub from_attachment: Option<String>,
     /// The official description (none for CPT without a licensed file).
     pub description: Option<String>,
     /// The short description.
@@ -255,6 +257,8 @@ pub struct RangeFinding {
     pub end: String,
     /// As written.
     pub as_written: String,
+    /// The attachment it was read from, if not the question's text.
+    pub from_attachment: Option<String>,
     /// The codes found in it: (code, description or null, status).
     pub members: Vec<RangeMember>,
 }
@@ -294,6 +298,8 @@ pub struct Icd9Finding {
     pub code: String,
     /// How the question wrote it.
     pub as_written: String,
+    /// The attachment it was read from, if not the question's text.
+    pub from_attachment: Option<String>,
     /// Candidates: code, description, and whether the mapping is approximate.
     pub candidates: Vec<Icd9Candidate>,
 }
@@ -320,6 +326,8 @@ pub struct UnknownCode {
     pub code: String,
     /// How the question wrote it.
     pub as_written: String,
+    /// The attachment it was read from, if not the question's text.
+    pub from_attachment: Option<String>,
     /// Why nothing is said about it.
     pub reason: String,
 }
@@ -331,7 +339,14 @@ pub fn answer(text: &str, refs: &[CodeRef], findings: &Findings, today: Date) ->
     let refs = kept.refs.as_slice();
     let given = date_of_service(text);
     let date = given.unwrap_or(today);
-    let units = units_asked(text, refs);
+    // What sits next to a code in the text (units, a dose, "or") is read in the question's
+    // text only: an attachment's references point into the attachment's text.
+    let in_text: Vec<CodeRef> = refs
+        .iter()
+        .filter(|r| r.origin.is_none())
+        .cloned()
+        .collect();
+    let units = units_asked(text, &in_text);
     let mut codes: Vec<CodeFinding> = Vec::new();
     let mut ranges = Vec::new();
     let mut icd9 = Vec::new();
@@ -378,7 +393,10 @@ pub fn answer(text: &str, refs: &[CodeRef], findings: &Findings, today: Date) ->
                 if let Some((_, n)) = units.iter().find(|(code, _)| *code == c.code) {
                     c.units = Some(units::judge(&c.code, *n, c.mue.as_ref()));
                 }
-                if c.system == CodeSystem::Hcpcs && text.get(r.start..r.end) == Some(&r.text) {
+                if c.system == CodeSystem::Hcpcs
+                    && r.origin.is_none()
+                    && text.get(r.start..r.end) == Some(&r.text)
+                {
                     // A deleted code is billed as its replacement: the replacement's unit counts.
                     let by: Vec<(String, String)> = if c.status == "deleted" {
                         c.replaced_by
@@ -410,6 +428,7 @@ pub fn answer(text: &str, refs: &[CodeRef], findings: &Findings, today: Date) ->
                 system: r.system,
                 code: r.code.clone(),
                 as_written: r.text.clone(),
+                from_attachment: r.origin.clone(),
                 reason: unknown_reason(
                     r.system,
                     findings.cpt_licensed,
@@ -419,9 +438,9 @@ pub fn answer(text: &str, refs: &[CodeRef], findings: &Findings, today: Date) ->
         }
     }
     // "99213 or 99214?" offers a choice: no pair billed together, so no bundling check.
-    let choices: Vec<(String, String)> = crate::extract::alternatives(text, refs)
+    let choices: Vec<(String, String)> = crate::extract::alternatives(text, &in_text)
         .into_iter()
-        .map(|(i, j)| (refs[i].code.clone(), refs[j].code.clone()))
+        .map(|(i, j)| (in_text[i].code.clone(), in_text[j].code.clone()))
         .collect();
     let pairs: Vec<PairFinding> =
         pairs::pair_findings(&codes, &findings.ptp, &findings.ptp_coverage, date)
@@ -678,6 +697,7 @@ fn code_finding(e: &CodeEntry, r: &CodeRef, date: Date) -> CodeFinding {
         system_label: e.system.label(),
         code: e.code.clone(),
         as_written: r.text.clone(),
+        from_attachment: r.origin.clone(),
         description: v.map(|v| v.long_desc.clone()),
         short_description: v.and_then(|v| v.short_desc.clone()),
         plain_description: v.and_then(|v| v.plain_desc.clone()),
@@ -802,6 +822,7 @@ fn range_finding(r: &CodeRef, end: &str, findings: &Findings, date: Date) -> Ran
         start: r.code.clone(),
         end: end.to_string(),
         as_written: r.text.clone(),
+        from_attachment: r.origin.clone(),
         members,
     }
 }
@@ -843,6 +864,7 @@ fn icd9_finding(r: &CodeRef, findings: &Findings) -> Icd9Finding {
     Icd9Finding {
         code: r.code.clone(),
         as_written: r.text.clone(),
+        from_attachment: r.origin.clone(),
         candidates: targets
             .into_iter()
             .filter(|(code, _)| code != "NoDx")

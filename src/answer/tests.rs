@@ -58,6 +58,7 @@ fn cref(system: CodeSystem, code: &str, modifiers: &[&str]) -> CodeRef {
         end: code.len(),
         text: code.into(),
         modifiers: modifiers.iter().map(|m| m.to_string()).collect(),
+        origin: None,
     }
 }
 
@@ -278,6 +279,7 @@ fn cref_in(text: &str, system: CodeSystem, code: &str, modifiers: &[&str]) -> Co
     CodeRef {
         start,
         end: start + code.len(),
+        origin: None,
         ..cref(system, code, modifiers)
     }
 }
@@ -525,6 +527,7 @@ fn a_dose_is_turned_into_units_and_answered_first() {
     let refs = [CodeRef {
         start: at,
         end: at + 5,
+        origin: None,
         ..cref(CodeSystem::Hcpcs, "J1100", &[])
     }];
     let a = answer(text, &refs, &f, d("2025-11-03"));
@@ -592,6 +595,7 @@ fn cpt_refs_in(text: &str, codes: &[&str]) -> Vec<CodeRef> {
             CodeRef {
                 start: at,
                 end: at + c.len(),
+                origin: None,
                 ..cref(CodeSystem::Cpt, c, &[])
             }
         })

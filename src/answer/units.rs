@@ -228,6 +228,7 @@ mod tests {
                     end: start + code.len(),
                     text: code.to_string(),
                     modifiers: mods.iter().map(|m| m.to_string()).collect(),
+                    origin: None,
                 }
             })
             .collect()

@@ -84,6 +84,10 @@ pub struct CodeRef {
     /// The modifiers attached to this procedure code (`99213-25` gives `["25"]`); each also
     /// appears as a reference of its own.
     pub modifiers: Vec<String>,
+    /// The attachment the reference was read from (its name), if not the question's text;
+    /// `start` and `end` are then offsets into that attachment's text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub origin: Option<String>,
 }
 
 /// The code references in `text`, in the order they appear; spans never overlap.
@@ -171,6 +175,7 @@ fn reference(
         end,
         text: cx.text[start..end].to_string(),
         modifiers,
+        origin: None,
     }
 }
 

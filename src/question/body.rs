@@ -1,6 +1,7 @@
 //! Walks a message's MIME tree for its text and attachments: text/plain preferred over HTML in
 //! alternatives, inline text parts in order, attached messages rendered as forwarded text,
-//! everything else listed as an attachment (never read). Stops at the depth and part limits.
+//! everything else listed as an attachment (its decoded bytes kept only when asked, for
+//! [`crate::attachment_text`] and downloads). Stops at the depth and part limits.
 
 use super::html;
 use super::{Attachment, BodyKind, LimitHit, Limits};
@@ -12,6 +13,8 @@ pub(super) struct Body {
     pub text: String,
     pub kind: BodyKind,
     pub attachments: Vec<Attachment>,
+    /// The decoded bytes of each attachment, in the order of `attachments` (only when asked).
+    pub contents: Vec<Vec<u8>>,
     /// `type/subtype` (lower case) of every part of the top message, not of attached ones.
     pub part_types: Vec<String>,
     /// The `report-type` of a multipart/report in the top message.
@@ -26,10 +29,12 @@ struct Walk<'l> {
     text_seen: usize,
     depth_hit: bool,
     parts_hit: bool,
+    /// Keep each attachment's bytes.
+    keep: bool,
 }
 
-/// The body of `msg`.
-pub(super) fn read(msg: &Message<'_>, limits: &Limits) -> Body {
+/// The body of `msg`; with `keep`, the attachments' bytes too.
+pub(super) fn read(msg: &Message<'_>, limits: &Limits, keep: bool) -> Body {
     let mut walk = Walk {
         limits,
         body: Body::default(),
@@ -37,6 +42,7 @@ pub(super) fn read(msg: &Message<'_>, limits: &Limits) -> Body {
         text_seen: 0,
         depth_hit: false,
         parts_hit: false,
+        keep,
     };
     for part in &msg.parts {
         let t = mime_type(part);
@@ -77,6 +83,7 @@ pub(super) fn raw(message: &[u8], limits: &Limits) -> Body {
         text_seen: 0,
         depth_hit: false,
         parts_hit: false,
+        keep: false,
     };
     walk.push_text(&text, BodyKind::Plain);
     if walk.text_seen > limits.max_text_bytes {
@@ -243,6 +250,7 @@ impl Walk<'_> {
             text_seen: 0,
             depth_hit: self.depth_hit,
             parts_hit: self.parts_hit,
+            keep: self.keep,
         };
         inner.part(nested, 0, depth + 1);
         self.parts_seen = inner.parts_seen;
@@ -253,7 +261,16 @@ impl Walk<'_> {
         }
         self.depth_hit |= inner.depth_hit;
         self.parts_hit |= inner.parts_hit;
-        self.body.attachments.extend(inner.body.attachments);
+        let room = self
+            .limits
+            .max_parts
+            .saturating_sub(self.body.attachments.len());
+        self.body
+            .attachments
+            .extend(inner.body.attachments.into_iter().take(room));
+        self.body
+            .contents
+            .extend(inner.body.contents.into_iter().take(room));
         let text = inner.body.text.trim();
         if text.is_empty() {
             return;
@@ -303,6 +320,13 @@ impl Walk<'_> {
             inline: part.content_disposition().is_some_and(|d| d.is_inline())
                 || matches!(part.body, PartType::InlineBinary(_)),
         });
+        if self.keep {
+            let bytes = match &part.body {
+                PartType::Message(m) => m.raw_message.to_vec(),
+                _ => part.contents().to_vec(),
+            };
+            self.body.contents.push(bytes);
+        }
     }
 
     /// Bytes of text still allowed.

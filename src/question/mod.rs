@@ -1,6 +1,7 @@
 //! Raw RFC 5322 bytes to a [`Question`](crate::question::Question): who asks and where to
 //! reply, the thread ids, the body as text (HTML converted), the new text with quoted history
-//! and signatures removed, the attachments (listed, never read), and whether the message is
+//! and signatures removed, the attachments (listed; their bytes through [`attachments`]), and
+//! whether the message is
 //! automatic mail that must not be answered. Pure: no I/O, no clock; never fails and never
 //! panics, whatever the bytes.
 
@@ -8,7 +9,8 @@ mod address_key;
 mod automatic;
 mod body;
 pub mod clean;
-mod html;
+/// HTML to plain text (also for HTML attachments).
+pub(crate) mod html;
 mod quoted;
 pub mod sender_auth;
 
@@ -145,7 +147,7 @@ impl Serialize for MailDate {
     }
 }
 
-/// A file attached to the message, listed but not read.
+/// A file attached to the message, as listed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Attachment {
     /// Its file name, if it has one.
@@ -255,6 +257,20 @@ pub fn parse(raw: &[u8], limits: &Limits) -> Question {
             Ok(Some(msg)) => from_message(&msg, raw, limits, limits_hit, true),
             _ => unparsed(raw, limits, limits_hit),
         },
+    }
+}
+
+/// The attachments of `raw` with their decoded bytes, in the order [`Question::attachments`]
+/// lists them (text parts as UTF-8, converted from their charset). Never fails: a message that
+/// cannot be read has none.
+pub fn attachments(raw: &[u8], limits: &Limits) -> Vec<(Attachment, Vec<u8>)> {
+    let raw = skip_mbox_line(&raw[..raw.len().min(limits.max_message_bytes)]);
+    let read = std::panic::catch_unwind(AssertUnwindSafe(|| {
+        PARSER.parse(raw).map(|msg| body::read(&msg, limits, true))
+    }));
+    match read {
+        Ok(Some(body)) => body.attachments.into_iter().zip(body.contents).collect(),
+        _ => Vec::new(),
     }
 }
 
@@ -385,7 +401,7 @@ fn from_message(
     let body = if headers_only {
         body::raw(raw, limits)
     } else {
-        body::read(msg, limits)
+        body::read(msg, limits, false)
     };
     limits_hit.extend(body.limits_hit.iter().cloned());
 

@@ -411,3 +411,29 @@ fn a_forwarded_bounce_is_a_bounce() {
     assert_eq!(a.kind, AutomaticKind::Bounce);
     assert!(a.reason.contains("Reporting-MTA"), "{a:?}");
 }
+
+/// Attachments come with their decoded bytes, in the order listed; a text attachment in
+/// Latin-1 arrives as UTF-8, and the bytes of a forwarded message's attachment too.
+#[test]
+fn attachments_come_with_their_decoded_bytes() {
+    let raw = "From: a@b.example\r\nSubject: notes\r\nMIME-Version: 1.0\r\n\
+               Content-Type: multipart/mixed; boundary=\"x\"\r\n\r\n\
+               --x\r\nContent-Type: text/plain\r\n\r\nSee the files.\r\n\
+               --x\r\nContent-Type: text/plain; charset=iso-8859-1; name=\"n.txt\"\r\n\
+               Content-Disposition: attachment; filename=\"n.txt\"\r\n\
+               Content-Transfer-Encoding: quoted-printable\r\n\r\nD=E9bridement: 11042\r\n\
+               --x\r\nContent-Type: application/pdf; name=\"a.pdf\"\r\n\
+               Content-Disposition: attachment; filename=\"a.pdf\"\r\n\
+               Content-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK\r\n\
+               --x--\r\n";
+    let listed = parse(raw.as_bytes(), &Limits::default()).attachments;
+    let got = attachments(raw.as_bytes(), &Limits::default());
+    assert_eq!(
+        got.iter().map(|(a, _)| a.clone()).collect::<Vec<_>>(),
+        listed
+    );
+    assert_eq!(got.len(), 2);
+    assert_eq!(String::from_utf8_lossy(&got[0].1), "Débridement: 11042");
+    assert_eq!(got[1].1, b"%PDF-1.4\n");
+    assert!(attachments(b"not mail at all", &Limits::default()).is_empty());
+}

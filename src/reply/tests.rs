@@ -74,6 +74,7 @@ fn m5416_answer() -> answer::Answer {
         end: 6,
         text: "M54.16".into(),
         modifiers: vec![],
+        origin: None,
     }];
     let today: Date = "2026-01-15".parse().unwrap();
     answer::answer("M54.16?", &refs, &findings, today)

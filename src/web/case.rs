@@ -1,6 +1,7 @@
-//! One case: the question as inert text with its codes marked, the drafted reply (text, and the
-//! HTML in a sandboxed frame that runs nothing), why it is where it is, its history and audit
-//! log; and the staff actions. Each action carries the case version its form was drawn at, so the
+//! One case: the question as inert text with its codes marked, its attachments (name, type,
+//! size, the codes read from each or why its text was not read; each downloadable, always as a
+//! file), the drafted reply (text, and the HTML in a sandboxed frame that runs nothing), why it
+//! is where it is, its history and audit log; and the staff actions. Each action carries the case version its form was drawn at, so the
 //! second of two staff acting at once is told the case changed, and state-conditional updates
 //! in `cases` make a double send impossible.
 
@@ -16,7 +17,8 @@ use crate::store::cases::{self, CaseId, CaseState};
 use crate::store::{staff, staff_cases};
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::response::{Html, Redirect};
+use axum::http::{HeaderValue, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 
 /// A stretch of the question's text; `code` when it is a code reference.
 #[derive(Debug, serde::Serialize)]
@@ -54,6 +56,144 @@ fn segments(text: &str) -> Vec<Segment> {
     out
 }
 
+/// An attachment as the case page lists it.
+#[derive(Debug, serde::Serialize)]
+struct AttachmentRow {
+    /// 1-based, as in its download address.
+    number: usize,
+    name: String,
+    content_type: String,
+    size: String,
+    /// The codes read from its text that the question's text does not name.
+    codes: Vec<String>,
+    /// Why its text was not read.
+    not_read: Option<String>,
+}
+
+/// A size in bytes as people read it: `739 bytes`, `12.5 KB`, `3.2 MB`.
+fn size_label(bytes: usize) -> String {
+    match bytes {
+        b if b < 1024 => format!("{b} bytes"),
+        b if b < 1 << 20 => format!("{:.1} KB", b as f64 / 1024.0),
+        b => format!("{:.1} MB", b as f64 / (1 << 20) as f64),
+    }
+}
+
+/// The attachments of a question with what was read of them, as the worker reads them.
+async fn attachment_rows(raw: &[u8], text: &str) -> Vec<AttachmentRow> {
+    let readings = crate::consult::read_attachments(
+        raw,
+        &Limits::default(),
+        &crate::attachment_text::Limits::default(),
+    )
+    .await;
+    let mut refs = extract::extract(text, &NoCatalog);
+    let in_text = refs.len();
+    crate::consult::add_attachment_refs(&mut refs, &readings, &NoCatalog);
+    readings
+        .into_iter()
+        .enumerate()
+        .map(|(n, a)| {
+            let mut codes: Vec<String> = Vec::new();
+            for r in refs[in_text..]
+                .iter()
+                .filter(|r| r.origin.as_deref() == Some(a.label.as_str()))
+            {
+                if !codes.contains(&r.text) {
+                    codes.push(r.text.clone());
+                }
+            }
+            AttachmentRow {
+                number: n + 1,
+                name: a.label,
+                content_type: a.attachment.content_type,
+                size: size_label(a.attachment.size),
+                codes,
+                not_read: a.not_read,
+            }
+        })
+        .collect()
+}
+
+/// `GET /case/{id}/attachment/{n}`: the `n`th attachment (from 1) of the question, always as a
+/// download (`application/octet-stream`, `Content-Disposition: attachment`, never rendered by
+/// the browser), from the stored message; 404 once retention deleted it.
+pub async fn attachment(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path((id, n)): Path<(i64, usize)>,
+) -> Result<Response, WebError> {
+    let case_id = CaseId(id);
+    let Some(case) = cases::get(&state.store, case_id)
+        .await?
+        .filter(|c| state.sees_mailbox(&staff.user, &c.mailbox))
+    else {
+        return Err(WebError::NotFound(format!("there is no case {case_id}")));
+    };
+    let reference = case_reference(case.id.0, case.case_ref.as_deref());
+    if let Some(at) = crate::store::retention::purged_at(&state.store, case_id).await? {
+        return Err(WebError::NotFound(format!(
+            "the attachments of case {reference} were deleted by retention on {}",
+            state.zone.time_label(at)
+        )));
+    }
+    let raw = cases::raw_message(&state.store, case_id)
+        .await?
+        .unwrap_or_default();
+    let found = tokio::task::spawn_blocking(move || {
+        question::attachments(&raw, &Limits::default())
+            .into_iter()
+            .nth(n.wrapping_sub(1))
+    })
+    .await
+    .map_err(|e| WebError::Internal(e.into()))?;
+    let Some((a, bytes)) = found else {
+        return Err(WebError::NotFound(format!(
+            "case {reference} has no attachment {n}"
+        )));
+    };
+    let name = crate::attachment_text::safe_name(a.name.as_deref())
+        .unwrap_or_else(|| format!("attachment-{n}"));
+    let mut res = bytes.into_response();
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/octet-stream"),
+    );
+    if let Ok(v) = HeaderValue::from_str(&content_disposition(&name)) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    Ok(res)
+}
+
+/// `attachment; filename="ASCII"; filename*=UTF-8''PERCENT-ENCODED` (RFC 6266, RFC 5987): the
+/// plain name with every non-ASCII or special character as `_`, the exact one encoded.
+fn content_disposition(name: &str) -> String {
+    let ascii: String = name
+        .chars()
+        .map(|c| {
+            if (c.is_ascii_graphic() && !matches!(c, '"' | '\\' | '%' | ';')) || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let mut encoded = String::new();
+    for b in name.bytes() {
+        if b.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&b) {
+            encoded.push(b as char);
+        } else {
+            encoded.push_str(&format!("%{b:02X}"));
+        }
+    }
+    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
+}
+
 /// `GET /case/{id}`.
 pub async fn show(
     State(state): State<AppState>,
@@ -80,6 +220,7 @@ async fn show_with(
         .await?
         .unwrap_or_default();
     let q = question::parse(&raw, &Limits::default());
+    let attachments = attachment_rows(&raw, &q.text).await;
     let reply_html = cases::reply_raw(&state.store, case_id)
         .await?
         .and_then(|raw| {
@@ -114,7 +255,7 @@ async fn show_with(
             segments => segments(&q.text),
             full_text => (q.full_text != q.text).then_some(q.full_text),
             automatic => q.automatic.as_ref().map(|a| format!("{}: {}", a.kind, a.reason)),
-            attachments => q.attachments.iter().map(|a| a.name.clone().unwrap_or_else(|| a.content_type.clone())).collect::<Vec<_>>(),
+            attachments => attachments,
             reply_html => reply_html,
             events => events,
             audit => audit,
@@ -432,6 +573,22 @@ pub async fn answer_anyway(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_download_name_is_quoted_plain_and_encoded_exactly() {
+        assert_eq!(
+            content_disposition("op note.pdf"),
+            "attachment; filename=\"op note.pdf\"; filename*=UTF-8''op%20note.pdf"
+        );
+        assert_eq!(
+            content_disposition("Befund Müller;x%.pdf"),
+            "attachment; filename=\"Befund M_ller_x_.pdf\"; \
+             filename*=UTF-8''Befund%20M%C3%BCller%3Bx%25.pdf"
+        );
+        assert_eq!(size_label(739), "739 bytes");
+        assert_eq!(size_label(12_800), "12.5 KB");
+        assert_eq!(size_label(3 << 20), "3.0 MB");
+    }
 
     #[test]
     fn codes_are_cut_out_of_the_text_and_nothing_is_lost() {

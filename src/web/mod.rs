@@ -178,6 +178,7 @@ pub fn router(state: AppState) -> Router {
         .route("/logout", post(auth::logout))
         .route("/", get(queue::queue))
         .route("/case/{id}", get(case::show))
+        .route("/case/{id}/attachment/{n}", get(case::attachment))
         .route("/case/{id}/approve", post(case::approve))
         .route("/case/{id}/edit", post(case::edit))
         .route("/case/{id}/reject", post(case::reject))

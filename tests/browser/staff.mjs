@@ -369,6 +369,30 @@ scenarios.localtime = async (browser) => {
   await context.close();
 };
 
+// A question's attachments: listed with name, type, size and what was read; the link downloads
+// the file (the page stays), under its safe name.
+scenarios.attachments = async (browser) => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  const page = await context.newPage();
+  await login(page, params.staff.email, params.staff.password);
+  await openCase(page, params.case);
+  found.rows = await page.$$eval('#attachments tbody tr', (rows) => rows.map((r) => ({
+    name: r.querySelector('.attachment-name').textContent.trim(),
+    type: r.querySelector('.attachment-type').textContent.trim(),
+    size: r.querySelector('.attachment-size').textContent.trim(),
+    text: r.querySelector('.attachment-text').textContent.replace(/\s+/g, ' ').trim(),
+  })));
+  await shot(page, 'attachments-case');
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.click('#attachments a.attachment-name >> nth=0'),
+  ]);
+  found.download_name = download.suggestedFilename();
+  found.download_size = fs.statSync(await download.path()).size;
+  found.url_after = page.url();
+  await context.close();
+};
+
 const run = scenarios[scenario];
 if (!run) {
   console.error(`unknown scenario ${scenario}: known are ${Object.keys(scenarios).join(', ')}`);

@@ -37,14 +37,25 @@ pub async fn case_in(store: &Store, uid: u32, target: CaseState, at: i64) -> Cas
 
 /// As [`case_in`], received at `received` and every later step at `at`.
 pub async fn case_at(store: &Store, uid: u32, target: CaseState, received: i64, at: i64) -> CaseId {
-    let body = raw(uid);
+    case_of(store, uid, &raw(uid), target, received, at).await
+}
+
+/// As [`case_at`], of the message `body` (its Message-ID is taken to be `q{uid}@clinic.example`).
+pub async fn case_of(
+    store: &Store,
+    uid: u32,
+    body: &[u8],
+    target: CaseState,
+    received: i64,
+    at: i64,
+) -> CaseId {
     let mid = format!("q{uid}@clinic.example");
     let new = NewCase {
         mailbox: "imap://consult@rig/INBOX",
         uidvalidity: 7,
         uid,
         message_id: Some(&mid),
-        raw: &body,
+        raw: body,
         full_size: 0,
         sender: Some("pat@clinic.example"),
         recipient: None,
