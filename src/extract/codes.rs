@@ -297,7 +297,7 @@ fn joins(cx: &Context, k: usize) -> bool {
 }
 
 /// The list neighbours of token `i`: the words one joiner (or `, and`, `, then`) away in its
-/// sentence. An ordinal after an item belongs to it: `I10 first and E11.9 second`.
+/// sentence. An ordinal after an item belongs to it: `E11.22 first and N18.4 second`.
 fn neighbours<'c>(cx: &'c Context<'_>, i: usize) -> impl Iterator<Item = usize> + 'c {
     let n = cx.toks.len();
     let ordinal = |k: usize| cx.is_word(k) && lexicon::is_ordinal(cx.lw(k));

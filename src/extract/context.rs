@@ -195,8 +195,8 @@ impl<'t> Context<'t> {
     }
 
     /// Whether token `i` stands in a sentence about codes, or next to one in its paragraph: a
-    /// question's sentences lean on each other (`We gave it IM with 96372.` after `How many units
-    /// of J1100 do we bill?`).
+    /// question's sentences lean on each other (a bare `Pushed IV, 96374.` after a sentence that
+    /// asks which drug code to bill).
     pub fn about_codes(&self, i: usize) -> bool {
         let s = self.sentence_of[i] as usize;
         let here = &self.sentences[s];

@@ -600,7 +600,7 @@ pub(super) fn is_article(w: &str) -> bool {
     matches!(w, "a" | "an" | "the" | "this" | "that" | "these" | "those")
 }
 
-/// Ordinals a coder writes after a code to give its place on the claim: `I10 first and E11.9
+/// Ordinals a coder writes after a code to give its place on the claim: `E11.22 first and N18.4
 /// second`, `code I10 1st`.
 pub(super) fn is_ordinal(w: &str) -> bool {
     matches!(
