@@ -38,12 +38,7 @@ pub async fn consult(
     today: Date,
 ) -> Result<Consultation> {
     let question = question::parse(raw, limits);
-    let mut refs = extract::extract(&question.text, catalog);
-    if refs.is_empty() {
-        // "see subject": a body without codes asks about the codes in the subject line. Their
-        // offsets are into the subject, which the answer never quotes.
-        refs = extract::extract(question.bare_subject(), catalog);
-    }
+    let refs = refs_of(&question, catalog);
     let findings = gather(catalog, &question, &refs).await?;
     let answer = answer::answer(&question.text, &refs, &findings, today);
     Ok(Consultation {
@@ -70,6 +65,18 @@ pub async fn consult_as_written(
         .map(|d| zone.date_of(d.timestamp))
         .filter(|d| *d <= today);
     consult(catalog, raw, limits, written.unwrap_or(today)).await
+}
+
+/// The code references a question asks about: those of its new text, or, when that names none,
+/// those of its subject line ("see subject"; their offsets are into the subject, which the answer
+/// never quotes).
+pub fn refs_of(question: &Question, oracle: &dyn CodeOracle) -> Vec<CodeRef> {
+    let refs = extract::extract(&question.text, oracle);
+    if refs.is_empty() {
+        extract::extract(question.bare_subject(), oracle)
+    } else {
+        refs
+    }
 }
 
 /// Looks up everything the answer needs for these references.
