@@ -67,16 +67,44 @@ pub async fn consult_as_written(
     consult(catalog, raw, limits, written.unwrap_or(today)).await
 }
 
-/// The code references a question asks about: those of its new text, or, when that names none,
-/// those of its subject line ("see subject"; their offsets are into the subject, which the answer
-/// never quotes).
+/// The code references a question asks about: those of its new text, then those of its subject
+/// line that the text does not repeat. A reply's subject (`Re:`) is the thread's and counts only
+/// when the new text names no code. Subject references carry offsets past the end of the text
+/// (or into the subject, when they are all there is), so the answer never quotes them as text.
 pub fn refs_of(question: &Question, oracle: &dyn CodeOracle) -> Vec<CodeRef> {
-    let refs = extract::extract(&question.text, oracle);
+    let mut refs = extract::extract(&question.text, oracle);
+    let subject = extract::extract(question.bare_subject(), oracle);
     if refs.is_empty() {
-        extract::extract(question.bare_subject(), oracle)
-    } else {
-        refs
+        return subject;
     }
+    if is_reply_subject(&question.subject) {
+        return refs;
+    }
+    let past = question.text.len();
+    for mut s in subject {
+        let same =
+            |r: &CodeRef| r.system == s.system && r.code == s.code && r.range_end == s.range_end;
+        if let Some(r) = refs.iter_mut().find(|r| same(r)) {
+            for m in s.modifiers {
+                if !r.modifiers.contains(&m) {
+                    r.modifiers.push(m);
+                }
+            }
+            continue;
+        }
+        s.start = past;
+        s.end = past;
+        refs.push(s);
+    }
+    refs
+}
+
+/// Whether the subject marks a reply (`Re:`, `AW:`, `SV:`), whose subject is the thread's.
+fn is_reply_subject(subject: &str) -> bool {
+    let lower = subject.trim_start().to_ascii_lowercase();
+    ["re:", "re :", "aw:", "sv:"]
+        .iter()
+        .any(|p| lower.starts_with(p))
 }
 
 /// Looks up everything the answer needs for these references.
