@@ -38,12 +38,16 @@ pub(super) fn decide(cx: &mut Context, oracle: &dyn CodeOracle) -> Vec<Found> {
             }
         }
     }
-    for (i, slot) in found.iter_mut().enumerate() {
-        if slot.is_some() || !candidate(cx, i) {
-            continue;
-        }
-        if let Some(system) = contextual(cx, i) {
-            *slot = normalize(system, cx.word(i)).map(|code| (system, code));
+    // Twice: the codes of the first round make the text one about codes for the second.
+    for _ in 0..2 {
+        cx.text_has_code = found.iter().any(Option::is_some);
+        for (i, slot) in found.iter_mut().enumerate() {
+            if slot.is_some() || !candidate(cx, i) {
+                continue;
+            }
+            if let Some(system) = contextual(cx, i) {
+                *slot = normalize(system, cx.word(i)).map(|code| (system, code));
+            }
         }
     }
     spread_lists(cx, &mut found, candidate);
@@ -239,20 +243,45 @@ fn contextual(cx: &Context, i: usize) -> Option<CodeSystem> {
         }
         // Listed with a procedure code it is HCPCS (`J7613 and 94640`), with a dotted ICD-10-CM
         // code a diagnosis; else the nearest keyword decides.
+        // A letter no HCPCS code starts with (`F4310`, `Z1231`) is a diagnosis wherever codes are
+        // talked about.
+        if !hcpcs_letter(w) {
+            return (about_codes || paired(cx, i)).then_some(CodeSystem::Icd10Cm);
+        }
         let procedure_mate = neighbours(cx, i)
             .any(|j| cx.shapes[j].any(Shapes::DIGITS5 | Shapes::CPT_ALPHA) && !cx.negative[j]);
-        let diagnosis_mate = neighbours(cx, i).any(|j| cx.shapes[j].any(Shapes::ICD_DOT));
-        let diagnosis =
-            !procedure_mate && (diagnosis_mate || leans_to_diagnosis(cx, i) || !hcpcs_letter(w));
+        // A dotted diagnosis beside it, or a dotless one after it (`M1711, M25561`, `E1122
+        // with N184`); a diagnosis before it may start a list of something else (`Pap with
+        // Z124 and Q0091`).
+        let diagnosis_mate = neighbours(cx, i)
+            .any(|j| cx.shapes[j].any(Shapes::ICD_DOT) || j > i && diagnosis_shaped(cx, j));
+        let diagnosis = diagnosis_mate || !procedure_mate && leans_to_diagnosis(cx, i);
         if diagnosis {
-            return (sentence.diagnosis || sentence.has_code).then_some(CodeSystem::Icd10Cm);
+            return (sentence.diagnosis || sentence.has_code || diagnosis_mate)
+                .then_some(CodeSystem::Icd10Cm);
         }
-        return (about_codes || paired(cx, i)).then_some(CodeSystem::Hcpcs);
+        return (about_codes || paired(cx, i) || cx.text_has_code).then_some(CodeSystem::Hcpcs);
     }
-    if s.any(Shapes::ICD_BARE) && w.len() >= 4 && sentence.diagnosis && cx.is_upper(i) {
+    // `Z794`, `R262`, `S0101XA`: only ICD-10-CM is written so, in capitals.
+    if s.any(Shapes::ICD_BARE)
+        && w.len() >= 4
+        && cx.is_upper(i)
+        && (sentence.diagnosis || about_codes)
+    {
         return Some(CodeSystem::Icd10Cm);
     }
     None
+}
+
+/// A word only a dotless ICD-10-CM code is shaped like: capitals, more than a category, and
+/// not a letter and four digits (`M25561`, `R262`).
+fn diagnosis_shaped(cx: &Context, j: usize) -> bool {
+    let s = cx.shapes[j];
+    !cx.negative[j]
+        && s.any(Shapes::ICD_BARE)
+        && !s.any(Shapes::PCS)
+        && cx.is_upper(j)
+        && cx.word(j).len() >= 4
 }
 
 /// A word that is its whole sentence (`45378` on a line of its own, as an inline answer).

@@ -77,6 +77,9 @@ pub(super) struct Context<'t> {
     pub negative: Vec<bool>,
     /// Per paragraph: one of its sentences names diagnosis codes (`dx`, `ICD-10`).
     pub paragraph_diagnosis: Vec<bool>,
+    /// A code was found in the text by its shape, keyword, column or catalog entry: the text
+    /// is about codes, so a code-shaped word in any of its sentences may be one.
+    pub text_has_code: bool,
 }
 
 /// Words after which a `.` does not end the sentence.
@@ -131,6 +134,7 @@ impl<'t> Context<'t> {
             role: vec![None; n],
             negative: vec![false; n],
             paragraph_diagnosis: Vec::new(),
+            text_has_code: false,
             toks,
         };
         for t in &cx.toks {
@@ -486,8 +490,12 @@ impl<'t> Context<'t> {
         // Identifiers: `claim # 12345`, `NPI: ...`, `Suite 200`, `ext. 12345`.
         let skip = [Kind::Hash, Kind::Colon, Kind::Stop, Kind::Dash, Kind::Other];
         if let Some(p) = self.prev_word_skipping(i, &skip) {
+            // `bed 4`, `line 2` number things; `bed E0260`, `line is J9312` name their code.
+            let letter_code = s.any(Shapes::LETTER4) && self.is_upper(i);
             let id = |k: usize| {
-                lexicon::is_id_word(self.lw(k)) && self.keyword[k].is_none()
+                lexicon::is_id_word(self.lw(k))
+                    && self.keyword[k].is_none()
+                    && !(letter_code && lexicon::is_counted_thing(self.lw(k)))
                     || matches!(self.lw(k), "code" | "codes") && self.qualifier_before(k)
             };
             if id(p) {
@@ -507,6 +515,9 @@ impl<'t> Context<'t> {
             if !named {
                 return true;
             }
+        }
+        if self.is_adjustment_code(i) || self.is_licence_number(i) {
+            return true;
         }
         if s.any(Shapes::DIGITS5) && (self.is_zip(i) || self.is_street_number(i)) {
             return true;
@@ -528,6 +539,37 @@ impl<'t> Context<'t> {
             }
         }
         false
+    }
+
+    /// A claim adjustment reason code's group (`CO-45`, `PR-1`: CO, PR, OA, PI or CR glued to
+    /// digits), or a remark code after a denial (`denied with N130`, `sent back with M80`).
+    fn is_adjustment_code(&self, i: usize) -> bool {
+        let w = self.word(i);
+        let group = matches!(w, "CO" | "PR" | "OA" | "PI" | "CR")
+            && self.kind(i + 1) == Some(Kind::Dash)
+            && self.glued(i, i + 1)
+            && self.glued(i + 1, i + 2)
+            && self.is_digits(i + 2);
+        let b = w.as_bytes();
+        let remark_shape = (4..=6).contains(&b.len())
+            && matches!(b[0], b'N' | b'M')
+            && b[b.len() - 3..].iter().all(u8::is_ascii_digit);
+        let after_denial =
+            i >= 2 && self.lw(i - 1) == "with" && lexicon::is_denial_word(self.lw(i - 2));
+        group || remark_shape && after_denial
+    }
+
+    /// A letter glued by a dash to five digits (`D-12345`): a licence or account number, as no
+    /// code is written.
+    fn is_licence_number(&self, i: usize) -> bool {
+        self.is_digits(i)
+            && i >= 2
+            && self.kind(i - 1) == Some(Kind::Dash)
+            && self.glued(i - 2, i - 1)
+            && self.glued(i - 1, i)
+            && self.is_word(i - 2)
+            && self.word(i - 2).len() == 1
+            && self.word(i - 2).bytes().all(|b| b.is_ascii_uppercase())
     }
 
     /// Whether token `i` is glued by `-`, `_` or `=` to a word that is neither a code nor a
@@ -636,7 +678,13 @@ impl<'t> Context<'t> {
         // and the city follows a comma (`12 Elm St, Springfield IL 62701`), stands under a
         // street line, or starts a line of its own (`Springfield IL 62701`).
         let line = self.toks[i].line;
-        let ends_line = self.toks.get(i + 1).is_none_or(|t| t.line != line);
+        // A full stop may end the address's sentence: `Springfield IL 62701. Call us.`
+        let next = if self.kind(i + 1) == Some(Kind::Stop) {
+            i + 2
+        } else {
+            i + 1
+        };
+        let ends_line = next == i + 2 || self.toks.get(next).is_none_or(|t| t.line != line);
         if !ends_line {
             return false;
         }

@@ -282,10 +282,19 @@ pub(super) fn find(cx: &Context, found: &[Found]) -> Vec<ModifierAt> {
                 continue;
             }
         }
-        if verb_before(cx, i)
-            && ends_cleanly(cx, i + 1)
-            && cx.about_codes(i)
-            && (!english || strong_verb_before(cx, i))
+        // `so P3 too?`: a modifier added to the codes already asked about.
+        let too = up
+            && !numeric
+            && !english
+            && cx.is_word(i + 1)
+            && matches!(cx.lw(i + 1), "too" | "also")
+            && ends_cleanly(cx, i + 2)
+            && cx.text_has_code;
+        if too
+            || verb_before(cx, i)
+                && ends_cleanly(cx, i + 1)
+                && (cx.about_codes(i) || cx.text_has_code)
+                && (!english || strong_verb_before(cx, i))
         {
             mods[i] = Some(None);
             continue;
