@@ -99,6 +99,19 @@ fn strong(cx: &Context, i: usize, oracle: &dyn CodeOracle) -> Option<CodeSystem>
     if s.any(Shapes::DIGITS3) && gov == Some(Keyword::Icd9) {
         return Some(CodeSystem::Icd9Cm);
     }
+    // `the ICD-9 procedure code was 45.13`, `Volume 3: 88.71`: only ICD-9-CM procedures have
+    // that shape, and only where the paragraph names ICD-9. Likewise a code of ICD-9-CM's shape
+    // alone (`813.42`) anywhere in such a paragraph.
+    if (s.any(Shapes::ICD9_PROC) || s.any(Shapes::ICD9_DOT) && !s.any(Shapes::ICD_DOT))
+        && cx.paragraph_names_icd9(i)
+    {
+        return Some(CodeSystem::Icd9Cm);
+    }
+    // `ICD-9 without the dots: 71536, 27800`: a five-digit diagnosis in a sentence that names
+    // ICD-9 and no procedure code system.
+    if s.any(Shapes::DIGITS5) && sentence.icd9 && !sentence.procedure {
+        return Some(CodeSystem::Icd9Cm);
+    }
     match gov {
         Some(Keyword::Procedure) => {
             if s.any(Shapes::DIGITS5 | Shapes::CPT_ALPHA) {
@@ -371,7 +384,7 @@ fn fits(cx: &Context, j: usize, system: CodeSystem) -> bool {
             s.any(Shapes::ICD_DOT) || up && s.any(Shapes::ICD_BARE | Shapes::LETTER4)
         }
         CodeSystem::Icd10Pcs => up && s.any(Shapes::PCS),
-        CodeSystem::Icd9Cm => s.any(Shapes::ICD9_DOT),
+        CodeSystem::Icd9Cm => s.any(Shapes::ICD9_DOT | Shapes::ICD9_PROC),
         CodeSystem::Modifier => false,
     }
 }

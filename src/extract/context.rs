@@ -39,8 +39,10 @@ pub(super) struct Sentence {
     pub billing: bool,
     /// It names diagnoses (`dx`, `ICD-10`).
     pub diagnosis: bool,
-    /// It names ICD-9.
+    /// It names ICD-9 (or its Volume 3).
     pub icd9: bool,
+    /// It names procedure codes (`CPT`, `HCPCS`).
+    pub procedure: bool,
     /// It names ICD-10-PCS.
     pub pcs: bool,
     /// It names modifiers.
@@ -77,6 +79,8 @@ pub(super) struct Context<'t> {
     pub negative: Vec<bool>,
     /// Per paragraph: one of its sentences names diagnosis codes (`dx`, `ICD-10`).
     pub paragraph_diagnosis: Vec<bool>,
+    /// Per paragraph: one of its sentences names ICD-9.
+    pub paragraph_icd9: Vec<bool>,
     /// A code was found in the text by its shape, keyword, column or catalog entry: the text
     /// is about codes, so a code-shaped word in any of its sentences may be one.
     pub text_has_code: bool,
@@ -134,6 +138,7 @@ impl<'t> Context<'t> {
             role: vec![None; n],
             negative: vec![false; n],
             paragraph_diagnosis: Vec::new(),
+            paragraph_icd9: Vec::new(),
             text_has_code: false,
             toks,
         };
@@ -155,6 +160,10 @@ impl<'t> Context<'t> {
                 cx.paragraph_diagnosis.resize(p + 1, false);
             }
             cx.paragraph_diagnosis[p] |= s.diagnosis;
+            if cx.paragraph_icd9.len() <= p {
+                cx.paragraph_icd9.resize(p + 1, false);
+            }
+            cx.paragraph_icd9[p] |= s.icd9;
         }
         cx.assign_roles();
         for i in 0..n {
@@ -223,6 +232,17 @@ impl<'t> Context<'t> {
                 .is_some_and(|o| o.paragraph == here.paragraph && o.icd9)
         };
         here.icd9 || (s > 0 && near(s - 1)) || near(s + 1)
+    }
+
+    /// Whether token `i`'s paragraph names ICD-9 anywhere (`In ICD-9 we used E880.9. ... The
+    /// fracture was 813.42.`).
+    pub fn paragraph_names_icd9(&self, i: usize) -> bool {
+        let s = self.sentence_of[i] as usize;
+        self.sentences
+            .get(s)
+            .and_then(|here| self.paragraph_icd9.get(here.paragraph as usize))
+            .copied()
+            .unwrap_or(false)
     }
 
     /// Whether token `i`'s paragraph names diagnosis codes anywhere (`401.9 hypertension - what
@@ -392,8 +412,23 @@ impl<'t> Context<'t> {
                     Some((Keyword::Icd9, _)) => cur.icd9 = true,
                     Some((Keyword::Pcs, _)) => cur.pcs = true,
                     Some((Keyword::Modifier, _)) => cur.modifier = true,
-                    Some((Keyword::Procedure | Keyword::Any, _)) => cur.billing = true,
+                    Some((Keyword::Procedure, _)) => {
+                        cur.billing = true;
+                        cur.procedure = true;
+                    }
+                    Some((Keyword::Any, _)) => cur.billing = true,
                     None => {}
+                }
+                // ICD-9-CM Volume 3 holds its procedure codes: `Volume 3`, `Vol. 3`, `vol III`.
+                if matches!(w, "volume" | "vol") {
+                    let k = if self.kind(i + 1) == Some(Kind::Stop) {
+                        i + 2
+                    } else {
+                        i + 1
+                    };
+                    if self.is_word(k) && matches!(self.lw(k), "3" | "iii") {
+                        cur.icd9 = true;
+                    }
                 }
                 if matches!(w, "inpatient" | "root" | "operation") {
                     cur.pcs = true;
