@@ -259,7 +259,8 @@ fn contextual(cx: &Context, i: usize) -> Option<CodeSystem> {
         // A letter no HCPCS code starts with (`F4310`, `Z1231`) is a diagnosis wherever codes are
         // talked about.
         if !hcpcs_letter(w) {
-            return (about_codes || paired(cx, i)).then_some(CodeSystem::Icd10Cm);
+            return (about_codes || paired(cx, i) || cx.text_has_code)
+                .then_some(CodeSystem::Icd10Cm);
         }
         let procedure_mate = neighbours(cx, i)
             .any(|j| cx.shapes[j].any(Shapes::DIGITS5 | Shapes::CPT_ALPHA) && !cx.negative[j]);
@@ -275,11 +276,11 @@ fn contextual(cx: &Context, i: usize) -> Option<CodeSystem> {
         }
         return (about_codes || paired(cx, i) || cx.text_has_code).then_some(CodeSystem::Hcpcs);
     }
-    // `Z794`, `R262`, `S0101XA`: only ICD-10-CM is written so, in capitals.
+    // `Z794`, `R262`, `S0101XA`: only ICD-10-CM is written so, in capitals, in a text about codes.
     if s.any(Shapes::ICD_BARE)
         && w.len() >= 4
         && cx.is_upper(i)
-        && (sentence.diagnosis || about_codes)
+        && (sentence.diagnosis || about_codes || cx.text_has_code)
     {
         return Some(CodeSystem::Icd10Cm);
     }
