@@ -604,3 +604,47 @@ fn ranged_hits(
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::NoCatalog;
+
+    fn refs(subject: &str, body: &str) -> Vec<String> {
+        let raw = format!("From: a@example.com\r\nSubject: {subject}\r\n\r\n{body}\r\n");
+        let q = question::parse(raw.as_bytes(), &Limits::default());
+        refs_of(&q, &NoCatalog)
+            .iter()
+            .map(|r| {
+                let mut s = format!("{} {}", r.system.as_str(), r.code);
+                for m in &r.modifiers {
+                    s.push_str(&format!("+{m}"));
+                }
+                s
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_new_message_subject_counts_beside_the_body() {
+        let got = refs(
+            "99214-25 with 11102?",
+            "Can we bill 11102 with the visit? Does it need the 25?",
+        );
+        assert_eq!(got[0], "CPT 11102", "{got:?}");
+        assert!(got.contains(&"CPT 99214+25".to_string()), "{got:?}");
+        assert_eq!(got.iter().filter(|r| r.starts_with("CPT 11102")).count(), 1);
+    }
+
+    #[test]
+    fn a_reply_subject_counts_only_when_the_body_names_no_code() {
+        assert_eq!(
+            refs("Re: J1040 units", "Can we bill 99213 instead?"),
+            ["CPT 99213"]
+        );
+        assert_eq!(
+            refs("Re: J1040 units", "And the 80 mg vial?"),
+            ["HCPCS J1040"]
+        );
+    }
+}

@@ -180,7 +180,7 @@ mod tests {
             ("E888.9", Shapes::ICD9_DOT),
             ("25", Shapes::MODIFIER),
             ("xu", Shapes::MODIFIER),
-            ("19.9", Shapes::default()),
+            ("19.9", Shapes::ICD9_PROC),
             ("A1C", Shapes::default()),
             ("H1N1", Shapes::default()),
             ("2024", Shapes::default()),
