@@ -57,16 +57,16 @@ const FROZEN: f64 = 0.97;
 /// The held-out batch's figures after the fixes of 2026-12-08 (README; its first run, before
 /// any fix, is recorded there): (oracle, system or "all", precision, recall).
 const HELD_OUT_AFTER_FIXES: [(&str, &str, f64, f64); 14] = [
-    ("no catalog", "all", 0.9811, 0.9229),
+    ("no catalog", "all", 0.9811, 0.9249),
     ("no catalog", "CPT", 1.0, 0.9496),
-    ("no catalog", "HCPCS", 0.9417, 0.9113),
+    ("no catalog", "HCPCS", 0.9421, 0.9194),
     ("no catalog", "ICD10CM", 0.9800, 0.9074),
     ("no catalog", "ICD10PCS", 1.0, 0.9070),
     ("no catalog", "ICD9CM", 1.0, 0.9167),
     ("no catalog", "MODIFIER", 1.0, 0.9286),
-    ("real code sets", "all", 0.9960, 0.9822),
+    ("real code sets", "all", 0.9960, 0.9842),
     ("real code sets", "CPT", 1.0, 1.0),
-    ("real code sets", "HCPCS", 1.0, 0.9919),
+    ("real code sets", "HCPCS", 1.0, 1.0),
     ("real code sets", "ICD10CM", 0.9818, 1.0),
     ("real code sets", "ICD10PCS", 1.0, 0.9302),
     ("real code sets", "ICD9CM", 1.0, 0.9167),

@@ -580,6 +580,11 @@ fn letter_codes_in_a_text_about_codes() {
 #[test]
 fn modifiers_named_in_a_sentence() {
     check(&[
+        // A distinctive modifier after another on the claim line is attached too.
+        (
+            "Do we keep billing E0114 RR KX?",
+            &["HCPCS E0114+RR+KX", "MOD RR", "MOD KX"],
+        ),
         (
             "We bill E0114 for crutches. Does it get NU or RR?",
             &["HCPCS E0114", "MOD NU", "MOD RR"],
