@@ -44,12 +44,7 @@ pub async fn consult(
     today: Date,
 ) -> Result<Consultation> {
     let question = question::parse(raw, limits);
-    let mut refs = extract::extract(&question.text, catalog);
-    if refs.is_empty() {
-        // "see subject": a body without codes asks about the codes in the subject line. Their
-        // offsets are into the subject, which the answer never quotes.
-        refs = extract::extract(question.bare_subject(), catalog);
-    }
+    let mut refs = refs_of(&question, catalog);
     let attachments = read_attachments(raw, limits, &attachment_text::Limits::default()).await;
     add_attachment_refs(&mut refs, &attachments, catalog);
     let findings = gather(catalog, &question, &refs).await?;
@@ -198,6 +193,46 @@ pub async fn consult_as_written(
         .map(|d| zone.date_of(d.timestamp))
         .filter(|d| *d <= today);
     consult(catalog, raw, limits, written.unwrap_or(today)).await
+}
+
+/// The code references a question asks about: those of its new text, then those of its subject
+/// line that the text does not repeat. A reply's subject (`Re:`) is the thread's and counts only
+/// when the new text names no code. Subject references carry offsets past the end of the text
+/// (or into the subject, when they are all there is), so the answer never quotes them as text.
+pub fn refs_of(question: &Question, oracle: &dyn CodeOracle) -> Vec<CodeRef> {
+    let mut refs = extract::extract(&question.text, oracle);
+    let subject = extract::extract(question.bare_subject(), oracle);
+    if refs.is_empty() {
+        return subject;
+    }
+    if is_reply_subject(&question.subject) {
+        return refs;
+    }
+    let past = question.text.len();
+    for mut s in subject {
+        let same =
+            |r: &CodeRef| r.system == s.system && r.code == s.code && r.range_end == s.range_end;
+        if let Some(r) = refs.iter_mut().find(|r| same(r)) {
+            for m in s.modifiers {
+                if !r.modifiers.contains(&m) {
+                    r.modifiers.push(m);
+                }
+            }
+            continue;
+        }
+        s.start = past;
+        s.end = past;
+        refs.push(s);
+    }
+    refs
+}
+
+/// Whether the subject marks a reply (`Re:`, `AW:`, `SV:`), whose subject is the thread's.
+fn is_reply_subject(subject: &str) -> bool {
+    let lower = subject.trim_start().to_ascii_lowercase();
+    ["re:", "re :", "aw:", "sv:"]
+        .iter()
+        .any(|p| lower.starts_with(p))
 }
 
 /// Looks up everything the answer needs for these references.
@@ -757,6 +792,44 @@ mod tests {
                 ("64483", Some("a.pdf")),
                 ("I10", Some("b.pdf")),
             ]
+        );
+    }
+
+    fn refs(subject: &str, body: &str) -> Vec<String> {
+        let raw = format!("From: a@example.com\r\nSubject: {subject}\r\n\r\n{body}\r\n");
+        let q = question::parse(raw.as_bytes(), &Limits::default());
+        refs_of(&q, &NoCatalog)
+            .iter()
+            .map(|r| {
+                let mut s = format!("{} {}", r.system.as_str(), r.code);
+                for m in &r.modifiers {
+                    s.push_str(&format!("+{m}"));
+                }
+                s
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_new_message_subject_counts_beside_the_body() {
+        let got = refs(
+            "99214-25 with 11102?",
+            "Can we bill 11102 with the visit? Does it need the 25?",
+        );
+        assert_eq!(got[0], "CPT 11102", "{got:?}");
+        assert!(got.contains(&"CPT 99214+25".to_string()), "{got:?}");
+        assert_eq!(got.iter().filter(|r| r.starts_with("CPT 11102")).count(), 1);
+    }
+
+    #[test]
+    fn a_reply_subject_counts_only_when_the_body_names_no_code() {
+        assert_eq!(
+            refs("Re: J1040 units", "Can we bill 99213 instead?"),
+            ["CPT 99213"]
+        );
+        assert_eq!(
+            refs("Re: J1040 units", "And the 80 mg vial?"),
+            ["HCPCS J1040"]
         );
     }
 }

@@ -115,6 +115,18 @@ impl<'de> serde::Deserialize<'de> for CodeSystem {
 /// (`7244` gives `724.4`, E and V codes after the fourth and third), everything else is upper case
 /// without punctuation.
 pub fn normalize(system: CodeSystem, raw: &str) -> Option<String> {
+    // An ICD-9-CM Volume 3 procedure code keeps its dot after two digits (`81.54`).
+    if system == CodeSystem::Icd9Cm {
+        let t = raw.trim().as_bytes();
+        let proc = (4..=5).contains(&t.len())
+            && t[2] == b'.'
+            && t.iter()
+                .enumerate()
+                .all(|(k, b)| k == 2 || b.is_ascii_digit());
+        if proc {
+            return Some(raw.trim().to_string());
+        }
+    }
     let bare: String = raw
         .trim()
         .chars()
@@ -227,6 +239,8 @@ mod tests {
             (CodeSystem::Icd10Pcs, "0SG00ZO", None),
             (CodeSystem::Modifier, "xu", Some("XU")),
             (CodeSystem::Icd9Cm, "7244", Some("724.4")),
+            (CodeSystem::Icd9Cm, "45.13", Some("45.13")),
+            (CodeSystem::Icd9Cm, "88.7", Some("88.7")),
             (CodeSystem::Icd9Cm, "V5861", Some("V58.61")),
             (CodeSystem::Icd9Cm, "E8889", Some("E888.9")),
         ];

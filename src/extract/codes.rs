@@ -38,12 +38,16 @@ pub(super) fn decide(cx: &mut Context, oracle: &dyn CodeOracle) -> Vec<Found> {
             }
         }
     }
-    for (i, slot) in found.iter_mut().enumerate() {
-        if slot.is_some() || !candidate(cx, i) {
-            continue;
-        }
-        if let Some(system) = contextual(cx, i) {
-            *slot = normalize(system, cx.word(i)).map(|code| (system, code));
+    // Twice: the codes of the first round make the text one about codes for the second.
+    for _ in 0..2 {
+        cx.text_has_code = found.iter().any(Option::is_some);
+        for (i, slot) in found.iter_mut().enumerate() {
+            if slot.is_some() || !candidate(cx, i) {
+                continue;
+            }
+            if let Some(system) = contextual(cx, i) {
+                *slot = normalize(system, cx.word(i)).map(|code| (system, code));
+            }
         }
     }
     spread_lists(cx, &mut found, candidate);
@@ -93,6 +97,19 @@ fn strong(cx: &Context, i: usize, oracle: &dyn CodeOracle) -> Option<CodeSystem>
         return Some(CodeSystem::Icd9Cm);
     }
     if s.any(Shapes::DIGITS3) && gov == Some(Keyword::Icd9) {
+        return Some(CodeSystem::Icd9Cm);
+    }
+    // `the ICD-9 procedure code was 45.13`, `Volume 3: 88.71`: only ICD-9-CM procedures have
+    // that shape, and only where the paragraph names ICD-9. Likewise a code of ICD-9-CM's shape
+    // alone (`813.42`) anywhere in such a paragraph.
+    if (s.any(Shapes::ICD9_PROC) || s.any(Shapes::ICD9_DOT) && !s.any(Shapes::ICD_DOT))
+        && cx.paragraph_names_icd9(i)
+    {
+        return Some(CodeSystem::Icd9Cm);
+    }
+    // `ICD-9 without the dots: 71536, 27800`: a five-digit diagnosis in a sentence that names
+    // ICD-9 and no procedure code system.
+    if s.any(Shapes::DIGITS5) && sentence.icd9 && !sentence.procedure {
         return Some(CodeSystem::Icd9Cm);
     }
     match gov {
@@ -239,20 +256,46 @@ fn contextual(cx: &Context, i: usize) -> Option<CodeSystem> {
         }
         // Listed with a procedure code it is HCPCS (`J7613 and 94640`), with a dotted ICD-10-CM
         // code a diagnosis; else the nearest keyword decides.
+        // A letter no HCPCS code starts with (`F4310`, `Z1231`) is a diagnosis wherever codes are
+        // talked about.
+        if !hcpcs_letter(w) {
+            return (about_codes || paired(cx, i) || cx.text_has_code)
+                .then_some(CodeSystem::Icd10Cm);
+        }
         let procedure_mate = neighbours(cx, i)
             .any(|j| cx.shapes[j].any(Shapes::DIGITS5 | Shapes::CPT_ALPHA) && !cx.negative[j]);
-        let diagnosis_mate = neighbours(cx, i).any(|j| cx.shapes[j].any(Shapes::ICD_DOT));
-        let diagnosis =
-            !procedure_mate && (diagnosis_mate || leans_to_diagnosis(cx, i) || !hcpcs_letter(w));
+        // A dotted diagnosis beside it, or a dotless one after it (`M1711, M25561`, `E1122
+        // with N184`); a diagnosis before it may start a list of something else (`Pap with
+        // Z124 and Q0091`).
+        let diagnosis_mate = neighbours(cx, i)
+            .any(|j| cx.shapes[j].any(Shapes::ICD_DOT) || j > i && diagnosis_shaped(cx, j));
+        let diagnosis = diagnosis_mate || !procedure_mate && leans_to_diagnosis(cx, i);
         if diagnosis {
-            return (sentence.diagnosis || sentence.has_code).then_some(CodeSystem::Icd10Cm);
+            return (sentence.diagnosis || sentence.has_code || diagnosis_mate)
+                .then_some(CodeSystem::Icd10Cm);
         }
-        return (about_codes || paired(cx, i)).then_some(CodeSystem::Hcpcs);
+        return (about_codes || paired(cx, i) || cx.text_has_code).then_some(CodeSystem::Hcpcs);
     }
-    if s.any(Shapes::ICD_BARE) && w.len() >= 4 && sentence.diagnosis && cx.is_upper(i) {
+    // `Z794`, `R262`, `S0101XA`: only ICD-10-CM is written so, in capitals, in a text about codes.
+    if s.any(Shapes::ICD_BARE)
+        && w.len() >= 4
+        && cx.is_upper(i)
+        && (sentence.diagnosis || about_codes || cx.text_has_code)
+    {
         return Some(CodeSystem::Icd10Cm);
     }
     None
+}
+
+/// A word only a dotless ICD-10-CM code is shaped like: capitals, more than a category, and
+/// not a letter and four digits (`M25561`, `R262`).
+fn diagnosis_shaped(cx: &Context, j: usize) -> bool {
+    let s = cx.shapes[j];
+    !cx.negative[j]
+        && s.any(Shapes::ICD_BARE)
+        && !s.any(Shapes::PCS)
+        && cx.is_upper(j)
+        && cx.word(j).len() >= 4
 }
 
 /// A word that is its whole sentence (`45378` on a line of its own, as an inline answer).
@@ -297,7 +340,7 @@ fn joins(cx: &Context, k: usize) -> bool {
 }
 
 /// The list neighbours of token `i`: the words one joiner (or `, and`, `, then`) away in its
-/// sentence. An ordinal after an item belongs to it: `I10 first and E11.9 second`.
+/// sentence. An ordinal after an item belongs to it: `E11.22 first and N18.4 second`.
 fn neighbours<'c>(cx: &'c Context<'_>, i: usize) -> impl Iterator<Item = usize> + 'c {
     let n = cx.toks.len();
     let ordinal = |k: usize| cx.is_word(k) && lexicon::is_ordinal(cx.lw(k));
@@ -342,7 +385,7 @@ fn fits(cx: &Context, j: usize, system: CodeSystem) -> bool {
             s.any(Shapes::ICD_DOT) || up && s.any(Shapes::ICD_BARE | Shapes::LETTER4)
         }
         CodeSystem::Icd10Pcs => up && s.any(Shapes::PCS),
-        CodeSystem::Icd9Cm => s.any(Shapes::ICD9_DOT),
+        CodeSystem::Icd9Cm => s.any(Shapes::ICD9_DOT | Shapes::ICD9_PROC),
         CodeSystem::Modifier => false,
     }
 }

@@ -39,8 +39,10 @@ pub(super) struct Sentence {
     pub billing: bool,
     /// It names diagnoses (`dx`, `ICD-10`).
     pub diagnosis: bool,
-    /// It names ICD-9.
+    /// It names ICD-9 (or its Volume 3).
     pub icd9: bool,
+    /// It names procedure codes (`CPT`, `HCPCS`).
+    pub procedure: bool,
     /// It names ICD-10-PCS.
     pub pcs: bool,
     /// It names modifiers.
@@ -77,6 +79,11 @@ pub(super) struct Context<'t> {
     pub negative: Vec<bool>,
     /// Per paragraph: one of its sentences names diagnosis codes (`dx`, `ICD-10`).
     pub paragraph_diagnosis: Vec<bool>,
+    /// Per paragraph: one of its sentences names ICD-9.
+    pub paragraph_icd9: Vec<bool>,
+    /// A code was found in the text by its shape, keyword, column or catalog entry: the text
+    /// is about codes, so a code-shaped word in any of its sentences may be one.
+    pub text_has_code: bool,
 }
 
 /// Words after which a `.` does not end the sentence.
@@ -131,6 +138,8 @@ impl<'t> Context<'t> {
             role: vec![None; n],
             negative: vec![false; n],
             paragraph_diagnosis: Vec::new(),
+            paragraph_icd9: Vec::new(),
+            text_has_code: false,
             toks,
         };
         for t in &cx.toks {
@@ -151,6 +160,10 @@ impl<'t> Context<'t> {
                 cx.paragraph_diagnosis.resize(p + 1, false);
             }
             cx.paragraph_diagnosis[p] |= s.diagnosis;
+            if cx.paragraph_icd9.len() <= p {
+                cx.paragraph_icd9.resize(p + 1, false);
+            }
+            cx.paragraph_icd9[p] |= s.icd9;
         }
         cx.assign_roles();
         for i in 0..n {
@@ -195,8 +208,8 @@ impl<'t> Context<'t> {
     }
 
     /// Whether token `i` stands in a sentence about codes, or next to one in its paragraph: a
-    /// question's sentences lean on each other (`We gave it IM with 96372.` after `How many units
-    /// of J1100 do we bill?`).
+    /// question's sentences lean on each other (a bare `Pushed IV, 96374.` after a sentence that
+    /// asks which drug code to bill).
     pub fn about_codes(&self, i: usize) -> bool {
         let s = self.sentence_of[i] as usize;
         let here = &self.sentences[s];
@@ -219,6 +232,17 @@ impl<'t> Context<'t> {
                 .is_some_and(|o| o.paragraph == here.paragraph && o.icd9)
         };
         here.icd9 || (s > 0 && near(s - 1)) || near(s + 1)
+    }
+
+    /// Whether token `i`'s paragraph names ICD-9 anywhere (`In ICD-9 we used E880.9. ... The
+    /// fracture was 813.42.`).
+    pub fn paragraph_names_icd9(&self, i: usize) -> bool {
+        let s = self.sentence_of[i] as usize;
+        self.sentences
+            .get(s)
+            .and_then(|here| self.paragraph_icd9.get(here.paragraph as usize))
+            .copied()
+            .unwrap_or(false)
     }
 
     /// Whether token `i`'s paragraph names diagnosis codes anywhere (`401.9 hypertension - what
@@ -388,8 +412,23 @@ impl<'t> Context<'t> {
                     Some((Keyword::Icd9, _)) => cur.icd9 = true,
                     Some((Keyword::Pcs, _)) => cur.pcs = true,
                     Some((Keyword::Modifier, _)) => cur.modifier = true,
-                    Some((Keyword::Procedure | Keyword::Any, _)) => cur.billing = true,
+                    Some((Keyword::Procedure, _)) => {
+                        cur.billing = true;
+                        cur.procedure = true;
+                    }
+                    Some((Keyword::Any, _)) => cur.billing = true,
                     None => {}
+                }
+                // ICD-9-CM Volume 3 holds its procedure codes: `Volume 3`, `Vol. 3`, `vol III`.
+                if matches!(w, "volume" | "vol") {
+                    let k = if self.kind(i + 1) == Some(Kind::Stop) {
+                        i + 2
+                    } else {
+                        i + 1
+                    };
+                    if self.is_word(k) && matches!(self.lw(k), "3" | "iii") {
+                        cur.icd9 = true;
+                    }
                 }
                 if matches!(w, "inpatient" | "root" | "operation") {
                     cur.pcs = true;
@@ -486,8 +525,12 @@ impl<'t> Context<'t> {
         // Identifiers: `claim # 12345`, `NPI: ...`, `Suite 200`, `ext. 12345`.
         let skip = [Kind::Hash, Kind::Colon, Kind::Stop, Kind::Dash, Kind::Other];
         if let Some(p) = self.prev_word_skipping(i, &skip) {
+            // `bed 4`, `line 2` number things; `bed E0260`, `line is J9312` name their code.
+            let letter_code = s.any(Shapes::LETTER4) && self.is_upper(i);
             let id = |k: usize| {
-                lexicon::is_id_word(self.lw(k)) && self.keyword[k].is_none()
+                lexicon::is_id_word(self.lw(k))
+                    && self.keyword[k].is_none()
+                    && !(letter_code && lexicon::is_counted_thing(self.lw(k)))
                     || matches!(self.lw(k), "code" | "codes") && self.qualifier_before(k)
             };
             if id(p) {
@@ -507,6 +550,9 @@ impl<'t> Context<'t> {
             if !named {
                 return true;
             }
+        }
+        if self.is_adjustment_code(i) || self.is_licence_number(i) {
+            return true;
         }
         if s.any(Shapes::DIGITS5) && (self.is_zip(i) || self.is_street_number(i)) {
             return true;
@@ -528,6 +574,37 @@ impl<'t> Context<'t> {
             }
         }
         false
+    }
+
+    /// A claim adjustment reason code's group (`CO-45`, `PR-1`: CO, PR, OA, PI or CR glued to
+    /// digits), or a remark code after a denial (`denied with N130`, `sent back with M80`).
+    fn is_adjustment_code(&self, i: usize) -> bool {
+        let w = self.word(i);
+        let group = matches!(w, "CO" | "PR" | "OA" | "PI" | "CR")
+            && self.kind(i + 1) == Some(Kind::Dash)
+            && self.glued(i, i + 1)
+            && self.glued(i + 1, i + 2)
+            && self.is_digits(i + 2);
+        let b = w.as_bytes();
+        let remark_shape = (4..=6).contains(&b.len())
+            && matches!(b[0], b'N' | b'M')
+            && b[b.len() - 3..].iter().all(u8::is_ascii_digit);
+        let after_denial =
+            i >= 2 && self.lw(i - 1) == "with" && lexicon::is_denial_word(self.lw(i - 2));
+        group || remark_shape && after_denial
+    }
+
+    /// A letter glued by a dash to five digits (`D-12345`): a licence or account number, as no
+    /// code is written.
+    fn is_licence_number(&self, i: usize) -> bool {
+        self.is_digits(i)
+            && i >= 2
+            && self.kind(i - 1) == Some(Kind::Dash)
+            && self.glued(i - 2, i - 1)
+            && self.glued(i - 1, i)
+            && self.is_word(i - 2)
+            && self.word(i - 2).len() == 1
+            && self.word(i - 2).bytes().all(|b| b.is_ascii_uppercase())
     }
 
     /// Whether token `i` is glued by `-`, `_` or `=` to a word that is neither a code nor a
@@ -636,7 +713,13 @@ impl<'t> Context<'t> {
         // and the city follows a comma (`12 Elm St, Springfield IL 62701`), stands under a
         // street line, or starts a line of its own (`Springfield IL 62701`).
         let line = self.toks[i].line;
-        let ends_line = self.toks.get(i + 1).is_none_or(|t| t.line != line);
+        // A full stop may end the address's sentence: `Springfield IL 62701. Call us.`
+        let next = if self.kind(i + 1) == Some(Kind::Stop) {
+            i + 2
+        } else {
+            i + 1
+        };
+        let ends_line = next == i + 2 || self.toks.get(next).is_none_or(|t| t.line != line);
         if !ends_line {
             return false;
         }

@@ -265,6 +265,27 @@ pub(super) fn is_id_word(w: &str) -> bool {
             | "remark"
             | "taxonomy"
             | "error"
+            | "lcd"
+            | "ncd"
+            | "lca"
+    )
+}
+
+/// Identifier words that number things which also have codes: `bed 4` but `bed E0260`,
+/// `line 2` but `line is J9312`.
+pub(super) fn is_counted_thing(w: &str) -> bool {
+    matches!(
+        w,
+        "bed" | "line" | "item" | "step" | "tier" | "part" | "model"
+    )
+}
+
+/// Words a payer's denial ends on before its remark code: `denied with N130`, `kicked it back
+/// with M80`.
+pub(super) fn is_denial_word(w: &str) -> bool {
+    matches!(
+        w,
+        "denied" | "denial" | "rejected" | "rejection" | "back" | "returned" | "adjusted"
     )
 }
 
@@ -553,6 +574,11 @@ pub(super) fn is_modifier_verb(w: &str) -> bool {
             | "applying"
             | "bill"
             | "billed"
+            | "get"
+            | "gets"
+            | "have"
+            | "has"
+            | "uses"
     )
 }
 
@@ -600,7 +626,7 @@ pub(super) fn is_article(w: &str) -> bool {
     matches!(w, "a" | "an" | "the" | "this" | "that" | "these" | "those")
 }
 
-/// Ordinals a coder writes after a code to give its place on the claim: `I10 first and E11.9
+/// Ordinals a coder writes after a code to give its place on the claim: `E11.22 first and N18.4
 /// second`, `code I10 1st`.
 pub(super) fn is_ordinal(w: &str) -> bool {
     matches!(

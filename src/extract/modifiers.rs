@@ -246,7 +246,16 @@ pub(super) fn find(cx: &Context, found: &[Found]) -> Vec<ModifierAt> {
         // `J1100 AS 10 units`, `99213 AT the same visit`: an English word, not a modifier.
         let english = up && reads_as_english(cx, i);
         if up && lexicon::is_distinctive_modifier(w) && stands_alone(cx, i) {
-            mods[i] = Some(None);
+            // Still on its claim line after a code or its modifiers: `E0114 RR KX`.
+            let on_line = i >= 1 && cx.toks[i].space_before && same_line(i - 1);
+            let attached = if on_line && is_procedure(found, i - 1) {
+                Some(i - 1)
+            } else if on_line {
+                mods[i - 1].flatten()
+            } else {
+                None
+            };
+            mods[i] = Some(attached);
             continue;
         }
         let pair_side = |j: usize| cx.is_word(j) && side(cx.word(j));
@@ -282,10 +291,19 @@ pub(super) fn find(cx: &Context, found: &[Found]) -> Vec<ModifierAt> {
                 continue;
             }
         }
-        if verb_before(cx, i)
-            && ends_cleanly(cx, i + 1)
-            && cx.about_codes(i)
-            && (!english || strong_verb_before(cx, i))
+        // `so P3 too?`: a modifier added to the codes already asked about.
+        let too = up
+            && !numeric
+            && !english
+            && cx.is_word(i + 1)
+            && matches!(cx.lw(i + 1), "too" | "also")
+            && ends_cleanly(cx, i + 2)
+            && cx.text_has_code;
+        if too
+            || verb_before(cx, i)
+                && ends_cleanly(cx, i + 1)
+                && (cx.about_codes(i) || cx.text_has_code)
+                && (!english || strong_verb_before(cx, i))
         {
             mods[i] = Some(None);
             continue;

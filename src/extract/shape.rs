@@ -27,6 +27,8 @@ impl Shapes {
     pub const MODIFIER: Shapes = Shapes(1 << 7);
     /// Three digits (an ICD-9-CM category after `ICD-9`).
     pub const DIGITS3: Shapes = Shapes(1 << 8);
+    /// An ICD-9-CM Volume 3 procedure code: two digits, a dot, one or two digits (`81.54`).
+    pub const ICD9_PROC: Shapes = Shapes(1 << 9);
 
     /// No shape at all.
     pub fn is_empty(self) -> bool {
@@ -112,6 +114,9 @@ pub(super) fn shapes(word: &str) -> Shapes {
         if icd9 {
             s.set(Shapes::ICD9_DOT);
         }
+        if head.len() == 2 && digits(head) && digits(tail) && tail.len() <= 2 {
+            s.set(Shapes::ICD9_PROC);
+        }
         return s;
     }
     let n = b.len();
@@ -175,7 +180,7 @@ mod tests {
             ("E888.9", Shapes::ICD9_DOT),
             ("25", Shapes::MODIFIER),
             ("xu", Shapes::MODIFIER),
-            ("19.9", Shapes::default()),
+            ("19.9", Shapes::ICD9_PROC),
             ("A1C", Shapes::default()),
             ("H1N1", Shapes::default()),
             ("2024", Shapes::default()),
@@ -190,5 +195,8 @@ mod tests {
         assert_eq!(shapes("B2111ZZ"), Shapes::ICD_BARE | Shapes::PCS);
         assert_eq!(shapes("100.4"), Shapes::ICD9_DOT);
         assert_eq!(shapes("401"), Shapes::DIGITS3);
+        assert_eq!(shapes("45.13"), Shapes::ICD9_PROC);
+        assert_eq!(shapes("88.7"), Shapes::ICD9_PROC);
+        assert_eq!(shapes("12.345"), Shapes::default());
     }
 }

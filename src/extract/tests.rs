@@ -531,3 +531,112 @@ fn the_first_of_a_choice_of_modifiers_is_found_with_the_second() {
         ("GA or FL office?", &[]),
     ]);
 }
+
+#[test]
+fn dotless_diagnoses_by_letter_and_list_mates() {
+    check(&[
+        // A letter no HCPCS code starts with.
+        (
+            "Office visit 99214 with F3210.",
+            &["CPT 99214", "ICD F32.10"],
+        ),
+        // A letter and four digits heading a list of dotless diagnoses.
+        (
+            "We billed 97161 for M2241, M25562 and R268.",
+            &["CPT 97161", "ICD M22.41", "ICD M25.562", "ICD R26.8"],
+        ),
+        ("CKD: E1121 with N183?", &["ICD E11.21", "ICD N18.3"]),
+        // A dotless diagnosis in a text whose other sentences hold the codes.
+        (
+            "Visit was 99213. Also Z7984 for the oral meds?",
+            &["CPT 99213", "ICD Z79.84"],
+        ),
+        // A diagnosis before a letter code does not make it one.
+        ("Pap with Z1272 and Q0091?", &["ICD Z12.72", "HCPCS Q0091"]),
+        // LCD numbers are no codes.
+        ("Per LCD L35010, is 64493 covered?", &["CPT 64493"]),
+    ]);
+}
+
+#[test]
+fn letter_codes_in_a_text_about_codes() {
+    check(&[
+        (
+            "We bill 97110 for the exercise. Is that G0151 for home health?",
+            &["CPT 97110", "HCPCS G0151"],
+        ),
+        // `bed 4` numbers a bed; `bed E0255` names its code.
+        (
+            "Hospital bed E0255 with rails, and 99309 for the visit?",
+            &["HCPCS E0255", "CPT 99309"],
+        ),
+        (
+            "Claim line is J1885 x 2 with 96374.",
+            &["HCPCS J1885", "CPT 96374"],
+        ),
+    ]);
+}
+
+#[test]
+fn modifiers_named_in_a_sentence() {
+    check(&[
+        // A distinctive modifier after another on the claim line is attached too.
+        (
+            "Do we keep billing E0114 RR KX?",
+            &["HCPCS E0114+RR+KX", "MOD RR", "MOD KX"],
+        ),
+        (
+            "We bill E0114 for crutches. Does it get NU or RR?",
+            &["HCPCS E0114", "MOD NU", "MOD RR"],
+        ),
+        (
+            "Billed H2017 x 4. Should it have HB for adults?",
+            &["HCPCS H2017", "MOD HB"],
+        ),
+        (
+            "Our clinic bills T1017. The state uses U4 for that program.",
+            &["HCPCS T1017", "MOD U4"],
+        ),
+        (
+            "We billed 00790 with QZ. ASA 4, so P4 too?",
+            &["CPT 00790+QZ", "MOD QZ", "MOD P4"],
+        ),
+    ]);
+}
+
+#[test]
+fn adjustment_and_remark_codes_licences_and_addresses_are_no_codes() {
+    check(&[
+        ("97140 was denied with CO-97.", &["CPT 97140"]),
+        ("J0585 came back, denied with N290.", &["HCPCS J0585"]),
+        ("Can we bill 99203? Our permit # D-58213.", &["CPT 99203"]),
+        (
+            "Send it to 100 Main St, Joliet IL 60435. Can we bill 99214?",
+            &["CPT 99214"],
+        ),
+    ]);
+}
+
+#[test]
+fn icd9_procedures_and_dotless_diagnoses() {
+    check(&[
+        (
+            "The ICD-9 procedure code was 45.13 for the scope.",
+            &["ICD9 45.13"],
+        ),
+        (
+            "Volume 3 codes from old charts: 88.71, 44.43 and 54.1. What are they in PCS?",
+            &["ICD9 88.71", "ICD9 44.43", "ICD9 54.1"],
+        ),
+        (
+            "In ICD-9 we coded the fall E884.4. The arm was 813.42.",
+            &["ICD9 E884.4", "ICD9 813.42"],
+        ),
+        (
+            "An ICD-9 export without dots: 71536, 27800.",
+            &["ICD9 715.36", "ICD9 278.00"],
+        ),
+        // No ICD-9 named: a temperature is no procedure code.
+        ("Temp was 38.5 and we billed 99213.", &["CPT 99213"]),
+    ]);
+}
