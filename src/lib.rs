@@ -6,6 +6,8 @@
 
 /// What a reply says: each code's facts, NCCI pair edits, suggestions, a confidence; pure.
 pub mod answer;
+/// Working days, hours and holidays: business time and when a promise falls due; pure.
+pub mod calendar;
 /// What staff search the queue for (a case reference, a code, words) and a question's codes; pure.
 pub mod case_search;
 pub mod cli;
