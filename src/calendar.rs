@@ -187,12 +187,24 @@ mod tests {
     fn hours_parse_and_bad_ones_do_not() {
         assert_eq!(parse_hours("08:00-17:00"), Some((480, 1020)));
         assert_eq!(parse_hours("9:30 - 24:00"), Some((570, 1440)));
-        for bad in ["", "8-17", "17:00-08:00", "08:00-08:00", "08:60-17:00", "25:00-26:00"] {
+        for bad in [
+            "",
+            "8-17",
+            "17:00-08:00",
+            "08:00-08:00",
+            "08:60-17:00",
+            "25:00-26:00",
+        ] {
             assert_eq!(parse_hours(bad), None, "{bad}");
         }
         let zone = Zone::utc();
-        let e = WorkingCalendar::new(zone.clone(), &["monday".into(), "funday".into()], "08:00-17:00", &[])
-            .unwrap_err();
+        let e = WorkingCalendar::new(
+            zone.clone(),
+            &["monday".into(), "funday".into()],
+            "08:00-17:00",
+            &[],
+        )
+        .unwrap_err();
         assert!(e.contains("funday"), "{e}");
         let e = WorkingCalendar::new(zone.clone(), &[], "08:00-17:00", &[]).unwrap_err();
         assert!(e.contains("days"), "{e}");
@@ -229,10 +241,7 @@ mod tests {
             4 * H
         );
         // Over the weekend no time passes.
-        assert_eq!(
-            cal.business_secs(friday, at(&cal, "2026-12-13", 23, 0)),
-            H
-        );
+        assert_eq!(cal.business_secs(friday, at(&cal, "2026-12-13", 23, 0)), H);
         // Wednesday 16:00 before Thanksgiving (Thursday) + 2 h: Friday 09:00.
         let wednesday = at(&cal, "2026-11-25", 16, 0);
         assert_eq!(cal.due(wednesday, 2 * H), at(&cal, "2026-11-27", 9, 0));
@@ -253,7 +262,10 @@ mod tests {
         assert_eq!(cal.zone.time_label(due), "2026-03-09 09:00 CDT");
         // And back in November (2026-11-01): a nine-hour Monday stays nine hours.
         let monday = at(&cal, "2026-11-02", 8, 0);
-        assert_eq!(cal.business_secs(at(&cal, "2026-10-30", 8, 0), monday), 9 * H);
+        assert_eq!(
+            cal.business_secs(at(&cal, "2026-10-30", 8, 0), monday),
+            9 * H
+        );
         assert_eq!(cal.zone.time_label(monday), "2026-11-02 08:00 CST");
     }
 

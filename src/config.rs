@@ -725,7 +725,10 @@ mod tests {
         let c = load("", &[]).unwrap();
         assert!(c.notify.to.is_empty());
         assert_eq!(c.notify.digest_every_secs().unwrap(), 1800);
-        assert_eq!(answer_within_secs(c.policy.answer_within.as_deref()).unwrap(), None);
+        assert_eq!(
+            answer_within_secs(c.policy.answer_within.as_deref()).unwrap(),
+            None
+        );
         let good = "[notify]\nto = [\"coders@example.org\"]\nmode = \"digest\"\n\
                     digest_every = \"2h\"\npage_url = \"https://desk.example.org/\"\n\
                     [policy]\nanswer_within = \"4h\"\n[calendar]\ndays = [\"mon\", \"tue\"]\n\
@@ -739,13 +742,22 @@ mod tests {
         );
         for (bad, key) in [
             ("[notify]\nmode = \"hourly\"\n", "hourly"),
-            ("[notify]\ndigest_every = \"half an hour\"\n", "[notify] digest_every"),
+            (
+                "[notify]\ndigest_every = \"half an hour\"\n",
+                "[notify] digest_every",
+            ),
             ("[notify]\nto = [\"coders\"]\n", "[notify] to"),
             ("[notify]\nto = [\"c@example.org\"]\n", "[notify] page_url"),
-            ("[policy]\nanswer_within = \"4\"\n", "[policy] answer_within"),
+            (
+                "[policy]\nanswer_within = \"4\"\n",
+                "[policy] answer_within",
+            ),
             ("[calendar]\ndays = [\"someday\"]\n", "[calendar] days"),
             ("[calendar]\nhours = \"9-5\"\n", "[calendar] hours"),
-            ("[calendar]\nholidays = [\"Dec 25\"]\n", "[calendar] holidays"),
+            (
+                "[calendar]\nholidays = [\"Dec 25\"]\n",
+                "[calendar] holidays",
+            ),
         ] {
             let e = format!("{:#}", load(bad, &[]).unwrap_err());
             assert!(e.contains(key), "{bad}: {e}");

@@ -27,7 +27,10 @@ async fn held(s: &codedesk::store::Store, uid: u32, subject: &str, hours_ago: i6
         recipient: None,
         subject: Some(subject),
     };
-    let Inserted::New(id) = cases::insert_received(s, &new, "w", received).await.unwrap() else {
+    let Inserted::New(id) = cases::insert_received(s, &new, "w", received)
+        .await
+        .unwrap()
+    else {
         panic!("a new case");
     };
     assert!(

@@ -137,8 +137,12 @@ async fn digest(engine: Engine) {
         .collect();
     desk.deliver(&desk.question(&qs[0], "Spine", "Is M54.16 right for lumbar radiculopathy?"))
         .await;
-    desk.deliver(&desk.question(&qs[1], "Office visit", "Can I bill 99214-25 with 96372 today?"))
-        .await;
+    desk.deliver(&desk.question(
+        &qs[1],
+        "Office visit",
+        "Can I bill 99214-25 with 96372 today?",
+    ))
+    .await;
     desk.wait_until("two cases held", MINUTE, || async {
         desk.count(CaseState::Held).await == 2
     })
@@ -148,7 +152,10 @@ async fn digest(engine: Engine) {
         inbox(&staff).await.is_empty(),
         "{engine:?}: no digest before its window ends"
     );
-    assert_eq!(staff_notices::last_digest(&desk.db.store).await.unwrap(), None);
+    assert_eq!(
+        staff_notices::last_digest(&desk.db.store).await.unwrap(),
+        None
+    );
 
     // Thirty-one minutes later (the test clock): one digest of both.
     desk.kill();
@@ -171,7 +178,11 @@ async fn digest(engine: Engine) {
     })
     .await;
     tokio::time::sleep(EVERY_CHANCE).await;
-    assert_eq!(inbox(&staff).await.len(), 1, "{engine:?}: one digest per window");
+    assert_eq!(
+        inbox(&staff).await.len(),
+        1,
+        "{engine:?}: one digest per window"
+    );
     desk.kill();
     desk.start_with(&[("CODEDESK_TEST_NOW", &at(65 * 60))]);
     desk.wait_until("the second digest", MINUTE, || async {
@@ -216,15 +227,17 @@ async fn overdue(engine: Engine) {
     .await;
     let (id, case_ref) = case_of(&desk, &qid).await;
     let store = desk.db.store.clone();
-    let overdue_state = || async {
-        staff_notices::state(&store, id, "overdue").await.unwrap()
-    };
+    let overdue_state = || async { staff_notices::state(&store, id, "overdue").await.unwrap() };
 
     // Saturday noon: 20 hours later, one hour of business time: not due.
     desk.kill();
     desk.start_with(&[("CODEDESK_TEST_NOW", &utc(2026, 12, 12, 18).to_string())]);
     tokio::time::sleep(EVERY_CHANCE).await;
-    assert_eq!(inbox(&staff).await.len(), 1, "{engine:?}: not due on Saturday");
+    assert_eq!(
+        inbox(&staff).await.len(),
+        1,
+        "{engine:?}: not due on Saturday"
+    );
     assert_eq!(overdue_state().await, None);
 
     // Monday 09:30 CST (15:30 UTC): due at 09:00, so one reminder.
@@ -239,19 +252,31 @@ async fn overdue(engine: Engine) {
     let reminder = mails
         .iter()
         .find(|m| m.subject == format!("Overdue: {case_ref} waits for review"))
-        .unwrap_or_else(|| panic!("{engine:?}: no reminder: {:?}", mails.iter().map(|m| &m.subject).collect::<Vec<_>>()));
+        .unwrap_or_else(|| {
+            panic!(
+                "{engine:?}: no reminder: {:?}",
+                mails.iter().map(|m| &m.subject).collect::<Vec<_>>()
+            )
+        });
     check_mail(reminder, &[(id, case_ref.clone())]);
     let t = text(reminder);
     assert!(t.contains("more than 2h of business time"), "{t}");
     assert!(t.contains("Waited:   2 h 30 min business time"), "{t}");
-    assert!(t.contains("2026-12-11 16:00 CST"), "received in the desk's zone: {t}");
+    assert!(
+        t.contains("2026-12-11 16:00 CST"),
+        "received in the desk's zone: {t}"
+    );
     assert_eq!(overdue_state().await.as_deref(), Some("sent"));
 
     // A restart an hour later sends no second reminder.
     desk.kill();
     desk.start_with(&[("CODEDESK_TEST_NOW", &(monday + 3600).to_string())]);
     tokio::time::sleep(EVERY_CHANCE).await;
-    assert_eq!(inbox(&staff).await.len(), 2, "{engine:?}: one reminder per case");
+    assert_eq!(
+        inbox(&staff).await.len(),
+        2,
+        "{engine:?}: one reminder per case"
+    );
     desk.terminate(Duration::from_secs(15));
 }
 

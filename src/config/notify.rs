@@ -48,7 +48,9 @@ impl NotifySection {
     /// `digest_every` in seconds.
     pub fn digest_every_secs(&self) -> Result<i64> {
         parse_age(&self.digest_every).map_err(|e| {
-            anyhow::anyhow!("[notify] digest_every: {e:#} (how often a digest may go, e.g. \"30m\")")
+            anyhow::anyhow!(
+                "[notify] digest_every: {e:#} (how often a digest may go, e.g. \"30m\")"
+            )
         })
     }
 

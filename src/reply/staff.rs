@@ -3,7 +3,7 @@
 //! threaded to a question. Only the reference, sender, subject and link of each case: never the
 //! question's text.
 
-use super::{ReplyError, Replier};
+use super::{Replier, ReplyError};
 use lettre::Message;
 use lettre::message::header::{ContentType, HeaderName, HeaderValue};
 use std::time::{Duration, UNIX_EPOCH};
@@ -91,14 +91,13 @@ impl Replier {
                 "All".to_string(),
             ));
         for address in to {
-            let mailbox =
-                address
-                    .parse()
-                    .map_err(|e: lettre::address::AddressError| ReplyError::Address {
-                        field: "To",
-                        value: address.clone(),
-                        reason: e.to_string(),
-                    })?;
+            let mailbox = address
+                .parse()
+                .map_err(|e: lettre::address::AddressError| ReplyError::Address {
+                    field: "To",
+                    value: address.clone(),
+                    reason: e.to_string(),
+                })?;
             builder = builder.to(mailbox);
         }
         let message = builder
@@ -133,15 +132,23 @@ mod tests {
             within: None,
         };
         let to = vec!["coders@desk.example".to_string()];
-        let (id, raw) = replier.compose_staff_notice(&notice, &to, 1_700_000_000, 7).unwrap();
+        let (id, raw) = replier
+            .compose_staff_notice(&notice, &to, 1_700_000_000, 7)
+            .unwrap();
         let text = String::from_utf8(raw).unwrap();
         assert!(text.contains(&format!("Message-ID: <{id}>")), "{text}");
         assert!(text.contains("Auto-Submitted: auto-generated"), "{text}");
         assert!(text.contains("Subject: Held for review: 2 cases"), "{text}");
-        assert!(!text.contains("In-Reply-To") && !text.contains("References"), "{text}");
+        assert!(
+            !text.contains("In-Reply-To") && !text.contains("References"),
+            "{text}"
+        );
         for n in [9, 12] {
             assert!(text.contains(&format!("CD-{n}")), "{text}");
-            assert!(text.contains(&format!("https://desk.example.org/case/{n}")), "{text}");
+            assert!(
+                text.contains(&format!("https://desk.example.org/case/{n}")),
+                "{text}"
+            );
         }
         let overdue = StaffNotice {
             kind: NoticeKind::Overdue,
@@ -152,7 +159,9 @@ mod tests {
             within: Some("4h".into()),
         };
         assert_eq!(overdue.subject(), "Overdue: CD-9 waits for review");
-        let (_, raw) = replier.compose_staff_notice(&overdue, &to, 1_700_000_000, 8).unwrap();
+        let (_, raw) = replier
+            .compose_staff_notice(&overdue, &to, 1_700_000_000, 8)
+            .unwrap();
         let text = String::from_utf8(raw).unwrap();
         assert!(text.contains("5 h 20 min"), "{text}");
     }

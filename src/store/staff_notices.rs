@@ -23,7 +23,14 @@ pub struct HeldCase {
     pub held_at: i64,
 }
 
-type Row = (i64, Option<String>, Option<String>, Option<String>, i64, i64);
+type Row = (
+    i64,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    i64,
+    i64,
+);
 
 fn held_case((id, case_ref, sender, subject, received_at, held_at): Row) -> HeldCase {
     HeldCase {

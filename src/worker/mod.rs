@@ -4,11 +4,11 @@
 //! carry case ids and counts, never message text, addresses or secrets.
 
 mod acknowledge;
-mod notify;
 mod caught;
 pub mod clock;
 mod desks;
 mod ingest;
+mod notify;
 pub mod policy;
 mod process;
 mod recover;

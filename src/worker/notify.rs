@@ -49,7 +49,9 @@ impl Worker {
             NotifyMode::Immediate => {
                 for case in staff_notices::held_without(&self.store, "held", now, BATCH).await? {
                     if staff_notices::claim(&self.store, case.id, "held", now).await? {
-                        let outcome = self.send_notice(mail, NoticeKind::Held, &[case.clone()]).await;
+                        let outcome = self
+                            .send_notice(mail, NoticeKind::Held, &[case.clone()])
+                            .await;
                         sent += usize::from(outcome.is_ok());
                         self.record(case.id, "held", outcome).await?;
                     }
@@ -59,13 +61,16 @@ impl Worker {
         }
         if let Some(deadline) = &mail.deadline {
             let old_enough = now.saturating_sub(deadline.within);
-            for case in staff_notices::held_without(&self.store, "overdue", old_enough, BATCH).await?
+            for case in
+                staff_notices::held_without(&self.store, "overdue", old_enough, BATCH).await?
             {
                 if deadline.due(case.received_at) > now {
                     break;
                 }
                 if staff_notices::claim(&self.store, case.id, "overdue", now).await? {
-                    let outcome = self.send_notice(mail, NoticeKind::Overdue, &[case.clone()]).await;
+                    let outcome = self
+                        .send_notice(mail, NoticeKind::Overdue, &[case.clone()])
+                        .await;
                     sent += usize::from(outcome.is_ok());
                     self.record(case.id, "overdue", outcome).await?;
                 }
@@ -100,7 +105,10 @@ impl Worker {
         if done {
             tracing::info!(digest = number, cases = cases.len(), "staff digest sent");
         } else {
-            tracing::warn!(digest = number, "the staff digest was not sent; it is not tried again");
+            tracing::warn!(
+                digest = number,
+                "the staff digest was not sent; it is not tried again"
+            );
         }
         let detail = outcome.unwrap_or_else(|e| e);
         staff_notices::finish_digest(&self.store, number, done, &detail, now_unix()).await?;
@@ -112,7 +120,11 @@ impl Worker {
         match &outcome {
             Ok(_) => tracing::info!(case = id, kind, "staff notified"),
             Err(_) => {
-                tracing::warn!(case = id, kind, "the staff notice was not sent; it is not tried again")
+                tracing::warn!(
+                    case = id,
+                    kind,
+                    "the staff notice was not sent; it is not tried again"
+                )
             }
         }
         let done = outcome.is_ok();
@@ -140,9 +152,11 @@ impl Worker {
                     subject: c.subject.clone(),
                     link: mail.section.case_link(c.id),
                     received: zone.time_label(c.received_at),
-                    waited: mail.deadline.as_ref().filter(|_| kind == NoticeKind::Overdue).map(
-                        |d| business_age(d.calendar.business_secs(c.received_at, now)),
-                    ),
+                    waited: mail
+                        .deadline
+                        .as_ref()
+                        .filter(|_| kind == NoticeKind::Overdue)
+                        .map(|d| business_age(d.calendar.business_secs(c.received_at, now))),
                 })
                 .collect(),
             within: mail.deadline.as_ref().map(|d| d.label.clone()),
@@ -158,7 +172,11 @@ impl Worker {
             .map_err(|e| e.to_string())?;
         let to: Vec<&str> = mail.section.to.iter().map(String::as_str).collect();
         let envelope = Envelope::new(Some(&desk.envelope_from), &to).map_err(|e| e.to_string())?;
-        match self.outbox.send_as(&raw, &envelope, desk.tokens.as_deref()).await {
+        match self
+            .outbox
+            .send_as(&raw, &envelope, desk.tokens.as_deref())
+            .await
+        {
             Ok(delivered) => Ok(delivered.receipt),
             Err(e) => {
                 tracing::debug!(error = %e, "a staff mail was not sent");
