@@ -50,7 +50,7 @@ impl Worker {
                 for case in staff_notices::held_without(&self.store, "held", now, BATCH).await? {
                     if staff_notices::claim(&self.store, case.id, "held", now).await? {
                         let outcome = self
-                            .send_notice(mail, NoticeKind::Held, &[case.clone()])
+                            .send_notice(mail, NoticeKind::Held, std::slice::from_ref(&case))
                             .await;
                         sent += usize::from(outcome.is_ok());
                         self.record(case.id, "held", outcome).await?;
@@ -69,7 +69,7 @@ impl Worker {
                 }
                 if staff_notices::claim(&self.store, case.id, "overdue", now).await? {
                     let outcome = self
-                        .send_notice(mail, NoticeKind::Overdue, &[case.clone()])
+                        .send_notice(mail, NoticeKind::Overdue, std::slice::from_ref(&case))
                         .await;
                     sent += usize::from(outcome.is_ok());
                     self.record(case.id, "overdue", outcome).await?;
