@@ -592,7 +592,10 @@ mod tests {
     fn load(text: &str, env: &[(&str, &str)]) -> Result<Config> {
         let dir = std::env::temp_dir().join(format!("codedesk-config-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join(format!("{}.toml", text.len() + env.len() * 1000));
+        // One file per call: tests run at once, and two texts may have the same length.
+        static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let path = dir.join(format!("{n}.toml"));
         std::fs::write(&path, text).unwrap();
         Config::load(
             &path,
