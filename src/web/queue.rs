@@ -63,8 +63,8 @@ fn overdue_first(rows: Vec<QueueRow>, deadline: Option<&Deadline>, now: i64) -> 
         })
         .collect();
     listed.sort_by_key(|l| match l.overdue {
-        Some(_) => (0, l.row.received_at),
-        None => (1, 0),
+        Some(_) => (0, l.row.received_at, l.row.id),
+        None => (1, 0, 0),
     });
     listed
 }
