@@ -150,10 +150,10 @@ impl Deadline {
 pub fn business_age(secs: i64) -> String {
     let secs = secs.max(0);
     let (h, m) = (secs / 3600, secs % 3600 / 60);
-    if h > 0 {
-        format!("{h} h {m} min")
-    } else {
-        format!("{m} min")
+    match (h, m) {
+        (0, 0) => format!("{secs} s"),
+        (0, m) => format!("{m} min"),
+        (h, m) => format!("{h} h {m} min"),
     }
 }
 
@@ -273,6 +273,7 @@ mod tests {
     fn business_ages_read_in_hours() {
         assert_eq!(business_age(5 * H + 20 * 60), "5 h 20 min");
         assert_eq!(business_age(30 * H), "30 h 0 min");
-        assert_eq!(business_age(59), "0 min");
+        assert_eq!(business_age(125), "2 min");
+        assert_eq!(business_age(59), "59 s");
     }
 }

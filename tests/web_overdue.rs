@@ -1,5 +1,6 @@
 //! The queue with `[policy] answer_within`: held cases past their business-hours deadline come
-//! first, oldest first, each marked with its age in business time; the rest follow newest first.
+//! first, oldest first (also when their number puts them on a later page), each marked with its
+//! age in business time; the rest follow newest first.
 
 mod common;
 mod http_support;
@@ -67,6 +68,11 @@ async fn overdue_cases_come_first_with_their_business_age() {
         let ten = held(s, 1, "ten hours ago", 10).await;
         let one = held(s, 2, "one hour ago", 1).await;
         let thirty = held(s, 3, "thirty hours ago", 30).await;
+        // A page's worth of newer cases: the overdue ones are still on the first page.
+        let mut newest = one;
+        for uid in 4..=54 {
+            newest = held(s, uid, "just now", 0).await;
+        }
         let hash = hash_password("reviewer password 1").unwrap();
         staff::create_user(s, "staff@clinic.example", Role::Staff, &hash)
             .await
@@ -95,8 +101,12 @@ async fn overdue_cases_come_first_with_their_business_age() {
                 .unwrap_or_else(|| panic!("{engine:?}: case {} listed: {page}", id.0))
         };
         assert!(
-            at(thirty) < at(ten) && at(ten) < at(one),
+            at(thirty) < at(ten) && at(ten) < at(newest),
             "{engine:?}: overdue first, oldest first: {page}"
+        );
+        assert!(
+            !page.contains(&format!("href=\"/case/{}\"", one.0)),
+            "{engine:?}: the case of one hour ago is on the next page: {page}"
         );
         assert!(
             page.contains("overdue: 30 h 0 min business time"),
@@ -109,7 +119,7 @@ async fn overdue_cases_come_first_with_their_business_age() {
         assert_eq!(
             page.matches("business time").count(),
             2,
-            "{engine:?}: the case of one hour ago is not overdue: {page}"
+            "{engine:?}: only the two are overdue: {page}"
         );
     }
 }

@@ -91,12 +91,39 @@ pub async fn queue(
         before: params.before,
         limit: PAGE,
         mailboxes: state.mailboxes_for(&staff.user),
+        received_by: None,
     };
     let (rows, more) = staff_cases::queue(&state.store, &query).await?;
     let counts = cases::counts_by_state(&state.store).await?;
     let now = format::now();
     let next = more.then(|| rows.last().map(|r| r.id)).flatten();
-    let rows = overdue_first(rows, state.deadline.as_deref(), now);
+    // The first page of held (or all) cases starts with every overdue held case, oldest first,
+    // whichever page it would fall on by number.
+    let mut overdue = Vec::new();
+    if let Some(deadline) = state.deadline.as_deref()
+        && params.before.is_none()
+        && matches!(filter, None | Some(CaseState::Held))
+    {
+        let candidates = QueueQuery {
+            state: Some(CaseState::Held),
+            received_by: Some(now.saturating_sub(deadline.within)),
+            ..query
+        };
+        overdue = staff_cases::queue(&state.store, &candidates).await?.0;
+        overdue.retain(|r| deadline.due(r.received_at) <= now);
+    }
+    let rows = overdue_first(
+        overdue
+            .iter()
+            .cloned()
+            .chain(
+                rows.into_iter()
+                    .filter(|r| !overdue.iter().any(|o| o.id == r.id)),
+            )
+            .collect(),
+        state.deadline.as_deref(),
+        now,
+    );
     // Today's figures count from the desk's midnight.
     let today_start = state.zone.start_of_day(state.zone.date_of(now));
     let dash = staff_cases::dashboard(&state.store, today_start).await?;
