@@ -65,7 +65,7 @@ impl Worker {
                 staff_notices::held_without(&self.store, "overdue", old_enough, BATCH).await?
             {
                 if deadline.due(case.received_at) > now {
-                    break;
+                    continue;
                 }
                 if staff_notices::claim(&self.store, case.id, "overdue", now).await? {
                     let outcome = self
