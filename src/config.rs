@@ -3,11 +3,13 @@
 
 mod desk_section;
 mod desks;
+mod notify;
 mod oauth2;
 mod web;
 
 pub use desk_section::DeskSection;
 pub use desks::{DeskConfig, ExtraMailbox};
+pub use notify::{CalendarSection, NotifyMode, NotifySection, answer_within_secs};
 pub use oauth2::{AuthMethod, OAuth2Config, OAuth2Endpoints, Provider, ServerPreset};
 pub use web::{WebConfig, WebLimits};
 
@@ -40,6 +42,10 @@ pub struct Config {
     pub retention: RetentionConfig,
     /// The desk's time zone and acknowledgements.
     pub desk: DeskSection,
+    /// Mail to staff about held and overdue cases.
+    pub notify: NotifySection,
+    /// The working days and hours `[policy] answer_within` counts.
+    pub calendar: CalendarSection,
     /// More consult mailboxes beside `[mailbox]`, by name (`[mailboxes.NAME]`).
     pub mailboxes: BTreeMap<String, ExtraMailbox>,
 }
@@ -296,6 +302,9 @@ pub enum ReviewPolicy {
 pub struct PolicyConfig {
     /// `always`, `when-unsure` (default) or `never`.
     pub review: ReviewPolicy,
+    /// Business time (`[calendar]`) a held case may wait before staff get an overdue reminder
+    /// and the queue shows it overdue, e.g. `4h`; unset (the default): no deadline.
+    pub answer_within: Option<String>,
 }
 
 /// `[senders]`
@@ -365,6 +374,8 @@ const SECTIONS: &[&str] = &[
     "web",
     "retention",
     "desk",
+    "notify",
+    "calendar",
 ];
 
 const SERVER_KEYS: &[&str] = &[
@@ -413,6 +424,7 @@ const OTHER_VARIABLES: &[&str] = &[
     "CODEDESK_URL",
     "CODEDESK_PARAMS",
     "CODEDESK_ARTIFACTS",
+    crate::worker::clock::ENV,
 ];
 
 /// The `CODEDESK_*` variables of `names` that codedesk does not read: not a config key
@@ -564,6 +576,9 @@ impl Config {
         self.outbox.timeout().context("[outbox] timeout")?;
         self.web.limits()?;
         self.desk.validate()?;
+        self.notify.validate()?;
+        self.calendar.calendar(self.desk.zone()?)?;
+        answer_within_secs(self.policy.answer_within.as_deref())?;
         self.validate_desks()?;
         self.validate_oauth2()?;
         Ok(())
@@ -577,7 +592,10 @@ mod tests {
     fn load(text: &str, env: &[(&str, &str)]) -> Result<Config> {
         let dir = std::env::temp_dir().join(format!("codedesk-config-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join(format!("{}.toml", text.len() + env.len() * 1000));
+        // One file per call: tests run at once, and two texts may have the same length.
+        static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let path = dir.join(format!("{n}.toml"));
         std::fs::write(&path, text).unwrap();
         Config::load(
             &path,
@@ -703,6 +721,50 @@ mod tests {
             e.contains("[desk] timezone") && e.contains("America/Chicago"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn notify_and_calendar_settings_are_checked_by_key() {
+        let c = load("", &[]).unwrap();
+        assert!(c.notify.to.is_empty());
+        assert_eq!(c.notify.digest_every_secs().unwrap(), 1800);
+        assert_eq!(
+            answer_within_secs(c.policy.answer_within.as_deref()).unwrap(),
+            None
+        );
+        let good = "[notify]\nto = [\"coders@example.org\"]\nmode = \"digest\"\n\
+                    digest_every = \"2h\"\npage_url = \"https://desk.example.org/\"\n\
+                    [policy]\nanswer_within = \"4h\"\n[calendar]\ndays = [\"mon\", \"tue\"]\n\
+                    hours = \"09:00-17:30\"\nholidays = [\"2026-12-25\"]\n";
+        let c = load(good, &[]).unwrap();
+        assert_eq!(c.notify.mode, NotifyMode::Digest);
+        assert_eq!(c.notify.case_link(9), "https://desk.example.org/case/9");
+        assert_eq!(
+            answer_within_secs(c.policy.answer_within.as_deref()).unwrap(),
+            Some(4 * 3600)
+        );
+        for (bad, key) in [
+            ("[notify]\nmode = \"hourly\"\n", "hourly"),
+            (
+                "[notify]\ndigest_every = \"half an hour\"\n",
+                "[notify] digest_every",
+            ),
+            ("[notify]\nto = [\"coders\"]\n", "[notify] to"),
+            ("[notify]\nto = [\"c@example.org\"]\n", "[notify] page_url"),
+            (
+                "[policy]\nanswer_within = \"4\"\n",
+                "[policy] answer_within",
+            ),
+            ("[calendar]\ndays = [\"someday\"]\n", "[calendar] days"),
+            ("[calendar]\nhours = \"9-5\"\n", "[calendar] hours"),
+            (
+                "[calendar]\nholidays = [\"Dec 25\"]\n",
+                "[calendar] holidays",
+            ),
+        ] {
+            let e = format!("{:#}", load(bad, &[]).unwrap_err());
+            assert!(e.contains(key), "{bad}: {e}");
+        }
     }
 
     #[test]

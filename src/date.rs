@@ -71,6 +71,12 @@ impl Date {
         Date::from_ymd(y, m, d)
     }
 
+    /// The day of the week, 0 = Monday ... 6 = Sunday.
+    pub fn weekday(self) -> u32 {
+        // 1970-01-01 was a Thursday.
+        (self.0 + 3).rem_euclid(7) as u32
+    }
+
     /// `YYYYMMDD`, the form CMS files and compact storage use.
     pub fn compact(self) -> String {
         let (y, m, d) = self.ymd();
@@ -180,6 +186,28 @@ impl Zone {
             .and_then(|day| day.to_zoned(self.0.clone()))
             .map(|z| z.timestamp().as_second())
             .unwrap_or_else(|_| i64::from(date.days()) * 86_400)
+    }
+
+    /// The Unix second of `minute` minutes after midnight (wall clock, 0..=1440; 1440 is the
+    /// next day's start) on `date` here; a time in a DST gap is taken as the same distance past
+    /// the gap, one in a repeated hour the first.
+    pub fn at_local(&self, date: Date, minute: u32) -> i64 {
+        if minute >= 24 * 60 {
+            return self.start_of_day(date.add_days(1));
+        }
+        let (y, m, d) = date.ymd();
+        jiff::civil::DateTime::new(
+            y as i16,
+            m as i8,
+            d as i8,
+            (minute / 60) as i8,
+            (minute % 60) as i8,
+            0,
+            0,
+        )
+        .and_then(|t| t.to_zoned(self.0.clone()))
+        .map(|z| z.timestamp().as_second())
+        .unwrap_or_else(|_| i64::from(date.days()) * 86_400 + i64::from(minute) * 60)
     }
 
     /// `2026-09-30 21:00 CDT`: the local date and time at Unix second `unix`, with the zone's

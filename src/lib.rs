@@ -8,6 +8,8 @@
 pub mod answer;
 /// The text of a question's PDF, DOCX, HTML and plain-text attachments, within limits; pure.
 pub mod attachment_text;
+/// Working days, hours and holidays: business time and when a promise falls due; pure.
+pub mod calendar;
 /// What staff search the queue for (a case reference, a code, words) and a question's codes; pure.
 pub mod case_search;
 pub mod cli;

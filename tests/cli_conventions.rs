@@ -193,6 +193,41 @@ fn check_config_names_the_desk_zone_and_refuses_a_wrong_one() {
 }
 
 #[test]
+fn check_config_names_the_staff_mail_and_refuses_a_bad_setting_by_its_key() {
+    let dir = TempDir::new("check-notify");
+    let out = codedesk(dir.path())
+        .env("CODEDESK_NOTIFY_TO", "[\"coders@example.org\"]")
+        .env("CODEDESK_NOTIFY_PAGE_URL", "https://desk.example.org")
+        .env("CODEDESK_POLICY_ANSWER_WITHIN", "4h")
+        .arg("check-config")
+        .output()
+        .unwrap();
+    let printed = text(&out);
+    assert!(
+        printed.contains("ok      staff mail: 1 address(es), one mail per held case; held cases due after 4h of business time (mon tue wed thu fri 08:00-17:00)"),
+        "{printed}"
+    );
+    for (key, value, named) in [
+        (
+            "CODEDESK_NOTIFY_DIGEST_EVERY",
+            "half an hour",
+            "[notify] digest_every",
+        ),
+        ("CODEDESK_NOTIFY_MODE", "hourly", "hourly"),
+        ("CODEDESK_CALENDAR_HOURS", "9 to 5", "[calendar] hours"),
+    ] {
+        let out = codedesk(dir.path())
+            .env(key, value)
+            .arg("check-config")
+            .output()
+            .unwrap();
+        let printed = text(&out);
+        assert!(!out.status.success(), "{key}: {printed}");
+        assert!(printed.contains(named), "{key}: {printed}");
+    }
+}
+
+#[test]
 fn check_config_does_not_migrate_a_postgres_database() {
     use sqlx::Connection;
     let rt = tokio::runtime::Runtime::new().unwrap();

@@ -166,6 +166,7 @@ async fn the_queue_pages_by_id_and_searches_sender_and_subject_on_both_engines()
             limit: 50,
             before: None,
             mailboxes: None,
+            received_by: None,
         };
         let (found, more) = staff_cases::queue(s, &search).await.unwrap();
         assert_eq!((found.len(), more), (1, false), "{engine:?}");

@@ -300,6 +300,59 @@ async fn the_page_shows_times_in_the_desk_zone() {
     assert_eq!(found["history_first"], zone.time_label(first), "{found}");
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_queue_shows_overdue_cases_first_with_their_business_age() {
+    let db = TestDb::new(Engine::Sqlite).await;
+    accounts(&db.store).await;
+    let older = seed(
+        &db.store,
+        1,
+        "Is 99213 right?",
+        "Billed 99213.",
+        CaseState::Held,
+    )
+    .await;
+    let newer = seed(
+        &db.store,
+        2,
+        "Is 99214 right?",
+        "Billed 99214.",
+        CaseState::Held,
+    )
+    .await;
+    // Every second is working time and a case may wait one: both are overdue once a second
+    // has passed since the newer one came.
+    let mut config = Config::default();
+    config.desk.timezone = Some("UTC".into());
+    config.policy.answer_within = Some("1s".into());
+    config.calendar.days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+        .map(String::from)
+        .to_vec();
+    config.calendar.hours = "00:00-24:00".into();
+    let received = cases::get(&db.store, CaseId(newer))
+        .await
+        .unwrap()
+        .unwrap()
+        .received_at;
+    while codedesk::web::now_unix() <= received + 1 {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let url = start_with(&db.store, config).await;
+    let found = browser("overdue", &url, serde_json::json!({})).await;
+    let rows = found["rows"].as_array().expect("rows");
+    let refs: Vec<&str> = rows.iter().map(|r| r["ref"].as_str().unwrap()).collect();
+    assert_eq!(refs, ["CD-1", "CD-2"], "oldest overdue first: {found}");
+    assert!(older < newer);
+    for row in rows {
+        let label = row["overdue"].as_str().unwrap_or_default();
+        assert!(
+            label.starts_with("overdue: ") && label.ends_with(" business time"),
+            "{found}"
+        );
+        assert_eq!(row["color"], "rgb(161, 38, 34)", "{found}");
+    }
+}
+
 async fn state_of(store: &Store, id: i64) -> CaseState {
     cases::case_state(store, CaseId(id)).await.unwrap().unwrap()
 }

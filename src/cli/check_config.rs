@@ -44,6 +44,31 @@ pub async fn run(config: &Config) -> Result<ExitCode> {
             format!("{} ({source}); now {}", zone.name(), zone.time_label(now))
         }),
     );
+    // Loading checked [notify], [calendar] and answer_within; this says what they make.
+    all_ok &= report(
+        "staff mail",
+        config.deadline().map(|deadline| {
+            let n = &config.notify;
+            let mail = match (n.to.len(), n.mode) {
+                (0, _) => "off ([notify] to is empty)".to_string(),
+                (k, crate::config::NotifyMode::Immediate) => {
+                    format!("{k} address(es), one mail per held case")
+                }
+                (k, crate::config::NotifyMode::Digest) => {
+                    format!("{k} address(es), a digest at most every {}", n.digest_every)
+                }
+            };
+            match deadline {
+                Some(d) => format!(
+                    "{mail}; held cases due after {} of business time ({} {})",
+                    d.label,
+                    config.calendar.days.join(" "),
+                    config.calendar.hours
+                ),
+                None => format!("{mail}; no deadline ([policy] answer_within unset)"),
+            }
+        }),
+    );
     let store = Store::connect_unchanged(&config.database.url).await;
     let mut pending = Vec::new();
     let database = match &store {

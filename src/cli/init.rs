@@ -144,6 +144,7 @@ message_id_domain = "example.org"   # your domain, for the replies' Message-IDs
 
 [policy]
 review = "when-unsure"         # "always": staff approve every reply; "never": none waits
+# answer_within = "4h"         # business time a held case may wait: then staff get a reminder
 
 [senders]
 members = ["example.org"]      # addresses and domains answered; [] answers everyone
@@ -161,6 +162,17 @@ listen = "127.0.0.1:8025"      # the staff page; keep it on loopback behind a TL
 # timezone = "America/Chicago" # the desk's day: dates of service, the staff page (default: the machine's zone)
 # acknowledge = true           # tell the asker, once, that a question held for staff was received
 # answer_expected = "within one working day"   # when the acknowledgement says an answer comes
+
+[notify]                       # mail to staff when cases are held for review
+# to = ["coders@example.org"]  # staff addresses; [] (the default): no mail to staff
+# mode = "immediate"           # one mail per held case, or "digest": one list at most every digest_every
+# digest_every = "30m"
+# page_url = "https://desk.example.org"   # the staff page as staff open it: the mails link to each case
+
+[calendar]                     # the working time [policy] answer_within counts, in [desk] timezone
+# days = ["mon", "tue", "wed", "thu", "fri"]
+# hours = "08:00-17:00"
+# holidays = ["2026-12-25"]
 "#,
         note = s.note,
         data_dir_arg = match &args.data_dir {

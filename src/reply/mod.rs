@@ -6,10 +6,12 @@ mod context;
 pub mod edited;
 mod message;
 mod render;
+mod staff;
 mod subject;
 mod wrap;
 
 pub use render::{OPTIONAL_TEMPLATES, REQUIRED_TEMPLATES, TEMPLATE_FUEL};
+pub use staff::{NoticeCase, NoticeKind, StaffNotice};
 pub use subject::reply_subject;
 
 use crate::answer::Answer;

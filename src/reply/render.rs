@@ -32,7 +32,11 @@ pub const REQUIRED_TEMPLATES: &[&str] = &[
 
 /// Templates a folder may leave out: the built-in copy is used (a folder made before they
 /// existed keeps working).
-pub const OPTIONAL_TEMPLATES: &[&str] = &["acknowledgement.txt", "acknowledgement.html"];
+pub const OPTIONAL_TEMPLATES: &[&str] = &[
+    "acknowledgement.txt",
+    "acknowledgement.html",
+    "staff_notice.txt",
+];
 
 /// Instructions one render may run: far above what the largest answer needs (25 codes with
 /// every note), low enough that a runaway loop in an edited template stops at once.
@@ -122,6 +126,11 @@ impl Templates {
         let text = self.render_one(&format!("{}.txt", ctx.kind), &value)?;
         let html = self.render_one(&format!("{}.html", ctx.kind), &value)?;
         Ok((text, html))
+    }
+
+    /// Template `name` (`staff_notice.txt`) with `value`.
+    pub fn render_named(&self, name: &str, value: &Value) -> Result<String, ReplyError> {
+        self.render_one(name, value)
     }
 
     fn render_one(&self, name: &str, value: &Value) -> Result<String, ReplyError> {

@@ -13,6 +13,11 @@ fn templates() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("templates")
 }
 
+/// A replier over the project's templates (for the other modules' tests).
+pub(super) fn replier() -> Replier {
+    Replier::new(settings(&templates())).unwrap()
+}
+
 fn settings(dir: &Path) -> ReplySettings {
     ReplySettings {
         from: "Coding Desk <consult@desk.example>".into(),

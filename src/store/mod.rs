@@ -11,6 +11,7 @@ pub mod oauth2_sign_in;
 pub mod retention;
 pub mod staff;
 pub mod staff_cases;
+pub mod staff_notices;
 pub mod workers;
 
 use anyhow::{Context, Result, bail};
@@ -137,6 +138,12 @@ const MIGRATIONS: &[Migration] = &[
         name: "acknowledgements",
         sqlite: include_str!("../../migrations/sqlite/0017_acknowledgements.sql"),
         postgres: include_str!("../../migrations/postgres/0017_acknowledgements.sql"),
+    },
+    Migration {
+        version: 18,
+        name: "staff_notices",
+        sqlite: include_str!("../../migrations/sqlite/0018_staff_notices.sql"),
+        postgres: include_str!("../../migrations/postgres/0018_staff_notices.sql"),
     },
 ];
 

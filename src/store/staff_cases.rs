@@ -44,6 +44,9 @@ pub struct QueueQuery {
     pub limit: i64,
     /// Only cases of these mailboxes (desk keys); every mailbox when `None`.
     pub mailboxes: Option<Vec<String>>,
+    /// Only cases received at or before this instant, oldest first (and `before` ignored): the
+    /// candidates for overdue.
+    pub received_by: Option<i64>,
 }
 
 /// A value bound to the queue's query.
@@ -144,8 +147,13 @@ pub async fn queue(store: &Store, q: &QueueQuery) -> Result<(Vec<QueueRow>, bool
         "SELECT id, state, sender, subject, reason, confidence, received_at, case_ref, \
          thread_case_id FROM mail_case",
     );
+    if let Some(by) = q.received_by {
+        binds.push(Bind::Int(by));
+        clauses.push(format!("received_at <= ${}", binds.len()));
+    }
+    let before = q.before.filter(|_| q.received_by.is_none());
     let before_n = binds.len() + 1;
-    if q.before.is_some() {
+    if before.is_some() {
         clauses.push(format!("id < ${before_n}"));
     }
     if !clauses.is_empty() {
@@ -153,8 +161,13 @@ pub async fn queue(store: &Store, q: &QueueQuery) -> Result<(Vec<QueueRow>, bool
         sql.push_str(&clauses.join(" AND "));
     }
     let limit = q.limit.clamp(1, 500);
-    let limit_n = before_n + usize::from(q.before.is_some());
-    sql.push_str(&format!(" ORDER BY id DESC LIMIT ${limit_n}"));
+    let limit_n = before_n + usize::from(before.is_some());
+    let order = if q.received_by.is_some() {
+        "received_at, id"
+    } else {
+        "id DESC"
+    };
+    sql.push_str(&format!(" ORDER BY {order} LIMIT ${limit_n}"));
     let mut query = sqlx::query(&sql);
     for b in binds {
         query = match b {
@@ -162,7 +175,7 @@ pub async fn queue(store: &Store, q: &QueueQuery) -> Result<(Vec<QueueRow>, bool
             Bind::Int(i) => query.bind(i),
         };
     }
-    if let Some(before) = q.before {
+    if let Some(before) = before {
         query = query.bind(before);
     }
     let rows = query

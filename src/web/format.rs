@@ -24,12 +24,9 @@ pub fn age(secs: i64) -> String {
     }
 }
 
-/// Now, in Unix seconds.
+/// Now, in Unix seconds (the worker's clock, which a test may set ahead).
 pub fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
+    crate::worker::clock::now()
 }
 
 #[cfg(test)]

@@ -62,6 +62,8 @@ pub struct AppState {
     desk_names: Arc<Vec<(String, String)>>,
     /// The desk's zone (`[desk] timezone`): "today" and every time shown are in it.
     pub zone: crate::date::Zone,
+    /// `[policy] answer_within` over `[calendar]`: which held cases the queue shows overdue.
+    pub deadline: Option<Arc<crate::calendar::Deadline>>,
 }
 
 /// Each configured desk's mailbox key and name (a desk whose mailbox cannot be described is
@@ -97,7 +99,12 @@ impl AppState {
             tracing::warn!("{e:#}; times are shown in UTC");
             crate::date::Zone::utc()
         });
+        let deadline = config.deadline().unwrap_or_else(|e| {
+            tracing::warn!("{e:#}; no case is shown overdue");
+            None
+        });
         AppState {
+            deadline: deadline.map(Arc::new),
             store,
             templates: Arc::new(render::environment(
                 dir.is_dir().then_some(dir),

@@ -6,9 +6,10 @@ use super::AppState;
 use super::auth::Staff;
 use super::error::WebError;
 use super::format;
+use crate::calendar::Deadline;
 use crate::case_search::CaseSearch;
 use crate::store::cases::{self, CaseState};
-use crate::store::staff_cases::{self, QueueQuery};
+use crate::store::staff_cases::{self, QueueQuery, QueueRow};
 use axum::extract::{Query, State};
 use axum::response::Html;
 
@@ -41,6 +42,33 @@ pub struct QueueParams {
     before: Option<i64>,
 }
 
+/// A queue row and, for a held case past `[policy] answer_within`, its business age.
+#[derive(serde::Serialize)]
+struct Listed {
+    #[serde(flatten)]
+    row: QueueRow,
+    /// `overdue: 5 h 20 min business time`.
+    overdue: Option<String>,
+}
+
+/// The page's rows with the overdue held cases first (oldest first), then the rest as they came.
+fn overdue_first(rows: Vec<QueueRow>, deadline: Option<&Deadline>, now: i64) -> Vec<Listed> {
+    let mut listed: Vec<Listed> = rows
+        .into_iter()
+        .map(|row| Listed {
+            overdue: deadline
+                .filter(|_| row.state == CaseState::Held)
+                .and_then(|d| d.overdue_label(row.received_at, now)),
+            row,
+        })
+        .collect();
+    listed.sort_by_key(|l| match l.overdue {
+        Some(_) => (0, l.row.received_at, l.row.id),
+        None => (1, 0, 0),
+    });
+    listed
+}
+
 /// `GET /`: the dashboard and the queue.
 pub async fn queue(
     State(state): State<AppState>,
@@ -63,10 +91,39 @@ pub async fn queue(
         before: params.before,
         limit: PAGE,
         mailboxes: state.mailboxes_for(&staff.user),
+        received_by: None,
     };
     let (rows, more) = staff_cases::queue(&state.store, &query).await?;
     let counts = cases::counts_by_state(&state.store).await?;
     let now = format::now();
+    let next = more.then(|| rows.last().map(|r| r.id)).flatten();
+    // The first page of held (or all) cases starts with every overdue held case, oldest first,
+    // whichever page it would fall on by number.
+    let mut overdue = Vec::new();
+    if let Some(deadline) = state.deadline.as_deref()
+        && params.before.is_none()
+        && matches!(filter, None | Some(CaseState::Held))
+    {
+        let candidates = QueueQuery {
+            state: Some(CaseState::Held),
+            received_by: Some(now.saturating_sub(deadline.within)),
+            ..query
+        };
+        overdue = staff_cases::queue(&state.store, &candidates).await?.0;
+        overdue.retain(|r| deadline.due(r.received_at) <= now);
+    }
+    let rows = overdue_first(
+        overdue
+            .iter()
+            .cloned()
+            .chain(
+                rows.into_iter()
+                    .filter(|r| !overdue.iter().any(|o| o.id == r.id)),
+            )
+            .collect(),
+        state.deadline.as_deref(),
+        now,
+    );
     // Today's figures count from the desk's midnight.
     let today_start = state.zone.start_of_day(state.zone.date_of(now));
     let dash = staff_cases::dashboard(&state.store, today_start).await?;
@@ -81,7 +138,6 @@ pub async fn queue(
             minijinja::context! { name => "all", count => total, current => tab == "all" },
         ))
         .collect();
-    let next = more.then(|| rows.last().map(|r| r.id)).flatten();
     // A banner for each desk this staff member sees whose mailbox waits for a sign-in.
     let mut sign_in_alerts =
         crate::web::sign_in::desks_needing_sign_in(&state.store, &state.config).await?;

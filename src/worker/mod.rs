@@ -5,8 +5,10 @@
 
 mod acknowledge;
 mod caught;
+pub mod clock;
 mod desks;
 mod ingest;
+mod notify;
 pub mod policy;
 mod process;
 mod recover;
@@ -48,6 +50,8 @@ pub struct Worker {
     database_url: String,
     /// `[desk]`: the zone of the desk's days and the acknowledgement of held cases.
     desk_day: DeskDay,
+    /// `[notify]`: mail to staff about held and overdue cases (none when `to` is empty).
+    staff_mail: Option<notify::StaffMail>,
 }
 
 /// `[desk]` as the worker uses it.
@@ -168,6 +172,7 @@ impl Worker {
                 acknowledge: config.desk.acknowledge,
                 answer_expected: config.desk.answer_expected.clone(),
             },
+            staff_mail: notify::StaffMail::for_config(config)?,
         })
     }
 
@@ -210,12 +215,9 @@ impl Worker {
     }
 }
 
-/// Seconds since the Unix epoch.
+/// Seconds since the Unix epoch ([`clock`]: a test may set it ahead).
 pub(crate) fn now_unix() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or_default()
+    clock::now()
 }
 
 /// Seconds since the Unix epoch (for commands that tag their work with the time).

@@ -106,8 +106,9 @@ pub async fn run(
                 break;
             }
         }
-        // A run from cron applies retention too.
+        // A run from cron applies retention and tells staff too.
         worker.purge_if_due().await?;
+        worker.notify_staff().await?;
         return Ok(report);
     }
     let wake = Arc::new(Notify::new());
@@ -462,6 +463,7 @@ async fn work_loop(
                     *t = std::time::Instant::now();
                 }
                 worker.purge_if_due().await?;
+                worker.notify_staff().await?;
             }
             let outcomes = worker.send_pending(sent_folder.as_ref()).await?;
             if let Ok(mut r) = sent.lock() {

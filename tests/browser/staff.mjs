@@ -393,6 +393,27 @@ scenarios.attachments = async (browser) => {
   await context.close();
 };
 
+// Overdue held cases first, each with its business age in the Received column, in red.
+scenarios.overdue = async (browser) => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await login(page, params.staff.email, params.staff.password);
+  const rows = page.locator('#queue tbody tr');
+  found.rows = [];
+  for (let i = 0; i < await rows.count(); i++) {
+    const row = rows.nth(i);
+    const mark = row.locator('strong.overdue');
+    const overdue = await mark.count() ? (await mark.textContent()).trim() : null;
+    found.rows.push({
+      ref: (await row.locator('td.ref a').textContent()).trim(),
+      overdue,
+      color: overdue ? await mark.evaluate((e) => getComputedStyle(e).color) : null,
+    });
+  }
+  await shot(page, 'overdue-queue');
+  await context.close();
+};
+
 const run = scenarios[scenario];
 if (!run) {
   console.error(`unknown scenario ${scenario}: known are ${Object.keys(scenarios).join(', ')}`);

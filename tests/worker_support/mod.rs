@@ -49,6 +49,8 @@ pub struct DeskOptions {
     pub acknowledge: bool,
     /// More lines of `[desk]` (timezone, answer_expected).
     pub desk: String,
+    /// More lines of `[policy]` (answer_within).
+    pub policy: String,
 }
 
 impl Default for DeskOptions {
@@ -62,6 +64,7 @@ impl Default for DeskOptions {
             outbox: None,
             acknowledge: false,
             desk: String::new(),
+            policy: String::new(),
         }
     }
 }
@@ -124,6 +127,7 @@ password_file = "{password}"
 address = "{consult}"
 {outbox}[policy]
 review = "{review}"
+{policy}
 [senders]
 rate_per_hour = {rate}
 {senders}
@@ -147,6 +151,7 @@ acknowledge = {acknowledge}
             senders = options.senders,
             acknowledge = options.acknowledge,
             desk = options.desk,
+            policy = options.policy,
         );
         std::fs::write(&config, toml + &options.extra_config).unwrap();
         let log = dir.path().join("worker.log");
