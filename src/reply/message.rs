@@ -1,13 +1,14 @@
 //! The reply as RFC 5322 bytes (lettre's builder): multipart/alternative text and HTML, threaded
 //! to the question, marked as an automatic reply and with our case header so our own mail is
 //! recognised as a loop. Deterministic: the MIME boundary comes from the Message-ID. The text
-//! part is 7-bit or quoted-printable (readable as it is), the HTML part base64.
+//! part is 7-bit or quoted-printable (readable as it is), the HTML part 7-bit (base64 when its
+//! lines cannot be broken at spaces).
 
 use super::ReplyError;
 use crate::question::{self, Question};
 use lettre::Message;
 use lettre::message::header::{ContentTransferEncoding, ContentType, HeaderName, HeaderValue};
-use lettre::message::{Mailbox, MultiPart, SinglePart};
+use lettre::message::{Body, Mailbox, MultiPart, SinglePart};
 use sha2::{Digest, Sha256};
 use std::time::{Duration, UNIX_EPOCH};
 
@@ -78,19 +79,90 @@ fn build(p: &Parts<'_>) -> Result<Vec<u8>, ReplyError> {
         .raw_header(raw(question::CASE_HEADER, p.case_ref));
     let body = MultiPart::alternative()
         .boundary(boundary(p.message_id))
-        .singlepart(SinglePart::plain(p.text.to_string()))
-        .singlepart(
-            // Base64: quoted-printable of markup full of `=` and long lines was the slowest step
-            // of composing a reply; base64 is faster, at some 20% more bytes.
-            SinglePart::builder()
+        .singlepart(SinglePart::plain(crlf(p.text)))
+        .singlepart(match seven_bit_html(p.html) {
+            // Markup needs no encoding once its long lines are broken at spaces and its few
+            // non-ASCII characters are character references: base64 of it was the costliest
+            // step of composing a reply, and 35% more bytes.
+            // ASCII, CRLF, no NUL and no line over 78 bytes: what lettre asks of a body it takes
+            // as it is (its own check wants lines under 76).
+            Some(html) => SinglePart::builder()
+                .header(ContentType::TEXT_HTML)
+                .header(ContentTransferEncoding::SevenBit)
+                .body(Body::dangerous_pre_encoded(
+                    crlf(&html).into_bytes(),
+                    ContentTransferEncoding::SevenBit,
+                )),
+            None => SinglePart::builder()
                 .header(ContentType::TEXT_HTML)
                 .header(ContentTransferEncoding::Base64)
-                .body(p.html.to_string()),
-        );
+                .body(crlf(p.html)),
+        });
     let message = builder
         .multipart(body)
         .map_err(|e| ReplyError::Message(e.to_string()))?;
     Ok(message.formatted())
+}
+
+/// How long a line of the 7-bit HTML part may grow before it is broken at its last space: the
+/// 78 bytes RFC 5322 asks lines to keep to (every line of a reply does).
+const HTML_LINE: usize = 78;
+
+/// The HTML as ASCII lines of at most [`HTML_LINE`] bytes, when that needs only whitespace: each
+/// non-ASCII character written as a character reference (`&#233;`), a line over
+/// [`HTML_LINE`] bytes broken at its last space (a space and a line break are the same
+/// whitespace in HTML; the templates use no `<pre>`). None when a line has no space to break
+/// at (then the part is sent as base64).
+fn seven_bit_html(html: &str) -> Option<String> {
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(html.len() + html.len() / 32);
+    let mut line_start = 0;
+    let mut last_space: Option<usize> = None;
+    for c in html.chars() {
+        match c {
+            '\n' => {
+                out.push('\n');
+                line_start = out.len();
+                last_space = None;
+                continue;
+            }
+            ' ' => {
+                last_space = Some(out.len());
+                out.push(' ');
+            }
+            c if c.is_ascii() && c != '\0' => out.push(c),
+            '\0' => return None,
+            c => {
+                let _ = write!(out, "&#{};", u32::from(c));
+            }
+        }
+        if out.len() - line_start > HTML_LINE {
+            let at = last_space.take()?;
+            out.replace_range(at..at + 1, "\n");
+            line_start = at + 1;
+            if out.len() - line_start > HTML_LINE {
+                return None;
+            }
+        }
+    }
+    Some(out)
+}
+
+/// The text with CRLF line ends, in one pass. lettre converts a body's bare LFs itself, but by
+/// inserting a CR before each one in place (a copy of the rest of the text per line), which was
+/// the slowest step of composing a long reply; given CRLFs it only checks them.
+fn crlf(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 32 + 2);
+    for line in text.split_inclusive('\n') {
+        match line.strip_suffix('\n') {
+            Some(body) => {
+                out.push_str(body.strip_suffix('\r').unwrap_or(body));
+                out.push_str("\r\n");
+            }
+            None => out.push_str(line),
+        }
+    }
+    out
 }
 
 /// The question's References (or its In-Reply-To) and its own id: the thread so far, trimmed to
@@ -118,4 +190,37 @@ fn boundary(message_id: &str) -> String {
     let digest = Sha256::digest(message_id.as_bytes());
     let hex: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
     format!("codedesk-alt-{hex}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{HTML_LINE, crlf, seven_bit_html};
+
+    #[test]
+    fn html_becomes_seven_bit_lines_by_whitespace_only() {
+        let long = format!("<p>{}</p>", "word ".repeat(400));
+        let html = format!("<b>café – µg</b>\n{long}\n");
+        let out = seven_bit_html(&html).unwrap();
+        assert!(out.is_ascii());
+        assert!(
+            out.starts_with("<b>caf&#233; &#8211; &#181;g</b>\n"),
+            "{out}"
+        );
+        assert!(out.lines().all(|l| l.len() <= HTML_LINE));
+        assert_eq!(
+            out.replace('\n', " "),
+            html.replace('\n', " ")
+                .replace("caf\u{e9} \u{2013} \u{b5}g", "caf&#233; &#8211; &#181;g")
+        );
+        let unbroken = format!("<img src=\"data:{}\">", "A".repeat(2000));
+        assert_eq!(seven_bit_html(&unbroken), None);
+    }
+
+    #[test]
+    fn bare_line_feeds_become_crlf_and_crlf_stays() {
+        assert_eq!(crlf("a\nb\r\nc\n"), "a\r\nb\r\nc\r\n");
+        assert_eq!(crlf("no end"), "no end");
+        assert_eq!(crlf("\n\n"), "\r\n\r\n");
+        assert_eq!(crlf("µ\r\n–\nx\ry"), "µ\r\n–\r\nx\ry");
+    }
 }
