@@ -173,6 +173,10 @@ fn an_answer_is_threaded_marked_automatic_and_tagged_with_the_case() {
         "{raw}"
     );
     assert!(raw.lines().all(|l| l.len() <= 78), "{raw}");
+    assert!(
+        raw.contains("Content-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: 7bit"),
+        "the HTML part is readable as it is: {raw}"
+    );
     assert!(reply.text.contains("M54.16"), "{}", reply.text);
     assert!(reply.text.contains("Radiculopathy, lumbar region"));
     assert!(reply.html.contains("Radiculopathy, lumbar region"));
