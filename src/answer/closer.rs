@@ -230,12 +230,17 @@ impl Term<'_> {
 /// anxiety"), "unspecified severity" reads as no severity stated, and a range of numbers is one
 /// term. Borrows the words instead of copying them: fitting runs over every code of a category.
 fn with_terms<R>(description: &str, f: impl FnOnce(&[Term<'_>]) -> R) -> R {
-    let t = description.to_lowercase();
+    let t = if description.is_ascii() {
+        description.to_ascii_lowercase()
+    } else {
+        description.to_lowercase()
+    };
     let has_range = t
         .as_bytes()
         .windows(2)
         .any(|w| w[0].is_ascii_digit() && w[1] == b'-');
-    let mut out: Vec<Term<'_>> = Vec::new();
+    // Sized for a long description at once: growing them was a good part of the cost.
+    let mut out: Vec<Term<'_>> = Vec::with_capacity(24);
     let plain;
     let text = if has_range {
         out.extend(ranges(&t).into_iter().map(|(lo, hi)| Term::Range(lo, hi)));
@@ -245,7 +250,7 @@ fn with_terms<R>(description: &str, f: impl FnOnce(&[Term<'_>]) -> R) -> R {
         t.as_str()
     };
     // Words, and each comma as a token of its own.
-    let mut tokens: Vec<&str> = Vec::new();
+    let mut tokens: Vec<&str> = Vec::with_capacity(48);
     for piece in text.split_inclusive(',') {
         let (words, comma) = match piece.strip_suffix(',') {
             Some(w) => (w, true),
@@ -384,7 +389,7 @@ fn question_numbers(question: &BTreeSet<String>) -> impl Iterator<Item = f64> + 
 /// description rules out and the question does not mention costs nothing: "without" is what
 /// an undocumented condition is coded as).
 pub fn fit(description: &str, question: &BTreeSet<String>) -> Option<i32> {
-    let mut denied = String::new();
+    let mut denied = String::with_capacity(32);
     let mut has = |word: &str, negative: bool| {
         if negative {
             denied.clear();

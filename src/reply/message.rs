@@ -79,7 +79,21 @@ fn build(p: &Parts<'_>) -> Result<Vec<u8>, ReplyError> {
         .raw_header(raw(question::CASE_HEADER, p.case_ref));
     let body = MultiPart::alternative()
         .boundary(boundary(p.message_id))
-        .singlepart(SinglePart::plain(crlf(p.text)))
+        .singlepart(
+            if p.text.is_ascii() && p.text.lines().all(|l| l.len() <= 78) {
+                // ASCII in lines of at most 78 bytes (the text is wrapped at 76) is sent as it is;
+                // lettre would quote-print every line of 76 or more and scan the text twice first.
+                SinglePart::builder()
+                    .header(ContentType::TEXT_PLAIN)
+                    .header(ContentTransferEncoding::SevenBit)
+                    .body(Body::dangerous_pre_encoded(
+                        crlf(p.text).into_bytes(),
+                        ContentTransferEncoding::SevenBit,
+                    ))
+            } else {
+                SinglePart::plain(crlf(p.text))
+            },
+        )
         .singlepart(match seven_bit_html(p.html) {
             // Markup needs no encoding once its long lines are broken at spaces and its few
             // non-ASCII characters are character references: base64 of it was the costliest
