@@ -3,7 +3,7 @@
 //! L97.5-)", and "ulcer R heel, fat layer exposed" fits L97.412 among the codes below L97.4 and
 //! L97.5. A suggestion from the official descriptions, never a coding decision. Pure.
 
-use super::closer::{fit, polar_words, quoted, shared_terms, term_words};
+use super::closer::{Fitter, polar_words, quoted, shared_terms, term_words};
 use crate::codes::ChildCode;
 use serde::Serialize;
 
@@ -60,6 +60,7 @@ pub fn mentions(question: &std::collections::BTreeSet<String>, note: &str) -> bo
 /// with the question and at least one beyond the note's own words.
 pub fn additional_fits(text: &str, notes: &[AdditionalNote]) -> Vec<AdditionalFit> {
     let question = polar_words(text);
+    let fitter = Fitter::new(&question);
     let mut out: Vec<AdditionalFit> = Vec::new();
     for n in notes {
         if !mentions(&question, &n.text) {
@@ -70,7 +71,7 @@ pub fn additional_fits(text: &str, notes: &[AdditionalNote]) -> Vec<AdditionalFi
             .candidates
             .iter()
             .filter(|k| k.billable && k.code != n.code)
-            .filter_map(|k| Some((fit(&k.description, &question)?, k)))
+            .filter_map(|k| Some((fitter.fit(&k.description)?, k)))
             .collect();
         scored.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.code.cmp(&b.1.code)));
         let Some(&(best, pick)) = scored.first() else {

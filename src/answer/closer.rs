@@ -6,7 +6,7 @@
 
 use crate::codes::ChildCode;
 use serde::Serialize;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 
 /// A code whose description fits the question's words better than the code named.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -384,43 +384,72 @@ fn question_numbers(question: &BTreeSet<String>) -> impl Iterator<Item = f64> + 
         .filter_map(|q| q.strip_prefix("#n:")?.parse::<f64>().ok())
 }
 
-/// How well an official description fits the question's words: None when the words deny one
-/// of its terms, else the terms present less the positive terms missing (a condition the
-/// description rules out and the question does not mention costs nothing: "without" is what
-/// an undocumented condition is coded as).
-pub fn fit(description: &str, question: &BTreeSet<String>) -> Option<i32> {
-    let mut denied = String::with_capacity(32);
-    let mut has = |word: &str, negative: bool| {
-        if negative {
-            denied.clear();
-            denied.push('-');
-            denied.push_str(word);
-            question.contains(denied.as_str())
-        } else {
-            question.contains(word)
+/// A question's words (from [`polar_words`]) ready to fit many descriptions against: its plain
+/// and its denied words apart, and its numbers, read once.
+pub struct Fitter<'q> {
+    plain: HashSet<&'q str>,
+    denied: HashSet<&'q str>,
+    numbers: Vec<f64>,
+}
+
+impl<'q> Fitter<'q> {
+    /// Indexes the words of a question.
+    pub fn new(question: &'q BTreeSet<String>) -> Fitter<'q> {
+        let mut plain = HashSet::with_capacity(question.len());
+        let mut denied = HashSet::new();
+        for q in question {
+            match q.strip_prefix('-') {
+                Some(w) => denied.insert(w),
+                None => plain.insert(q.as_str()),
+            };
         }
-    };
-    with_terms(description, |terms| {
-        let mut score = 0;
-        for t in terms {
-            match *t {
-                Term::Range(lo, hi) => {
-                    let held = question_numbers(question).any(|n| (lo..=hi).contains(&n));
-                    score += if held { 1 } else { -1 };
-                }
-                Term::Word { word, denied } => {
-                    if has(word, denied) {
-                        score += 1;
-                    } else if has(word, !denied) {
-                        return None;
-                    } else if !denied {
-                        score -= 1;
+        Fitter {
+            plain,
+            denied,
+            numbers: question_numbers(question).collect(),
+        }
+    }
+
+    fn has(&self, word: &str, negative: bool) -> bool {
+        if negative {
+            self.denied.contains(word)
+        } else {
+            self.plain.contains(word)
+        }
+    }
+
+    /// How well an official description fits the question's words: None when the words deny
+    /// one of its terms, else the terms present less the positive terms missing (a condition
+    /// the description rules out and the question does not mention costs nothing: "without" is
+    /// what an undocumented condition is coded as).
+    pub fn fit(&self, description: &str) -> Option<i32> {
+        with_terms(description, |terms| {
+            let mut score = 0;
+            for t in terms {
+                match *t {
+                    Term::Range(lo, hi) => {
+                        let held = self.numbers.iter().any(|n| (lo..=hi).contains(n));
+                        score += if held { 1 } else { -1 };
+                    }
+                    Term::Word { word, denied } => {
+                        if self.has(word, denied) {
+                            score += 1;
+                        } else if self.has(word, !denied) {
+                            return None;
+                        } else if !denied {
+                            score -= 1;
+                        }
                     }
                 }
             }
-        }
-        Some(score)
-    })
+            Some(score)
+        })
+    }
+}
+
+/// [`Fitter::fit`] for one description.
+pub fn fit(description: &str, question: &BTreeSet<String>) -> Option<i32> {
+    Fitter::new(question).fit(description)
 }
 
 /// The terms of a description that the question has.
@@ -469,6 +498,7 @@ pub fn closer_codes(
         t = t.replace(p, " ");
     }
     let question = polar_words(&t);
+    let fitter = Fitter::new(&question);
     let named: BTreeSet<&str> = codes.iter().map(|c| c.code.as_str()).collect();
     let mut out: Vec<CloserCode> = Vec::new();
     for c in codes {
@@ -479,12 +509,12 @@ pub fn closer_codes(
         let asked_fit = if c.header {
             None
         } else {
-            fit(&asked_description, &question)
+            fitter.fit(&asked_description)
         };
         let mut scored: Vec<(i32, &ChildCode)> = candidates
             .iter()
             .filter(|k| k.billable && k.code != c.code)
-            .filter_map(|k| fit(&k.description, &question).map(|s| (s, k)))
+            .filter_map(|k| fitter.fit(&k.description).map(|s| (s, k)))
             .collect();
         scored.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.code.cmp(&b.1.code)));
         let Some(&(best, pick)) = scored.first() else {
