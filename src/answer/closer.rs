@@ -249,35 +249,20 @@ fn with_terms<R>(description: &str, f: impl FnOnce(&[Term<'_>]) -> R) -> R {
     } else {
         t.as_str()
     };
-    // Words, and each comma as a token of its own.
-    let mut tokens: Vec<&str> = Vec::with_capacity(48);
-    for piece in text.split_inclusive(',') {
-        let (words, comma) = match piece.strip_suffix(',') {
-            Some(w) => (w, true),
-            None => (piece, false),
-        };
-        tokens.extend(
-            words
-                .split(|c: char| !c.is_alphanumeric())
-                .filter(|w| !w.is_empty()),
-        );
-        if comma {
-            tokens.push(",");
-        }
-    }
+    let mut tokens = Tokens { text, pos: 0 }.peekable();
     let mut negate = false;
     let mut list = false;
     let mut next_negated = false;
-    for (i, raw) in tokens.iter().enumerate() {
-        match *raw {
+    while let Some((raw, end)) = tokens.next() {
+        match raw {
             "without" => {
                 negate = true;
                 // "without A, B, and C" denies the whole list; "without aura, intractable"
                 // only its first part.
-                list = tokens[i + 1..]
-                    .iter()
-                    .take_while(|w| **w != "with")
-                    .any(|w| *w == "and");
+                list = Tokens { text, pos: end }
+                    .map(|(w, _)| w)
+                    .take_while(|w| *w != "with")
+                    .any(|w| w == "and");
                 continue;
             }
             "with" => {
@@ -292,7 +277,7 @@ fn with_terms<R>(description: &str, f: impl FnOnce(&[Term<'_>]) -> R) -> R {
                 next_negated = true;
                 continue;
             }
-            "unspecified" if tokens.get(i + 1).is_some_and(|w| ATTRIBUTES.contains(w)) => {
+            "unspecified" if tokens.peek().is_some_and(|(w, _)| ATTRIBUTES.contains(w)) => {
                 next_negated = true;
                 continue;
             }
@@ -311,6 +296,38 @@ fn with_terms<R>(description: &str, f: impl FnOnce(&[Term<'_>]) -> R) -> R {
         next_negated = false;
     }
     f(&out)
+}
+
+/// The words of a text (runs of letters and digits) and each comma as a token of its own, with
+/// the offset where each ends; read as they are needed.
+struct Tokens<'a> {
+    text: &'a str,
+    pos: usize,
+}
+
+impl<'a> Iterator for Tokens<'a> {
+    type Item = (&'a str, usize);
+
+    fn next(&mut self) -> Option<(&'a str, usize)> {
+        let base = self.pos;
+        let mut start = None;
+        for (i, c) in self.text[base..].char_indices() {
+            match start {
+                None if c == ',' => {
+                    self.pos = base + i + 1;
+                    return Some((",", self.pos));
+                }
+                None if c.is_alphanumeric() => start = Some(base + i),
+                Some(s) if !c.is_alphanumeric() => {
+                    self.pos = base + i;
+                    return Some((&self.text[s..self.pos], self.pos));
+                }
+                _ => {}
+            }
+        }
+        self.pos = self.text.len();
+        start.map(|s| (&self.text[s..], self.pos))
+    }
 }
 
 /// The terms of an official description as strings (`word`, `-word`, `#r:lo:hi`).
