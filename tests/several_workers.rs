@@ -45,6 +45,19 @@ impl Drop for Member {
     }
 }
 
+/// `n` worker processes on the desk, each logging to a file of its own.
+fn spawn_fleet(desk: &Desk, n: usize) -> Vec<Member> {
+    (0..n)
+        .map(|i| {
+            let log = desk.dir.path().join(format!("worker-{i}.log"));
+            Member {
+                child: Some(desk.spawn_worker(&log)),
+                log,
+            }
+        })
+        .collect()
+}
+
 fn now() -> i64 {
     codedesk::worker::now_unix_pub()
 }
@@ -112,15 +125,7 @@ async fn wait_for<F, Fut>(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn three_workers_answer_a_1000_question_burst_once_each_through_a_kill_and_a_restart() {
     let desk = Desk::new(Engine::Postgres, "fleet", DeskOptions::default()).await;
-    let mut fleet: Vec<Member> = (0..3)
-        .map(|i| {
-            let log = desk.dir.path().join(format!("worker-{i}.log"));
-            Member {
-                child: Some(desk.spawn_worker(&log)),
-                log,
-            }
-        })
-        .collect();
+    let mut fleet = spawn_fleet(&desk, 3);
     wait_for(
         &desk,
         &fleet,
@@ -353,15 +358,7 @@ async fn three_workers_answer_a_1000_question_burst_once_each_through_a_kill_and
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_holder_that_loses_its_database_connection_stands_by_and_the_lease_is_taken_again() {
     let desk = Desk::new(Engine::Postgres, "cut", DeskOptions::default()).await;
-    let fleet: Vec<Member> = (0..2)
-        .map(|i| {
-            let log = desk.dir.path().join(format!("worker-{i}.log"));
-            Member {
-                child: Some(desk.spawn_worker(&log)),
-                log,
-            }
-        })
-        .collect();
+    let fleet = spawn_fleet(&desk, 2);
     let mut ready = || async {
         holder(&desk, &fleet).await.is_some()
             && status(&desk)
