@@ -68,14 +68,18 @@ async fn outcomes(desk: &Desk) -> Vec<String> {
         .collect()
 }
 
-/// Waits until `n` cases exist and none is waiting to be processed.
+/// Waits until `n` cases exist and none is waiting to be processed (an approved case is still on
+/// its way to the outbox: the checks after this read its state).
 async fn processed(desk: &Desk, n: usize) {
     desk.wait_until(&format!("{n} cases processed"), MINUTE, || async {
         let all = all_cases(desk).await;
         all.len() == n
-            && all
-                .iter()
-                .all(|c| !matches!(c.state, CaseState::Received | CaseState::Answered))
+            && all.iter().all(|c| {
+                !matches!(
+                    c.state,
+                    CaseState::Received | CaseState::Answered | CaseState::Approved
+                )
+            })
     })
     .await;
 }
