@@ -13,7 +13,7 @@ use crate::case_search::case_reference;
 use crate::extract::{self, NoCatalog};
 use crate::question::{self, Limits};
 use crate::reply::edited;
-use crate::store::cases::{self, CaseId, CaseState};
+use crate::store::cases::{self, Case, CaseId, CaseState};
 use crate::store::{staff, staff_cases};
 use axum::Form;
 use axum::extract::{Path, State};
@@ -115,6 +115,15 @@ async fn attachment_rows(raw: &[u8], text: &str) -> Vec<AttachmentRow> {
         .collect()
 }
 
+/// The case `id` when it exists in a mailbox `staff` may see; else 404 (the same answer, so a
+/// case of another desk is not revealed).
+async fn visible_case(state: &AppState, staff: &Staff, id: CaseId) -> Result<Case, WebError> {
+    cases::get(&state.store, id)
+        .await?
+        .filter(|c| state.sees_mailbox(&staff.user, &c.mailbox))
+        .ok_or_else(|| WebError::NotFound(format!("there is no case {id}")))
+}
+
 /// `GET /case/{id}/attachment/{n}`: the `n`th attachment (from 1) of the question, always as a
 /// download (`application/octet-stream`, `Content-Disposition: attachment`, never rendered by
 /// the browser), from the stored message; 404 once retention deleted it.
@@ -124,12 +133,7 @@ pub async fn attachment(
     Path((id, n)): Path<(i64, usize)>,
 ) -> Result<Response, WebError> {
     let case_id = CaseId(id);
-    let Some(case) = cases::get(&state.store, case_id)
-        .await?
-        .filter(|c| state.sees_mailbox(&staff.user, &c.mailbox))
-    else {
-        return Err(WebError::NotFound(format!("there is no case {case_id}")));
-    };
+    let case = visible_case(&state, &staff, case_id).await?;
     let reference = case_reference(case.id.0, case.case_ref.as_deref());
     if let Some(at) = crate::store::retention::purged_at(&state.store, case_id).await? {
         return Err(WebError::NotFound(format!(
@@ -210,12 +214,7 @@ async fn show_with(
     notice: Option<String>,
 ) -> Result<Html<String>, WebError> {
     let case_id = CaseId(id);
-    let Some(case) = cases::get(&state.store, case_id)
-        .await?
-        .filter(|c| state.sees_mailbox(&staff.user, &c.mailbox))
-    else {
-        return Err(WebError::NotFound(format!("there is no case {case_id}")));
-    };
+    let case = visible_case(state, staff, case_id).await?;
     let raw = cases::raw_message(&state.store, case_id)
         .await?
         .unwrap_or_default();
