@@ -387,10 +387,7 @@ fn in_range(term: &str, question: &BTreeSet<String>) -> bool {
     ) else {
         return false;
     };
-    question
-        .iter()
-        .filter_map(|q| q.strip_prefix("#n:")?.parse::<f64>().ok())
-        .any(|n| (lo..=hi).contains(&n))
+    question_numbers(question).any(|n| (lo..=hi).contains(&n))
 }
 
 /// The numbers of a question's words (its `#n:` terms, which sort first).
